@@ -1,0 +1,11 @@
+/** @baton/bus: one interface, two transports (NATS and in-process) passing one contract suite. */
+export {
+  type Schema, TransportKind, type Subscription, type MessageContext, type MessageHandler, type RequestHandler, type SubscribeOptions,
+  type RequestOptions, type WorkQueueDef, type WorkPublishOptions, type WorkPublishAck, type Delivery, type ConsumeOptions, type WorkQueue,
+  type KvEntry, type KvChange, type KvOptions, type KvWatchOptions, type Kv, type ObjectInfo, type ObjectSource, type ObjectReader,
+  type ObjectStore, type Bus,
+} from './types.js';
+export {
+  BusError, NoRespondersError, RequestTimeoutError, RemoteError, InvalidMessageError, KvConflictError, InvalidNameError, ObjectDigestError,
+  BusClosedError,
+} from './errors.js';

@@ -1,0 +1,2 @@
+/** @baton/nats-launcher */
+export const packageName = "@baton/nats-launcher" as const;

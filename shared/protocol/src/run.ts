@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { CommitId, RunId, SubtaskId, Timestamp, V } from './ids.js';
+import { ErrorData } from './error-data.js';
+import { Plan } from './plan.js';
+import { RunSpec } from './run-spec.js';
+import { Usage } from './usage.js';
+
+/** Lifecycle of a run, one state each. Final: succeeded, failed, cancelled. */
+export const RunStatus = {
+  /** accepted, not yet planned */
+  queued: 'queued',
+  /** waiting for the planner */
+  planning: 'planning',
+  /** subtasks dispatched and merging */
+  running: 'running',
+  /** stopping: no new work, waiting for work in hand */
+  stopping: 'stopping',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+} as const;
+/** Lifecycle of a run. */
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+/** Schema of a RunStatus. */
+export const RunStatusSchema = z.enum(['queued', 'planning', 'running', 'stopping', 'succeeded', 'failed', 'cancelled']);
+
+/** Why a run stopped. */
+export const StopReason = z.enum([
+  'success',
+  'cancelled',
+  'budget_tokens',
+  'budget_cost',
+  'budget_wall_time',
+  'budget_retries',
+  'budget_subtasks',
+  'plan_failed',
+  'unrepairable_failure',
+  'internal_error',
+]);
+/** Why a run stopped. */
+export type StopReason = z.infer<typeof StopReason>;
+
+/** Lifecycle of a subtask within a run. */
+export const SubtaskStatusSchema = z.enum(['pending', 'ready', 'dispatched', 'merging', 'merged', 'succeeded', 'failed', 'skipped', 'cancelled']);
+/** Lifecycle of a subtask within a run. */
+export type SubtaskStatus = z.infer<typeof SubtaskStatusSchema>;
+
+/** A subtask's progress as the coordinator records it. */
+export const SubtaskState = z.strictObject({
+  status: SubtaskStatusSchema,
+  attempt: z.number().int().nonnegative(),
+  /** Re-dispatches caused by merge conflicts. */
+  conflicts: z.number().int().nonnegative().default(0),
+  mergedCommit: CommitId.optional(),
+  filesChanged: z.number().int().nonnegative().default(0),
+  usage: Usage,
+  error: ErrorData.optional(),
+  updatedAt: Timestamp,
+});
+/** A subtask's progress. */
+export type SubtaskState = z.infer<typeof SubtaskState>;
+
+/** A run as recorded in KV and shown to users. */
+export const Run = z.strictObject({
+  v: V,
+  id: RunId,
+  spec: RunSpec,
+  status: RunStatusSchema,
+  stopReason: StopReason.optional(),
+  /** Human-readable detail of the stop (the errors, the budget hit). */
+  detail: z.string().optional(),
+  baseCommit: CommitId.optional(),
+  branch: z.string().optional(),
+  headCommit: CommitId.optional(),
+  plan: Plan.optional(),
+  subtasks: z.record(SubtaskId, SubtaskState).default({}),
+  usage: Usage,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  finishedAt: Timestamp.optional(),
+});
+/** A run. */
+export type Run = z.infer<typeof Run>;
+
+/** Reply to a submit: the run id, or the validation errors. */
+export const SubmitReply = z.strictObject({ v: V, runId: RunId, branch: z.string() });
+/** Reply to a submit. */
+export type SubmitReply = z.infer<typeof SubmitReply>;
+
+/** Ask the coordinator to cancel a run. */
+export const CancelRequest = z.strictObject({ v: V, runId: RunId, reason: z.string().max(1000).default('cancelled by user') });
+/** Ask the coordinator to cancel a run. */
+export type CancelRequest = z.infer<typeof CancelRequest>;
