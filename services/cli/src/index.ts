@@ -1,2 +1,3 @@
-/** @baton/cli: The baton command: run (embedded), submit/status/watch/cancel/approve/deny/logs, demo, worker. */
-export const packageName = '@baton/cli' as const;
+/** @baton/cli: the `baton` command. */
+export { buildProgram, runCli } from './main.js';
+export { CliError, UsageError } from './errors.js';
