@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentEvent } from './agent-event.js';
 import { DeadLetter } from './dead-letter.js';
-import { CancelRequest, Run, SubmitReply } from './run.js';
+import { CancelRequest, Run, SubmitReply, WorkCancel } from './run.js';
 import { HumanDecision, PendingPermission, PermissionDecision, PermissionRequest } from './permission.js';
 import { Plan, Subtask } from './plan.js';
 import { PlanReply, PlanRequest } from './plan-request.js';
@@ -17,6 +17,7 @@ export const messages = {
   Run,
   SubmitReply,
   CancelRequest,
+  WorkCancel,
   Plan,
   Subtask,
   PlanRequest,

@@ -91,3 +91,8 @@ export type SubmitReply = z.infer<typeof SubmitReply>;
 export const CancelRequest = z.strictObject({ v: V, runId: RunId, reason: z.string().max(1000).default('cancelled by user') });
 /** Ask the coordinator to cancel a run. */
 export type CancelRequest = z.infer<typeof CancelRequest>;
+
+/** Coordinator -> workers: stop the work of a run in hand (`baton.work-cancel.<runId>`). */
+export const WorkCancel = z.strictObject({ v: V, runId: RunId, reason: z.string().max(10_000) });
+/** Stop the work of a run in hand. */
+export type WorkCancel = z.infer<typeof WorkCancel>;
