@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentEvent } from './agent-event.js';
 import { DeadLetter } from './dead-letter.js';
-import { CancelRequest, Run, SubmitReply, WorkCancel } from './run.js';
+import { CancelRequest, Run, RunList, RunQuery, SubmitReply, WorkCancel } from './run.js';
 import { HumanDecision, PendingPermission, PermissionDecision, PermissionRequest } from './permission.js';
 import { Plan, Subtask } from './plan.js';
 import { PlanReply, PlanRequest } from './plan-request.js';
@@ -18,6 +18,8 @@ export const messages = {
   SubmitReply,
   CancelRequest,
   WorkCancel,
+  RunQuery,
+  RunList,
   Plan,
   Subtask,
   PlanRequest,

@@ -96,3 +96,13 @@ export type CancelRequest = z.infer<typeof CancelRequest>;
 export const WorkCancel = z.strictObject({ v: V, runId: RunId, reason: z.string().max(10_000) });
 /** Stop the work of a run in hand. */
 export type WorkCancel = z.infer<typeof WorkCancel>;
+
+/** Ask the coordinator for one run (`runs.<id>.get`) or every run (`runs.list`, runId absent). */
+export const RunQuery = z.strictObject({ v: V, runId: RunId.optional() });
+/** A run query. */
+export type RunQuery = z.infer<typeof RunQuery>;
+
+/** Runs, newest first. */
+export const RunList = z.strictObject({ v: V, runs: z.array(Run) });
+/** Runs, newest first. */
+export type RunList = z.infer<typeof RunList>;

@@ -42,6 +42,10 @@ export function subjectsFor(prefix = 'baton') {
     runsList: () => s('runs', 'list'),
     /** client -> coordinator: get one run (request/reply). */
     runGet: (runId: string) => s('runs', token(runId, 'run id'), 'get'),
+    /** Every run's get subject (the coordinator serves it). */
+    runGetAll: () => s('runs', '*', 'get'),
+    /** Every run's cancel subject (the coordinator serves it). */
+    runCancelAll: () => s('runs', '*', 'cancel'),
     /** client -> coordinator: cancel a run (request/reply). */
     runCancel: (runId: string) => s('runs', token(runId, 'run id'), 'cancel'),
     /** coordinator -> everyone: a run record changed (pub). */
