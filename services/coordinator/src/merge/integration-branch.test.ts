@@ -1,0 +1,256 @@
+import { execa } from 'execa';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BranchDivergedError } from './errors.js';
+import { IntegrationBranch } from './integration-branch.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function git(cwd: string, args: string[], input?: string): Promise<string> {
+  const env = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@t' };
+  return (await execa('git', args, { cwd, env, input: input ?? '', stripFinalNewline: false })).stdout;
+}
+
+const lines = (n: number, label = '') => Array.from({ length: n }, (_, i) => `line ${i + 1}${label}`).join('\n') + '\n';
+
+/** A repository with one commit on main; returns its path and the commit. */
+async function makeRepo(files: Record<string, string | Buffer> = { 'a.txt': lines(20), 'b.txt': lines(20) }): Promise<{ repo: string; base: string }> {
+  const repo = await mkdtemp(join(tmpdir(), 'baton-merge-repo-'));
+  dirs.push(repo);
+  await git(repo, ['init', '-q', '-b', 'main']);
+  for (const [name, content] of Object.entries(files)) await writeFile(join(repo, name), content);
+  await git(repo, ['add', '-A']);
+  await git(repo, ['commit', '-q', '-m', 'base']);
+  return { repo, base: (await git(repo, ['rev-parse', 'HEAD'])).trim() };
+}
+
+/** What a worker does: a separate clone at `base`, edits, `git diff --binary` against `base`. */
+async function workerDiff(repo: string, base: string, edit: (dir: string) => Promise<void>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-merge-worker-'));
+  dirs.push(dir);
+  await git(dir, ['clone', '-q', '--no-checkout', repo, '.']);
+  await git(dir, ['checkout', '-q', '--detach', base]);
+  await edit(dir);
+  await git(dir, ['add', '-A']);
+  return git(dir, ['diff', '--binary', '--cached', base]);
+}
+
+const replaceLine = (file: string, n: number, text: string) => async (dir: string) => {
+  const content = (await readFile(join(dir, file), 'utf8')).split('\n');
+  content[n - 1] = text;
+  await writeFile(join(dir, file), content.join('\n'));
+};
+
+async function show(repo: string, rev: string, path: string): Promise<string> {
+  return git(repo, ['show', `${rev}:${path}`]);
+}
+
+/** Every byte of the user's side: HEAD, refs, index, working tree (excluding .git objects). */
+async function userState(repo: string): Promise<Record<string, string>> {
+  const state: Record<string, string> = {
+    HEAD: await readFile(join(repo, '.git/HEAD'), 'utf8'),
+    main: (await git(repo, ['rev-parse', 'refs/heads/main'])).trim(),
+    index: (await readFile(join(repo, '.git/index'))).toString('base64'),
+    status: await git(repo, ['status', '--porcelain=v2', '--untracked-files=all']),
+  };
+  for (const name of await readdir(repo)) {
+    if (name === '.git') continue;
+    const path = join(repo, name);
+    state[`wt:${name}`] = `${(await stat(path)).mode}:${(await readFile(path)).toString('base64')}`;
+  }
+  return state;
+}
+
+async function trailersOf(repo: string, commit: string): Promise<string> {
+  return git(repo, ['log', '-1', '--format=%(trailers:only)', commit]);
+}
+
+describe('IntegrationBranch', () => {
+  it('creates baton/<runId> at the base, resumes it, and refuses a branch that does not descend from the base', async () => {
+    const { repo, base } = await makeRepo();
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r1', baseCommit: base });
+    expect(branch.ref).toBe('refs/heads/baton/r1');
+    expect(await branch.head()).toBe(base);
+    const diff = await workerDiff(repo, base, replaceLine('a.txt', 2, 'two'));
+    const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'edit a' });
+    expect(merged.kind).toBe('merged');
+
+    const resumed = await IntegrationBranch.create({ repoPath: repo, runId: 'r1', baseCommit: base });
+    expect(await resumed.head()).toBe(merged.kind === 'merged' ? merged.commit : '');
+
+    await git(repo, ['commit', '-q', '--allow-empty', '-m', 'other']);
+    const other = (await git(repo, ['rev-parse', 'HEAD'])).trim();
+    await expect(IntegrationBranch.create({ repoPath: repo, runId: 'r1', baseCommit: other })).rejects.toBeInstanceOf(BranchDivergedError);
+  });
+
+  it('merges two non-overlapping diffs from the same base as two commits with trailers, leaving the user side byte-identical', async () => {
+    const { repo, base } = await makeRepo();
+    const d1 = await workerDiff(repo, base, replaceLine('a.txt', 2, 'two'));
+    const d2 = await workerDiff(repo, base, replaceLine('a.txt', 18, 'eighteen'));
+    // An uncommitted change and a staged one on the user's side must survive untouched.
+    await writeFile(join(repo, 'b.txt'), 'user edit\n');
+    await writeFile(join(repo, 'staged.txt'), 'staged\n');
+    await git(repo, ['add', 'staged.txt']);
+    const before = await userState(repo);
+
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r2', baseCommit: base });
+    const m1 = await branch.merge({ subtaskId: 's1', attempt: 1, diff: d1, message: 'first' });
+    const m2 = await branch.merge({ subtaskId: 's2', attempt: 3, diff: d2, message: 'second\n\nbody' });
+    if (m1.kind !== 'merged' || m2.kind !== 'merged') throw new Error(`unexpected ${m1.kind} ${m2.kind}`);
+    expect(m1.files).toEqual(['a.txt']);
+    const head = await branch.head();
+    expect(head).toBe(m2.commit);
+    const a = await show(repo, head!, 'a.txt');
+    expect(a).toContain('two\n');
+    expect(a).toContain('eighteen\n');
+    expect(await trailersOf(repo, m1.commit!)).toBe('Baton-Run: r2\nBaton-Subtask: s1\nBaton-Attempt: 1\n\n');
+    expect(await trailersOf(repo, m2.commit!)).toBe('Baton-Run: r2\nBaton-Subtask: s2\nBaton-Attempt: 3\n\n');
+    expect((await git(repo, ['log', '-1', '--format=%an <%ae>|%cn <%ce>', m1.commit!])).trim()).toBe('Baton <baton@localhost>|Baton <baton@localhost>');
+    expect((await git(repo, ['rev-list', `${base}..${head}`])).trim().split('\n')).toHaveLength(2);
+    expect((await branch.mergedCommits()).map((c) => c.subtaskId)).toEqual(['s2', 's1']);
+    expect(await userState(repo)).toEqual(before);
+  });
+
+  it('reports a conflicting diff with its files and leaves the branch where it was', async () => {
+    const { repo, base } = await makeRepo();
+    const d1 = await workerDiff(repo, base, replaceLine('a.txt', 5, 'mine'));
+    const d2 = await workerDiff(repo, base, replaceLine('a.txt', 5, 'theirs'));
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r3', baseCommit: base });
+    await branch.merge({ subtaskId: 's1', attempt: 1, diff: d1, message: 'x' });
+    const head = await branch.head();
+    const conflict = await branch.merge({ subtaskId: 's2', attempt: 1, diff: d2, message: 'y' });
+    expect(conflict).toMatchObject({ kind: 'conflict', files: ['a.txt'] });
+    expect(await branch.head()).toBe(head);
+  });
+
+  it('reports a malformed diff as invalid and an empty diff as merged without a commit', async () => {
+    const { repo, base } = await makeRepo();
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r4', baseCommit: base });
+    const bad = await branch.merge({ subtaskId: 's1', attempt: 1, diff: 'diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\n line 1\n-x\n', message: 'x' });
+    expect(bad.kind).toBe('invalid');
+    const notAPatch = await branch.merge({ subtaskId: 's1', attempt: 1, diff: 'hello\n', message: 'x' });
+    expect(notAPatch.kind).toBe('invalid');
+    expect(await branch.merge({ subtaskId: 's2', attempt: 1, diff: '', message: 'tests' })).toEqual({ kind: 'merged', commit: null, head: base, files: [] });
+    expect(await branch.head()).toBe(base);
+  });
+
+  it('applies a binary file diff, a new file and a deletion', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 255, 254, 0, 0, 7]);
+    const { repo, base } = await makeRepo({ 'a.txt': lines(5), 'img.bin': png, 'gone.txt': 'bye\n' });
+    const bigger = Buffer.concat([png, Buffer.from([0, 9, 9, 9, 0])]);
+    const diff = await workerDiff(repo, base, async (dir) => {
+      await writeFile(join(dir, 'img.bin'), bigger);
+      await writeFile(join(dir, 'new.bin'), Buffer.from([0, 0, 1, 200]));
+      await rm(join(dir, 'gone.txt'));
+      await chmod(join(dir, 'a.txt'), 0o755);
+    });
+    expect(diff).toContain('GIT binary patch');
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r5', baseCommit: base });
+    const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'binary' });
+    if (merged.kind !== 'merged') throw new Error(merged.kind);
+    const blob = await execa('git', ['cat-file', 'blob', `${merged.commit}:img.bin`], { cwd: repo, encoding: 'buffer' });
+    expect(Buffer.from(blob.stdout).equals(bigger)).toBe(true);
+    expect(await git(repo, ['ls-tree', '--name-only', merged.commit!])).toBe('a.txt\nimg.bin\nnew.bin\n');
+    expect((await git(repo, ['ls-tree', merged.commit!, 'a.txt'])).startsWith('100755')).toBe(true);
+    expect(merged.files).toEqual(['a.txt', 'gone.txt', 'img.bin', 'new.bin']);
+  });
+
+  it('3-way merges a diff made against an older base than the head', async () => {
+    const { repo, base } = await makeRepo();
+    const d1 = await workerDiff(repo, base, replaceLine('a.txt', 10, 'ten'));
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r6', baseCommit: base });
+    const m1 = await branch.merge({ subtaskId: 's1', attempt: 1, diff: d1, message: 'x' });
+    if (m1.kind !== 'merged') throw new Error(m1.kind);
+    // Made against base, touching lines next to s1's change (shared context) but not the same line.
+    const d2 = await workerDiff(repo, base, replaceLine('a.txt', 12, 'twelve'));
+    const m2 = await branch.merge({ subtaskId: 's2', attempt: 1, diff: d2, message: 'y' });
+    if (m2.kind !== 'merged') throw new Error(`${m2.kind} ${JSON.stringify(m2)}`);
+    const a = await show(repo, m2.commit!, 'a.txt');
+    expect(a).toContain('ten\nline 11\ntwelve\n');
+  });
+
+  it('serializes concurrent merges on one run so both land', async () => {
+    const { repo, base } = await makeRepo();
+    const d1 = await workerDiff(repo, base, replaceLine('a.txt', 1, 'one'));
+    const d2 = await workerDiff(repo, base, replaceLine('b.txt', 1, 'uno'));
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r7', baseCommit: base });
+    const twin = await IntegrationBranch.create({ repoPath: repo, runId: 'r7', baseCommit: base });
+    const [m1, m2] = await Promise.all([
+      branch.merge({ subtaskId: 's1', attempt: 1, diff: d1, message: 'x' }),
+      twin.merge({ subtaskId: 's2', attempt: 1, diff: d2, message: 'y' }),
+    ]);
+    expect([m1.kind, m2.kind]).toEqual(['merged', 'merged']);
+    const head = (await branch.head())!;
+    expect(await show(repo, head, 'a.txt')).toMatch(/^one\n/);
+    expect(await show(repo, head, 'b.txt')).toMatch(/^uno\n/);
+    expect((await branch.mergedCommits()).map((c) => c.subtaskId).sort()).toEqual(['s1', 's2']);
+  });
+
+  it('detects a ref moved by another writer between read and update, and redoes the merge on the new head', async () => {
+    const { repo, base } = await makeRepo();
+    const mine = await workerDiff(repo, base, replaceLine('a.txt', 3, 'three'));
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r8', baseCommit: base });
+    // Another writer (a second coordinator) lands a commit on the branch at the moment our merge
+    // writes its scratch index: the post-index-change hook fires right after `git read-tree`.
+    const theirs = await workerDiff(repo, base, replaceLine('b.txt', 3, 'tres'));
+    const other = await IntegrationBranch.create({ repoPath: repo, runId: 'r8', baseCommit: base });
+    const theirsFile = join(repo, '.git', 'theirs.diff');
+    await writeFile(theirsFile, theirs);
+    const marker = join(repo, '.git', 'hook-fired');
+    const hook = [
+      '#!/bin/sh',
+      `[ -e '${marker}' ] && exit 0`,
+      `touch '${marker}'`,
+      'unset GIT_INDEX_FILE',
+      'idx=$(mktemp)',
+      `head=$(git rev-parse refs/heads/baton/r8)`,
+      `GIT_INDEX_FILE=$idx git read-tree "$head"`,
+      `GIT_INDEX_FILE=$idx git apply --cached '${theirsFile}'`,
+      `tree=$(GIT_INDEX_FILE=$idx git write-tree)`,
+      `c=$(printf 'theirs\\n\\nBaton-Run: r8\\nBaton-Subtask: s9\\nBaton-Attempt: 1\\n' | git commit-tree "$tree" -p "$head")`,
+      `git update-ref refs/heads/baton/r8 "$c" "$head"`,
+      'rm -f "$idx"',
+    ].join('\n');
+    await writeFile(join(repo, '.git', 'hooks', 'post-index-change'), hook + '\n', { mode: 0o755 });
+
+    const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff: mine, message: 'mine' });
+    if (merged.kind !== 'merged') throw new Error(merged.kind);
+    await stat(marker);
+    const subtasks = (await other.mergedCommits()).map((c) => c.subtaskId);
+    expect(subtasks).toEqual(['s1', 's9']);
+    expect(await show(repo, merged.commit!, 'a.txt')).toContain('three\n');
+    expect(await show(repo, merged.commit!, 'b.txt')).toContain('tres\n');
+  });
+
+  it('finds its subtask in commits another writer added while it was merging, instead of applying twice', async () => {
+    const { repo, base } = await makeRepo();
+    const diff = await workerDiff(repo, base, replaceLine('a.txt', 3, 'three'));
+    const diffFile = join(repo, '.git', 'same.diff');
+    await writeFile(diffFile, diff);
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r9', baseCommit: base });
+    const marker = join(repo, '.git', 'hook-fired');
+    const hook = [
+      '#!/bin/sh',
+      `[ -e '${marker}' ] && exit 0`,
+      `touch '${marker}'`,
+      'unset GIT_INDEX_FILE',
+      'idx=$(mktemp)',
+      `head=$(git rev-parse refs/heads/baton/r9)`,
+      `GIT_INDEX_FILE=$idx git read-tree "$head"`,
+      `GIT_INDEX_FILE=$idx git apply --cached '${diffFile}'`,
+      `tree=$(GIT_INDEX_FILE=$idx git write-tree)`,
+      `c=$(printf 'same\\n\\nBaton-Run: r9\\nBaton-Subtask: s1\\nBaton-Attempt: 1\\n' | git commit-tree "$tree" -p "$head")`,
+      `git update-ref refs/heads/baton/r9 "$c" "$head"`,
+      'rm -f "$idx"',
+    ].join('\n');
+    await writeFile(join(repo, '.git', 'hooks', 'post-index-change'), hook + '\n', { mode: 0o755 });
+    const outcome = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'same' });
+    expect(outcome).toMatchObject({ kind: 'already-merged', attempt: 1 });
+    expect((await git(repo, ['rev-list', `${base}..refs/heads/baton/r9`])).trim().split('\n')).toHaveLength(1);
+  });
+});
