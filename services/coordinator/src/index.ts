@@ -1,2 +1,20 @@
 /** @baton/coordinator: Coordinator: runs, scheduling, permissions, approvals, exactly-once merging, durable runs. */
 export const packageName = '@baton/coordinator' as const;
+export {
+  IntegrationBranch, type IntegrationBranchOptions, type BranchMergeInput, type BranchMergeOutcome,
+} from './merge/integration-branch.js';
+export { Merger, type MergerOptions, type MergeResultInput } from './merge/merger.js';
+export { MergeLedger } from './merge/merge-ledger.js';
+export { LedgerEntry, LedgerSource } from './merge/ledger-entry.js';
+export { MergeOutcomeKind, type MergeOutcome } from './merge/merge-outcome.js';
+export { BatonTrailer, type BatonTrailers, type TrailerCommit } from './merge/baton-trailers.js';
+export {
+  MergeError, GitCommandError, BranchDivergedError, RefContentionError, LedgerMismatchError, RunNotOpenError,
+} from './merge/errors.js';
+export { createSchedule, NodeStatus, type Schedule, type BlockedNode } from './schedule/create-schedule.js';
+export { type DagNode } from './schedule/dag.js';
+export { simulate, lowerBound, type SimulationResult, type SimulatedRun } from './schedule/simulate.js';
+export {
+  ScheduleError, DuplicateSubtaskError, UnknownDependencyError, DependencyCycleError, InvalidWeightError, UnknownSubtaskError,
+  InvalidTransitionError, InvalidSlotsError,
+} from './schedule/errors.js';

@@ -1,0 +1,176 @@
+import { compareIds, resolveNodes, type DagNode, type ResolvedNode } from './dag.js';
+import { InvalidTransitionError, UnknownSubtaskError } from './errors.js';
+
+/**
+ * Where a node is:
+ * - waiting: some dependency is not done yet
+ * - ready: every dependency is done; may be dispatched
+ * - running: dispatched, not yet done or failed
+ * - done: finished (merged)
+ * - failed: gave up on it
+ * - blocked: a dependency (transitively) failed, so it will never run
+ */
+export const NodeStatus = {
+  waiting: 'waiting',
+  ready: 'ready',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  blocked: 'blocked',
+} as const;
+/** Where a node is. */
+export type NodeStatus = (typeof NodeStatus)[keyof typeof NodeStatus];
+
+/** A node that will never run, and the failed nodes that caused it. */
+export interface BlockedNode {
+  id: string;
+  failed: string[];
+}
+
+/** A deterministic DAG scheduler; the caller applies concurrency limits through `take(n)`. */
+export interface Schedule {
+  /** Dispatchable ids, longest remaining critical path first, ties by id. */
+  ready(): string[];
+  /** The first `n` of `ready()`, marked running. */
+  take(n: number): string[];
+  /** ready -> running. */
+  markRunning(id: string): void;
+  /** running -> done; returns the ids that became ready. */
+  markDone(id: string): string[];
+  /** ready|running -> failed; returns the ids newly blocked by it (transitively). */
+  markFailed(id: string): string[];
+  /** running -> ready again (a retry, e.g. after a merge conflict). */
+  requeue(id: string): void;
+  /** Adds nodes (e.g. repair subtasks) whose deps may be existing nodes; returns the ids ready at once. */
+  addSubtasks(nodes: readonly DagNode[]): string[];
+  status(id: string): NodeStatus;
+  /** Weight plus the heaviest chain of dependents after it. */
+  criticalPath(id: string): number;
+  /** Nodes that will never run because something they need failed. */
+  blocked(): BlockedNode[];
+  /** How many nodes are in each status. */
+  counts(): Record<NodeStatus, number>;
+  /** True when nothing is waiting, ready or running. */
+  isFinished(): boolean;
+  /** Every id, in insertion (topological) order. */
+  ids(): string[];
+}
+
+interface NodeState extends ResolvedNode {
+  status: NodeStatus;
+  dependents: string[];
+  /** Deps not yet done. */
+  remaining: number;
+  critical: number;
+  failedCauses: Set<string>;
+}
+
+/**
+ * Validates the DAG (DuplicateSubtaskError, UnknownDependencyError, DependencyCycleError,
+ * InvalidWeightError, each naming every offender) and returns its scheduler.
+ * @example
+ * const s = createSchedule([{ id: 'a', deps: [], weight: 2 }, { id: 'b', deps: ['a'] }]);
+ * s.take(4); // ['a']
+ * s.markDone('a'); // ['b']
+ */
+export function createSchedule(subtasks: readonly DagNode[]): Schedule {
+  const nodes = new Map<string, NodeState>();
+  const order: string[] = [];
+
+  const get = (id: string): NodeState => {
+    const node = nodes.get(id);
+    if (node === undefined) throw new UnknownSubtaskError(id);
+    return node;
+  };
+  const move = (node: NodeState, from: readonly NodeStatus[], to: NodeStatus): void => {
+    if (!from.includes(node.status)) throw new InvalidTransitionError(node.id, node.status, to);
+    node.status = to;
+  };
+  const recomputeCriticalPaths = (): void => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const node = nodes.get(order[i]!)!;
+      node.critical = node.weight + Math.max(0, ...node.dependents.map((d) => nodes.get(d)!.critical));
+    }
+  };
+  const byPriority = (a: NodeState, b: NodeState): number => b.critical - a.critical || compareIds(a.id, b.id);
+
+  const add = (list: readonly DagNode[]): string[] => {
+    const resolved = resolveNodes(list, new Set(nodes.keys()));
+    const becameReady: string[] = [];
+    for (const r of resolved) {
+      const deps = r.deps.map((d) => nodes.get(d)!);
+      const failedCauses = new Set(deps.flatMap((d) => (d.status === NodeStatus.failed ? [d.id] : [...d.failedCauses])));
+      const remaining = deps.filter((d) => d.status !== NodeStatus.done).length;
+      const status = failedCauses.size > 0 ? NodeStatus.blocked : remaining === 0 ? NodeStatus.ready : NodeStatus.waiting;
+      nodes.set(r.id, { ...r, status, dependents: [], remaining, critical: r.weight, failedCauses });
+      order.push(r.id);
+      for (const d of deps) d.dependents.push(r.id);
+      if (status === NodeStatus.ready) becameReady.push(r.id);
+    }
+    recomputeCriticalPaths();
+    return becameReady.sort((a, b) => byPriority(get(a), get(b)));
+  };
+
+  add(subtasks);
+
+  const schedule: Schedule = {
+    ready: () => [...nodes.values()].filter((n) => n.status === NodeStatus.ready).sort(byPriority).map((n) => n.id),
+    take: (n) => {
+      const taken = schedule.ready().slice(0, Math.max(0, Math.floor(n)));
+      for (const id of taken) get(id).status = NodeStatus.running;
+      return taken;
+    },
+    markRunning: (id) => move(get(id), [NodeStatus.ready], NodeStatus.running),
+    markDone: (id) => {
+      const node = get(id);
+      move(node, [NodeStatus.running], NodeStatus.done);
+      const ready: string[] = [];
+      for (const d of node.dependents) {
+        const dependent = get(d);
+        dependent.remaining -= 1;
+        if (dependent.remaining === 0 && dependent.status === NodeStatus.waiting) {
+          dependent.status = NodeStatus.ready;
+          ready.push(d);
+        }
+      }
+      return ready.sort((a, b) => byPriority(get(a), get(b)));
+    },
+    markFailed: (id) => {
+      const node = get(id);
+      move(node, [NodeStatus.ready, NodeStatus.running], NodeStatus.failed);
+      const newlyBlocked: string[] = [];
+      const seen = new Set<string>();
+      const stack = [...node.dependents];
+      for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        const dependent = get(next);
+        dependent.failedCauses.add(id);
+        stack.push(...dependent.dependents);
+        if (dependent.status === NodeStatus.blocked) continue;
+        // A dependent of an unfinished node can only be waiting: it never started.
+        dependent.status = NodeStatus.blocked;
+        newlyBlocked.push(next);
+      }
+      return newlyBlocked.sort(compareIds);
+    },
+    requeue: (id) => move(get(id), [NodeStatus.running], NodeStatus.ready),
+    addSubtasks: add,
+    status: (id) => get(id).status,
+    criticalPath: (id) => get(id).critical,
+    blocked: () =>
+      order
+        .map((id) => get(id))
+        .filter((n) => n.status === NodeStatus.blocked)
+        .map((n) => ({ id: n.id, failed: [...n.failedCauses].sort(compareIds) }))
+        .sort((a, b) => compareIds(a.id, b.id)),
+    counts: () => {
+      const counts = { waiting: 0, ready: 0, running: 0, done: 0, failed: 0, blocked: 0 };
+      for (const n of nodes.values()) counts[n.status] += 1;
+      return counts;
+    },
+    isFinished: () => [...nodes.values()].every((n) => n.status !== NodeStatus.waiting && n.status !== NodeStatus.ready && n.status !== NodeStatus.running),
+    ids: () => [...order],
+  };
+  return schedule;
+}
