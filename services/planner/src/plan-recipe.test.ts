@@ -1,0 +1,106 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunSpec, type RunSpecInput } from '@baton/protocol';
+import { EmptyRecipeError } from './errors.js';
+import { planRecipe } from './plan-recipe.js';
+import { validatePlan } from './validate-plan.js';
+import { listRepoFiles } from './repo-files.js';
+
+let repo: string;
+let commit: string;
+const files: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+  'scripts/tool.ts': 'export const purry = 1;\n',
+  'packages/core/package.json': JSON.stringify({ name: '@x/core', scripts: { typecheck: 'tsc --noEmit', test: 'node --test' } }),
+  'packages/core/src/purry.ts': 'export function purry() {}\n',
+  'packages/core/src/index.ts': "export { purry } from './purry.js';\n",
+  'packages/app/package.json': JSON.stringify({ name: '@x/app', dependencies: { '@x/core': '*' }, scripts: { test: 'node --test' } }),
+  'packages/app/src/one.ts': "import { purry } from '@x/core';\n",
+  'packages/app/src/two.ts': "import { purry } from '@x/core';\n",
+  'packages/app/src/views/three.ts': "import { purry } from '@x/core';\n",
+  'packages/app/src/views/style.css': 'a {}\n',
+  'packages/docs/package.json': JSON.stringify({ name: '@x/docs' }),
+  'packages/docs/readme.md': '# docs\n',
+};
+const spec = (input: Partial<RunSpecInput>): RunSpec => RunSpec.parse({ v: 1, repo: { path: repo }, ...input });
+
+beforeAll(async () => {
+  repo = await mkdtemp(path.join(tmpdir(), 'baton-planner-recipe-'));
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+    await writeFile(path.join(repo, file), text);
+  }
+  const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
+  await git('init', '-q');
+  await git('add', '.');
+  await git('commit', '-qm', 'init');
+  commit = (await git('rev-parse', 'HEAD')).stdout.trim();
+});
+afterAll(async () => {
+  await rm(repo, { recursive: true, force: true });
+});
+
+describe('planRecipe', () => {
+  it('shards a rename by package and folder, with testers fanning in over workspace dependencies', async () => {
+    const plan = await planRecipe({
+      spec: spec({ recipe: { kind: 'rename', from: 'purry', to: 'curryDataFirst' } }),
+      repoPath: repo,
+      baseCommit: commit,
+      shardLimits: { maxFiles: 2 },
+    });
+    const view = plan.subtasks.map((s) => ({ id: s.id, kind: s.kind, files: s.program?.files, deps: s.deps, commands: s.commands }));
+    expect(view).toEqual([
+      { id: 'rename-root-1', kind: 'editor', files: ['scripts/tool.ts'], deps: [], commands: undefined },
+      { id: 'rename-app-1', kind: 'editor', files: ['packages/app/src/one.ts', 'packages/app/src/two.ts'], deps: [], commands: undefined },
+      { id: 'rename-app-2', kind: 'editor', files: ['packages/app/src/views/three.ts'], deps: [], commands: undefined },
+      { id: 'rename-core-1', kind: 'editor', files: ['packages/core/src/index.ts', 'packages/core/src/purry.ts'], deps: [], commands: undefined },
+      {
+        id: 'test-root',
+        kind: 'tester',
+        files: undefined,
+        deps: ['rename-root-1', 'rename-app-1', 'rename-app-2', 'rename-core-1'],
+        commands: undefined,
+      },
+      { id: 'test-app', kind: 'tester', files: undefined, deps: ['rename-app-1', 'rename-app-2', 'rename-core-1'], commands: ['cd packages/app && npm test'] },
+      { id: 'test-core', kind: 'tester', files: undefined, deps: ['rename-core-1'], commands: ['cd packages/core && npm run typecheck', 'cd packages/core && npm test'] },
+    ]);
+    expect(plan.subtasks[1]!.scope).toEqual({ paths: ['packages/app/src/one.ts', 'packages/app/src/two.ts'] });
+    expect(plan.subtasks[1]!.program?.recipe).toMatchObject({ kind: 'rename', from: 'purry', to: 'curryDataFirst' });
+    const repoFiles = (await listRepoFiles(repo, commit)).map((f) => f.path);
+    expect(validatePlan(plan, { repoFiles }).ok).toBe(true);
+  });
+
+  it('runs the given test commands in each package', async () => {
+    const plan = await planRecipe({
+      spec: spec({ recipe: { kind: 'codemod', glob: 'packages/core/**/*.ts', command: 'npx fix {files}' }, testCommands: ['npx tsc --noEmit'] }),
+      repoPath: repo,
+      baseCommit: commit,
+    });
+    expect(plan.subtasks.map((s) => [s.id, s.deps, s.commands])).toEqual([
+      ['codemod-core-1', [], undefined],
+      ['test-core', ['codemod-core-1'], ['cd packages/core && npx tsc --noEmit']],
+    ]);
+  });
+
+  it('plans one shell per matching package, then its tester', async () => {
+    const plan = await planRecipe({ spec: spec({ recipe: { kind: 'command', command: 'npx prettier --write .', packages: 'packages/{app,docs}' } }), repoPath: repo, baseCommit: commit });
+    expect(plan.subtasks.map((s) => [s.id, s.kind, s.deps, s.commands, s.scope.paths])).toEqual([
+      ['cmd-app', 'shell', [], ['cd packages/app && npx prettier --write .'], ['packages/app']],
+      ['cmd-docs', 'shell', [], ['cd packages/docs && npx prettier --write .'], ['packages/docs']],
+      ['test-app', 'tester', ['cmd-app'], ['cd packages/app && npm test'], ['packages/app']],
+      ['test-docs', 'tester', ['cmd-docs'], undefined, ['packages/docs']],
+    ]);
+  });
+
+  it('names the glob that matches nothing', async () => {
+    const run = planRecipe({ spec: spec({ recipe: { kind: 'rename', from: 'a', to: 'b', glob: 'nowhere/**/*.ts' } }), repoPath: repo, baseCommit: commit });
+    await expect(run).rejects.toBeInstanceOf(EmptyRecipeError);
+    await expect(run).rejects.toThrow('the recipe\'s glob "nowhere/**/*.ts" matches no files at the base commit');
+    await expect(planRecipe({ spec: spec({ recipe: { kind: 'command', command: 'x', packages: 'apps/*' } }), repoPath: repo, baseCommit: commit })).rejects.toThrow(
+      'packages pattern "apps/*" matches no packages',
+    );
+  });
+});
