@@ -1,2 +1,22 @@
-/** @baton/tools: Agent tools: str_replace editor family, glob, grep, bash; path confinement and read-before-edit. */
-export const packageName = '@baton/tools' as const;
+/** @baton/tools: the editor agent's tools (text editor, glob, grep, bash) with worktree confinement and read-before-edit. */
+export { createBashTool, bashInput } from './bash-tool.js';
+export type { BashInput } from './bash-tool.js';
+export { describeInputIssues } from './describe-input-issues.js';
+export { PathRefusedError, ToolFailure, ToolsError } from './errors.js';
+export { createFileTracker, Freshness, stampOf } from './file-tracker.js';
+export type { FileStamp, FileTracker } from './file-tracker.js';
+export { createGlobTool, globInput, GLOB_MAX_RESULTS } from './glob-tool.js';
+export type { GlobInput } from './glob-tool.js';
+export { createGrepTool, grepInput, GREP_MAX_MATCHES } from './grep-tool.js';
+export type { GrepInput } from './grep-tool.js';
+export { PathRefusal, resolveWorktreePath } from './resolve-path.js';
+export type { PathIntent, ResolvedPath } from './resolve-path.js';
+export { runToolCall } from './run-tool-call.js';
+export { isSecretVariable, scrubEnv } from './scrub-env.js';
+export { createTextEditorTool, EditorCommand, textEditorInput } from './text-editor-tool.js';
+export type { TextEditorInput } from './text-editor-tool.js';
+export { DEFAULT_BASH_TIMEOUT_MS, DEFAULT_OUTPUT_LIMIT } from './tool.js';
+export type { Authorization, AuthorizeAction, Tool, ToolContext, ToolOutcome } from './tool.js';
+export { createToolset, inputJsonSchema, toolSpecs, ToolName } from './toolset.js';
+export type { ToolSpec, ToolsetOptions } from './toolset.js';
+export { truncateOutput } from './truncate-output.js';
