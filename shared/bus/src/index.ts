@@ -9,3 +9,5 @@ export {
   BusError, NoRespondersError, RequestTimeoutError, RemoteError, InvalidMessageError, KvConflictError, InvalidNameError, ObjectDigestError,
   BusClosedError,
 } from './errors.js';
+export { connectNats, type NatsBusOptions } from './nats/connect-nats.js';
+export { createMemoryBroker, type MemoryBroker, type MemoryBrokerOptions } from './memory/memory-broker.js';
