@@ -46,8 +46,8 @@ export class NatsKv<T> implements Kv<T> {
     return { key, value: decoded.value, revision: entry.revision };
   }
 
-  put(key: string, value: T): Promise<number> {
-    return this.kv.put(checkKey(key), encodeMessage(value));
+  async put(key: string, value: T): Promise<number> {
+    return await this.kv.put(checkKey(key), encodeMessage(value));
   }
 
   async create(key: string, value: T): Promise<number> {
