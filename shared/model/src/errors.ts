@@ -65,3 +65,11 @@ export class ModelConfigError extends Error {
     super(`${variable}: ${reason}`);
   }
 }
+
+/** A streamed response went silent for longer than the configured timeout; the attempt is retried like a timeout. */
+export class ModelStreamStalledError extends Error {
+  override readonly name = 'ModelStreamStalledError';
+  constructor(readonly idleMs: number) {
+    super(`model stream sent nothing for ${idleMs} ms`);
+  }
+}

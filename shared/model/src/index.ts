@@ -17,6 +17,7 @@ export {
   ModelRequestError,
   ModelOverloadedError,
   ModelConfigError,
+  ModelStreamStalledError,
   MODEL_SETUP_HINT,
 } from './errors.js';
 export type {

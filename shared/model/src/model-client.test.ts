@@ -132,6 +132,15 @@ describe('createModelClient against the scripted Messages API', () => {
     expect(s.api.requests).toHaveLength(1);
   });
 
+  it('retries a stream that goes silent past the timeout', async () => {
+    await using s = await scripted([{ content: [{ type: 'text', text: 'stuck' }], delayMs: 30_000 }, ...done], { timeoutMs: 1000 });
+    const retries: RetryInfo[] = [];
+    const res = await s.model.call(request, { onRetry: (r) => retries.push(r) });
+    expect(res.content).toMatchObject([{ type: 'text', text: 'All done.' }]);
+    expect(retries.map((r) => r.status)).toEqual([0]);
+    expect(s.api.requests).toHaveLength(2);
+  });
+
   it('fails at call time, not construction, when nothing is configured', async () => {
     const model = createModelClient({ model: 'claude-sonnet-5-5', maxTokens: 1024, maxRetries: 2, timeoutMs: 1000 });
     const err = await model.call(request).catch((e: unknown) => e);

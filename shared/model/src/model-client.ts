@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import { silentLogger, type Logger } from '@baton/log';
-import { ModelAbortedError, ModelNotConfiguredError, ModelOverloadedError, ModelRequestError } from './errors.js';
+import { ModelAbortedError, ModelNotConfiguredError, ModelOverloadedError, ModelRequestError, ModelStreamStalledError } from './errors.js';
 import { parseModelConfig, type ModelConfig } from './model-config.js';
 import { messageParams, type ModelRequest, type ModelResponse } from './model-request.js';
 import { usageOf } from './pricing.js';
@@ -42,13 +42,28 @@ const PLACEHOLDER_API_KEY = 'baton-placeholder-key';
 const DEFAULT_RETRY_BASE_MS = 1000;
 const DEFAULT_RETRY_MAX_DELAY_MS = 60_000;
 
-async function attempt(sdk: Anthropic, params: MessageCreateParamsBase, options: ModelCallOptions): Promise<ModelResponse> {
-  const stream = sdk.messages.stream(params, options.signal ? { signal: options.signal } : {});
-  const { onText } = options;
-  if (onText) stream.on('text', (delta) => onText(delta));
-  const message = await stream.finalMessage();
-  const model = message.model || params.model;
-  return { id: message.id, model, content: message.content, stopReason: message.stop_reason, usage: usageOf(model, message.usage) };
+/**
+ * One streamed attempt. The SDK's timeout only covers the wait for response headers, so a watchdog aborts
+ * a stream that then goes silent for `idleMs` (reset by every stream event).
+ */
+async function attempt(sdk: Anthropic, params: MessageCreateParamsBase, options: ModelCallOptions, idleMs: number): Promise<ModelResponse> {
+  const idle = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
+  const watchdog = setTimeout(() => idle.abort(), idleMs);
+  try {
+    const stream = sdk.messages.stream(params, { signal });
+    const { onText } = options;
+    stream.on('streamEvent', () => watchdog.refresh());
+    if (onText) stream.on('text', (delta) => onText(delta));
+    const message = await stream.finalMessage();
+    const model = message.model || params.model;
+    return { id: message.id, model, content: message.content, stopReason: message.stop_reason, usage: usageOf(model, message.usage) };
+  } catch (err) {
+    if (idle.signal.aborted && options.signal?.aborted !== true) throw new ModelStreamStalledError(idleMs);
+    throw err;
+  } finally {
+    clearTimeout(watchdog);
+  }
 }
 
 /**
@@ -84,7 +99,7 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps = {
     for (let n = 1; ; n++) {
       if (signal?.aborted === true) throw new ModelAbortedError({ cause: signal.reason });
       try {
-        return await attempt(sdkClient, params, options);
+        return await attempt(sdkClient, params, options, checked.timeoutMs);
       } catch (err) {
         const failure = classifyFailure(err, signal);
         if (failure.kind === 'aborted') throw new ModelAbortedError({ cause: err });

@@ -15,7 +15,7 @@ export interface ModelConfig {
   maxTokens: number;
   /** Retries after the first attempt on 429 / 529 / 5xx / connection errors. */
   maxRetries: number;
-  /** Per-attempt timeout handed to the SDK. */
+  /** Per attempt: the longest wait for response headers, and then the longest silence of the stream. */
   timeoutMs: number;
   /** Backoff base: attempt n waits a random time in [0, min(retryMaxDelayMs, retryBaseMs * 2^n)). Default 1000. */
   retryBaseMs?: number;

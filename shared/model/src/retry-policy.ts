@@ -1,4 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { ModelStreamStalledError } from './errors.js';
 
 /** What a failed attempt means for the retry loop. */
 export type AttemptFailure =
@@ -38,9 +39,10 @@ function isApiError(err: unknown): err is APIError {
   return err instanceof APIError;
 }
 
-/** Classifies an error from one SDK attempt: aborted, worth retrying (429, 529, 5xx, 408, connection), or fatal. */
+/** Classifies an error from one SDK attempt: aborted, worth retrying (429, 529, 5xx, 408, connection, timeout, stalled stream), or fatal. */
 export function classifyFailure(err: unknown, signal: AbortSignal | undefined): AttemptFailure {
   if (signal?.aborted === true || err instanceof APIUserAbortError) return { kind: 'aborted' };
+  if (err instanceof ModelStreamStalledError) return { kind: 'retryable', status: 0, type: 'timeout_error', overload: false, retryAfterMs: undefined };
   if (err instanceof APIConnectionError) {
     const type = err instanceof APIConnectionTimeoutError ? 'timeout_error' : 'connection_error';
     return { kind: 'retryable', status: 0, type, overload: false, retryAfterMs: undefined };
