@@ -1,2 +1,17 @@
 /** @baton/recipes: Deterministic edit programs (semantic rename via ts-morph, codemods) and the worker-thread pool that runs them. */
-export const packageName = '@baton/recipes' as const;
+export { renameInFiles, applyRename, type RenameInFilesInput } from './rename-in-files.js';
+export { applyCodemod, transformWithModule, shellQuote, type CodemodTransform } from './apply-codemod.js';
+export { applyProgram, previewProgram, programFiles } from './apply-program.js';
+export { createRecipePool, type RecipePool, type RecipePoolOptions } from './recipe-pool.js';
+export { shardFiles, type SizedFile, type ShardLimits } from './shard-files.js';
+export { writeFileChanges, resolveInRepo, type FileChange } from './file-change.js';
+export { applyTextEdits, type TextEdit } from './text-edit.js';
+export {
+  RenameTargetNotFoundError,
+  UnsupportedRecipeError,
+  CodemodModuleError,
+  CodemodCommandError,
+  PathOutsideRepoError,
+  InvalidShardLimitsError,
+  RecipeTaskError,
+} from './errors.js';

@@ -1,2 +1,5 @@
 /** @baton/sample-repo: Generator of sample TypeScript repositories for the demo, tests and benchmarks. */
-export const packageName = '@baton/sample-repo' as const;
+export { generateSampleRepo, type SampleRepoOptions, type SampleRepo } from './generate-sample-repo.js';
+export { sampleRenameTarget, corePackageFiles } from './sample-target.js';
+export { ModuleKind } from './sample-module.js';
+export { SampleRepoOptionsError } from './errors.js';

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RenameRecipe } from '@baton/protocol';
+import { Project, ts } from 'ts-morph';
+import { RenameTargetNotFoundError } from './errors.js';
+import { resolveInRepo, writeFileChanges, type FileChange } from './file-change.js';
+import { renameLocations, type RenameTarget } from './rename-locations.js';
+import { applyTextEdits } from './text-edit.js';
+
+/** A rename over one shard of a repository. */
+export interface RenameInFilesInput {
+  root: string;
+  /** The shard: repository-relative files to edit; nothing else is edited. */
+  files: readonly string[];
+  from: string;
+  to: string;
+  /** Repository-relative file declaring the target; when absent every exported top-level declaration named `from` is one. */
+  declaredIn?: string;
+  /** Also rename whole-word occurrences inside comments. Default false. */
+  comments?: boolean;
+  /** tsconfig for module resolution, repository-relative. Default `tsconfig.json` when it exists. */
+  tsconfig?: string;
+}
+
+/**
+ * Computes a semantic rename over one shard without writing: a ts-morph Project holds only the shard's files (the
+ * compiler loads the modules they import, not the whole repository), and each identifier named `from` is renamed
+ * when the type checker resolves it, through import/export aliases, to the target declaration.
+ * Shorthand properties keep their name (`{ purry }` becomes `{ purry: curryDataFirst }`) because a shard cannot see
+ * the readers of that property; TypeScript's rename makes the same choice with `providePrefixAndSuffixTextForRename`.
+ * Every shard must see the other files at the same base (its own worktree, or all shards computed before any is written).
+ */
+export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[] } {
+  const root = path.resolve(input.root);
+  const tsconfig = resolveInRepo(root, input.tsconfig ?? 'tsconfig.json');
+  const project = new Project({
+    ...(existsSync(tsconfig) ? { tsConfigFilePath: tsconfig } : {}),
+    skipAddingFilesFromTsConfig: true,
+    // Global type packages do not change what an import resolves to; loading them per shard is pure cost.
+    compilerOptions: { types: [], noEmit: true, allowJs: true },
+  });
+  const target: RenameTarget = { from: input.from, to: input.to, comments: input.comments ?? false };
+  if (input.declaredIn !== undefined) {
+    target.declaredIn = resolveInRepo(root, input.declaredIn);
+    const declaring = project.addSourceFileAtPath(target.declaredIn);
+    if (!declaresTopLevel(declaring.compilerNode, input.from)) throw new RenameTargetNotFoundError(input.from, input.declaredIn);
+  }
+  const candidates: { path: string; before: string; absolute: string }[] = [];
+  for (const file of input.files) {
+    const absolute = resolveInRepo(root, file);
+    const before = readFileSync(absolute, 'utf8');
+    // A file that never spells the name has nothing to rename: skip parsing it.
+    if (before.includes(input.from)) candidates.push({ path: file, before, absolute });
+  }
+  const sourceFiles = candidates.map((c) => project.addSourceFileAtPath(c.absolute));
+  const checker = project.getProgram().getTypeChecker().compilerObject;
+  const cache = new Map<ts.Symbol, boolean>();
+  const changed: FileChange[] = [];
+  candidates.forEach((candidate, i) => {
+    const sourceFile = sourceFiles[i]!.compilerNode;
+    const edits = renameLocations(sourceFile, checker, target, cache);
+    if (edits.length === 0) return;
+    const after = applyTextEdits(sourceFile.text, edits);
+    if (after !== candidate.before) changed.push({ path: candidate.path, before: candidate.before, after });
+  });
+  return { changed };
+}
+
+/** Renames in place over `files` (one shard) and returns the changed paths; see {@link renameInFiles}. */
+export async function applyRename(root: string, recipe: RenameRecipe, files: readonly string[]): Promise<string[]> {
+  const { changed } = renameInFiles({
+    root,
+    files,
+    from: recipe.from,
+    to: recipe.to,
+    comments: recipe.comments,
+    ...(recipe.declaredIn === undefined ? {} : { declaredIn: recipe.declaredIn }),
+  });
+  return writeFileChanges(root, changed);
+}
+
+function declaresTopLevel(sourceFile: ts.SourceFile, name: string): boolean {
+  return sourceFile.statements.some((statement) => {
+    if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+    const declared = ts.getNameOfDeclaration(statement as ts.DeclarationStatement);
+    return declared !== undefined && ts.isIdentifier(declared) && declared.text === name;
+  });
+}
