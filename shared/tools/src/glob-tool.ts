@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { ToolFailure } from './errors.js';
 import { listWorktreeFiles } from './git-files.js';
 import { resolveWorktreePath } from './resolve-path.js';
 import type { Tool } from './tool.js';
@@ -31,6 +32,7 @@ export function createGlobTool(): Tool<GlobInput> {
     run: (input, ctx) =>
       failuresAsOutcome(async () => {
         const base = await resolveWorktreePath(ctx.root, input.path ?? '.');
+        if (!base.exists) throw new ToolFailure(`The path ${input.path} does not exist.`);
         const files = await listWorktreeFiles(ctx.root, base.relative, ctx.signal);
         const matches = picomatch(input.pattern, { dot: true });
         const prefix = base.relative === '' ? '' : `${base.relative}/`;
