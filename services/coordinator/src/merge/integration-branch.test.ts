@@ -1,70 +1,19 @@
 import { execa } from 'execa';
-import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BranchDivergedError } from './errors.js';
+import { GitFixture, numberedLines, replaceLine } from './git-fixture.js';
 import { IntegrationBranch } from './integration-branch.js';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function git(cwd: string, args: string[], input?: string): Promise<string> {
-  const env = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@t' };
-  return (await execa('git', args, { cwd, env, input: input ?? '', stripFinalNewline: false })).stdout;
-}
-
-const lines = (n: number, label = '') => Array.from({ length: n }, (_, i) => `line ${i + 1}${label}`).join('\n') + '\n';
-
-/** A repository with one commit on main; returns its path and the commit. */
-async function makeRepo(files: Record<string, string | Buffer> = { 'a.txt': lines(20), 'b.txt': lines(20) }): Promise<{ repo: string; base: string }> {
-  const repo = await mkdtemp(join(tmpdir(), 'baton-merge-repo-'));
-  dirs.push(repo);
-  await git(repo, ['init', '-q', '-b', 'main']);
-  for (const [name, content] of Object.entries(files)) await writeFile(join(repo, name), content);
-  await git(repo, ['add', '-A']);
-  await git(repo, ['commit', '-q', '-m', 'base']);
-  return { repo, base: (await git(repo, ['rev-parse', 'HEAD'])).trim() };
-}
-
-/** What a worker does: a separate clone at `base`, edits, `git diff --binary` against `base`. */
-async function workerDiff(repo: string, base: string, edit: (dir: string) => Promise<void>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'baton-merge-worker-'));
-  dirs.push(dir);
-  await git(dir, ['clone', '-q', '--no-checkout', repo, '.']);
-  await git(dir, ['checkout', '-q', '--detach', base]);
-  await edit(dir);
-  await git(dir, ['add', '-A']);
-  return git(dir, ['diff', '--binary', '--cached', base]);
-}
-
-const replaceLine = (file: string, n: number, text: string) => async (dir: string) => {
-  const content = (await readFile(join(dir, file), 'utf8')).split('\n');
-  content[n - 1] = text;
-  await writeFile(join(dir, file), content.join('\n'));
-};
-
-async function show(repo: string, rev: string, path: string): Promise<string> {
-  return git(repo, ['show', `${rev}:${path}`]);
-}
-
-/** Every byte of the user's side: HEAD, refs, index, working tree (excluding .git objects). */
-async function userState(repo: string): Promise<Record<string, string>> {
-  const state: Record<string, string> = {
-    HEAD: await readFile(join(repo, '.git/HEAD'), 'utf8'),
-    main: (await git(repo, ['rev-parse', 'refs/heads/main'])).trim(),
-    index: (await readFile(join(repo, '.git/index'))).toString('base64'),
-    status: await git(repo, ['status', '--porcelain=v2', '--untracked-files=all']),
-  };
-  for (const name of await readdir(repo)) {
-    if (name === '.git') continue;
-    const path = join(repo, name);
-    state[`wt:${name}`] = `${(await stat(path)).mode}:${(await readFile(path)).toString('base64')}`;
-  }
-  return state;
-}
+const fx = new GitFixture();
+afterEach(() => fx.cleanup());
+const git = fx.git.bind(fx);
+const makeRepo = fx.makeRepo.bind(fx);
+const workerDiff = fx.workerDiff.bind(fx);
+const show = fx.show.bind(fx);
+const userState = fx.userState.bind(fx);
+const lines = numberedLines;
 
 async function trailersOf(repo: string, commit: string): Promise<string> {
   return git(repo, ['log', '-1', '--format=%(trailers:only)', commit]);
@@ -195,32 +144,12 @@ describe('IntegrationBranch', () => {
     const { repo, base } = await makeRepo();
     const mine = await workerDiff(repo, base, replaceLine('a.txt', 3, 'three'));
     const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r8', baseCommit: base });
-    // Another writer (a second coordinator) lands a commit on the branch at the moment our merge
-    // writes its scratch index: the post-index-change hook fires right after `git read-tree`.
     const theirs = await workerDiff(repo, base, replaceLine('b.txt', 3, 'tres'));
     const other = await IntegrationBranch.create({ repoPath: repo, runId: 'r8', baseCommit: base });
-    const theirsFile = join(repo, '.git', 'theirs.diff');
-    await writeFile(theirsFile, theirs);
-    const marker = join(repo, '.git', 'hook-fired');
-    const hook = [
-      '#!/bin/sh',
-      `[ -e '${marker}' ] && exit 0`,
-      `touch '${marker}'`,
-      'unset GIT_INDEX_FILE',
-      'idx=$(mktemp)',
-      `head=$(git rev-parse refs/heads/baton/r8)`,
-      `GIT_INDEX_FILE=$idx git read-tree "$head"`,
-      `GIT_INDEX_FILE=$idx git apply --cached '${theirsFile}'`,
-      `tree=$(GIT_INDEX_FILE=$idx git write-tree)`,
-      `c=$(printf 'theirs\\n\\nBaton-Run: r8\\nBaton-Subtask: s9\\nBaton-Attempt: 1\\n' | git commit-tree "$tree" -p "$head")`,
-      `git update-ref refs/heads/baton/r8 "$c" "$head"`,
-      'rm -f "$idx"',
-    ].join('\n');
-    await writeFile(join(repo, '.git', 'hooks', 'post-index-change'), hook + '\n', { mode: 0o755 });
-
+    const race = await fx.raceOnNextIndexWrite(repo, 'r8', 's9', theirs);
     const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff: mine, message: 'mine' });
     if (merged.kind !== 'merged') throw new Error(merged.kind);
-    await stat(marker);
+    expect(await race.fired()).toBe(true);
     const subtasks = (await other.mergedCommits()).map((c) => c.subtaskId);
     expect(subtasks).toEqual(['s1', 's9']);
     expect(await show(repo, merged.commit!, 'a.txt')).toContain('three\n');
@@ -230,27 +159,11 @@ describe('IntegrationBranch', () => {
   it('finds its subtask in commits another writer added while it was merging, instead of applying twice', async () => {
     const { repo, base } = await makeRepo();
     const diff = await workerDiff(repo, base, replaceLine('a.txt', 3, 'three'));
-    const diffFile = join(repo, '.git', 'same.diff');
-    await writeFile(diffFile, diff);
     const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r9', baseCommit: base });
-    const marker = join(repo, '.git', 'hook-fired');
-    const hook = [
-      '#!/bin/sh',
-      `[ -e '${marker}' ] && exit 0`,
-      `touch '${marker}'`,
-      'unset GIT_INDEX_FILE',
-      'idx=$(mktemp)',
-      `head=$(git rev-parse refs/heads/baton/r9)`,
-      `GIT_INDEX_FILE=$idx git read-tree "$head"`,
-      `GIT_INDEX_FILE=$idx git apply --cached '${diffFile}'`,
-      `tree=$(GIT_INDEX_FILE=$idx git write-tree)`,
-      `c=$(printf 'same\\n\\nBaton-Run: r9\\nBaton-Subtask: s1\\nBaton-Attempt: 1\\n' | git commit-tree "$tree" -p "$head")`,
-      `git update-ref refs/heads/baton/r9 "$c" "$head"`,
-      'rm -f "$idx"',
-    ].join('\n');
-    await writeFile(join(repo, '.git', 'hooks', 'post-index-change'), hook + '\n', { mode: 0o755 });
+    const race = await fx.raceOnNextIndexWrite(repo, 'r9', 's1', diff);
     const outcome = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'same' });
     expect(outcome).toMatchObject({ kind: 'already-merged', attempt: 1 });
+    expect(await race.fired()).toBe(true);
     expect((await git(repo, ['rev-list', `${base}..refs/heads/baton/r9`])).trim().split('\n')).toHaveLength(1);
   });
 });

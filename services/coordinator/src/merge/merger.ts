@@ -38,6 +38,9 @@ export interface MergeResultInput {
  * const outcome = await merger.mergeResult({ runId, subtaskId, attempt, currentAttempt, diff, message });
  */
 export class Merger {
+  private static instances = 0;
+  /** Serialization key prefix: one queue per run per Merger (a process normally has one). */
+  private readonly queue = `merger#${++Merger.instances}`;
   private readonly branches = new Map<string, IntegrationBranch>();
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -74,7 +77,7 @@ export class Merger {
   async mergeResult(input: MergeResultInput): Promise<MergeOutcome> {
     const branch = this.branch(input.runId);
     // One result per run at a time in this process, ledger check through ledger write.
-    return serializeByKey(`merger\0${input.runId}`, async () => {
+    return serializeByKey(`${this.queue}\0${input.runId}`, async () => {
       const log = this.logger.child({ runId: input.runId, subtaskId: input.subtaskId, attempt: input.attempt });
       const { ledger } = this.options;
       const recorded = await ledger.get(input.runId, input.subtaskId);
@@ -97,8 +100,9 @@ export class Merger {
         }
         case 'merged': {
           const { entry, written } = await ledger.record(this.entry(input.runId, input.subtaskId, input.attempt, landed.commit, LedgerSource.merge));
-          // Only an empty result can get here already recorded (another process, no commit to find).
-          if (!written) return { kind: MergeOutcomeKind.duplicate, commit: entry.commit, attempt: entry.attempt };
+          // Not written but the same commit (record checks it): another process found our commit by its
+          // trailers and recorded it first; the merge is still ours. With no commit, theirs counts.
+          if (!written && landed.commit === null) return { kind: MergeOutcomeKind.duplicate, commit: entry.commit, attempt: entry.attempt };
           log.info({ commit: landed.commit, files: landed.files.length }, 'merged');
           return landed;
         }
@@ -112,7 +116,7 @@ export class Merger {
    */
   async recoverLedger(runId: string): Promise<LedgerEntry[]> {
     const branch = this.branch(runId);
-    return serializeByKey(`merger\0${runId}`, async () => {
+    return serializeByKey(`${this.queue}\0${runId}`, async () => {
       const commits = await branch.mergedCommits();
       // Oldest first, so if a subtask somehow appears twice the first landing is the one recorded.
       for (const c of [...commits].reverse()) {
