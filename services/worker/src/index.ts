@@ -1,2 +1,11 @@
-/** @baton/worker: Worker: hosts editor/tester/shell agents (XState v5) on the work queues. */
-export const packageName = '@baton/worker' as const;
+/** @baton/worker: hosts the editor, tester and shell agents (XState v5) on the work queues. */
+export { startWorker, type Worker, type WorkerOptions } from './worker.js';
+export { editorMachine, DEFAULT_EDITOR_LIMITS, type EditorInput, type EditorOutput, type EditorLimits } from './agents/editor.machine.js';
+export { testerMachine, type TesterInput, type TesterOutput } from './agents/tester.machine.js';
+export { shellMachine, type ShellInput, type ShellOutput } from './agents/shell.machine.js';
+export { parseTestOutput } from './agents/test-report-parsers.js';
+export { agentEventInspector, type InspectionIds } from './agents/inspection.js';
+export { runItem, type ItemDeps, type RunningItem } from './run-item.js';
+export { Workspaces, type Worktree, type WorkspacesOptions } from './workspace/workspaces.js';
+export { diffFromChanges, blobId } from './workspace/diff-from-changes.js';
+export { SnapshotMissingError, WorkspaceError, NoModelError } from './errors.js';

@@ -24,6 +24,8 @@ export const WorkItem = z.strictObject({
   policy: PolicyConfig,
   /** Commands the tester runs when the subtask lists none. */
   testCommands: z.array(z.string()).default([]),
+  /** Commands the user configured (test and recipe commands): not asked about, deny rules still apply. */
+  trustedCommands: z.array(z.string()).default([]),
   issuedAt: Timestamp,
 });
 /** A unit of work. */

@@ -1,0 +1,238 @@
+import { assign, fromPromise, setup } from 'xstate';
+import { toolResult, type ContentBlockParam, type MessageParam, type ModelClient, type ModelResponse, type ToolUseBlock } from '@baton/model';
+import { addUsage, emptyUsage, toErrorData, type AgentStop, type EditProgram, type ErrorData, type Subtask, type Usage } from '@baton/protocol';
+import { toolSpecs, type Tool, type ToolContext } from '@baton/tools';
+import { editorSystemPrompt } from './system-prompt.js';
+import { runToolBatch, type ToolCall, type ToolCallResult } from './tool-batch.js';
+
+/** Limits of one editor session; each is a named stop. */
+export interface EditorLimits {
+  maxTurns: number;
+  /** Input + output tokens over all turns. */
+  maxTokens: number;
+  /** Consecutive turns whose tool calls all failed. */
+  maxToolErrors: number;
+  /** The same call (tool + input) made this many times. */
+  maxRepeatedCalls: number;
+  /** Wall-clock limit of the session. */
+  deadlineMs: number;
+}
+
+/** Default limits (a subtask's budget overrides turns, tokens and wall time). */
+export const DEFAULT_EDITOR_LIMITS: EditorLimits = { maxTurns: 40, maxTokens: 400_000, maxToolErrors: 5, maxRepeatedCalls: 3, deadlineMs: 20 * 60_000 };
+
+/** What an editor needs: the subtask, its worktree's tools, the model, and how to diff or run a program. */
+export interface EditorInput {
+  subtask: Subtask;
+  tools: readonly Tool[];
+  toolContext: ToolContext;
+  model: ModelClient | undefined;
+  limits: EditorLimits;
+  /** The worktree's changes since the base commit. */
+  diff: (signal: AbortSignal) => Promise<{ diff: string; files: string[] }>;
+  /** Runs a recipe edit program (recipe mode: no model) and returns its diff. */
+  runProgram: (program: EditProgram, signal: AbortSignal) => Promise<{ diff: string; files: string[] }>;
+}
+
+/** How an editor session ended. */
+export interface EditorOutput {
+  ok: boolean;
+  stop: AgentStop;
+  diff: string;
+  files: string[];
+  usage: Usage;
+  summary: string;
+  turns: number;
+  error?: ErrorData;
+  toolCalls: ToolCallResult[];
+}
+
+interface EditorContext {
+  input: EditorInput;
+  system: string;
+  messages: MessageParam[];
+  turns: number;
+  usage: Usage;
+  toolErrorTurns: number;
+  callCounts: Record<string, number>;
+  pendingCalls: ToolCall[];
+  toolCalls: ToolCallResult[];
+  summary: string;
+  stop: AgentStop;
+  diff: string;
+  files: string[];
+  error?: ErrorData;
+}
+
+type EditorEvent = { type: 'CANCEL' };
+
+const signature = (c: ToolCall) => `${c.name}:${JSON.stringify(c.input)}`;
+const textOf = (r: ModelResponse) => r.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
+const toolUses = (r: ModelResponse) => r.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
+const stopAs = (stop: AgentStop) => ({ type: 'setStop', params: { stop } }) as const;
+
+/**
+ * The editor agent: preparing -> thinking (model call) -> acting (tool batch) -> thinking … ->
+ * finalizing (diff) -> done. Every other stop is a named final state: maxTurns, tokenBudget,
+ * toolErrors, repeatedCall, cancelled, deadline, failed. A subtask with an edit program runs it
+ * instead (recipe mode, no model).
+ */
+export const editorMachine = setup({
+  types: { context: {} as EditorContext, events: {} as EditorEvent, input: {} as EditorInput, output: {} as EditorOutput },
+  actors: {
+    prepare: fromPromise<string, EditorInput>(({ input }) => editorSystemPrompt(input.toolContext.root, input.subtask)),
+    callModel: fromPromise<ModelResponse, { model: ModelClient; system: string; tools: readonly Tool[]; messages: MessageParam[] }>(({ input, signal }) =>
+      input.model.call({ system: input.system, tools: toolSpecs([...input.tools]), messages: input.messages }, { signal }),
+    ),
+    runTools: fromPromise<ToolCallResult[], { tools: readonly Tool[]; calls: ToolCall[]; ctx: ToolContext }>(({ input, signal }) =>
+      runToolBatch(input.tools, input.calls, { ...input.ctx, signal }),
+    ),
+    runProgram: fromPromise<{ diff: string; files: string[] }, EditorInput>(({ input, signal }) => input.runProgram(input.subtask.program!, signal)),
+    makeDiff: fromPromise<{ diff: string; files: string[] }, EditorInput>(({ input, signal }) => input.diff(signal)),
+  },
+  guards: {
+    isRecipe: ({ context }) => context.input.subtask.program !== undefined,
+    hasModel: ({ context }) => context.input.model !== undefined,
+    overTokens: ({ context }) => context.usage.inputTokens + context.usage.outputTokens > context.input.limits.maxTokens,
+    noToolCalls: ({ context }) => context.pendingCalls.length === 0,
+    outOfTurns: ({ context }) => context.turns >= context.input.limits.maxTurns,
+    tooManyToolErrors: ({ context }) => context.toolErrorTurns >= context.input.limits.maxToolErrors,
+    repeating: ({ context }) => Object.values(context.callCounts).some((n) => n >= context.input.limits.maxRepeatedCalls),
+  },
+  actions: {
+    setStop: assign((_, params: { stop: AgentStop }) => ({ stop: params.stop })),
+  },
+  delays: { deadline: ({ context }) => context.input.limits.deadlineMs },
+}).createMachine({
+  id: 'editor',
+  context: ({ input }) => ({
+    input,
+    system: '',
+    messages: [],
+    turns: 0,
+    usage: emptyUsage(),
+    toolErrorTurns: 0,
+    callCounts: {},
+    pendingCalls: [],
+    toolCalls: [],
+    summary: '',
+    stop: 'completed',
+    diff: '',
+    files: [],
+  }),
+  initial: 'preparing',
+  on: { CANCEL: '.cancelled' },
+  after: { deadline: '.deadline' },
+  states: {
+    preparing: {
+      always: { guard: 'isRecipe', target: 'applyingProgram' },
+      invoke: {
+        src: 'prepare',
+        input: ({ context }) => context.input,
+        onDone: [
+          {
+            guard: 'hasModel',
+            target: 'thinking',
+            actions: assign({
+              system: ({ event }) => event.output,
+              messages: ({ context }) => [{ role: 'user', content: `Do the subtask "${context.input.subtask.title}" now.` }],
+            }),
+          },
+          { target: 'failed', actions: assign({ error: () => ({ name: 'NoModelError', message: 'this subtask needs a model and none is configured: set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL)' }), stop: () => 'model_error' as const }) },
+        ],
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
+      },
+    },
+    applyingProgram: {
+      invoke: {
+        src: 'runProgram',
+        input: ({ context }) => context.input,
+        onDone: { target: 'done', actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files, stop: () => 'completed' as const, summary: ({ event }) => `recipe changed ${event.output.files.length} files` }) },
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
+      },
+    },
+    thinking: {
+      invoke: {
+        src: 'callModel',
+        input: ({ context }) => ({ model: context.input.model!, system: context.system, tools: context.input.tools, messages: context.messages }),
+        onDone: {
+          target: 'deciding',
+          actions: assign({
+            turns: ({ context }) => context.turns + 1,
+            usage: ({ context, event }) => addUsage(context.usage, event.output.usage),
+            messages: ({ context, event }) => [...context.messages, { role: 'assistant', content: event.output.content as ContentBlockParam[] }],
+            pendingCalls: ({ event }) => toolUses(event.output).map((b) => ({ id: b.id, name: b.name, input: b.input })),
+            summary: ({ context, event }) => textOf(event.output) || context.summary,
+          }),
+        },
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'model_error' as const }) },
+      },
+    },
+    deciding: {
+      always: [
+        { guard: 'overTokens', target: 'tokenBudget' },
+        { guard: 'noToolCalls', target: 'finalizing', actions: stopAs('end_turn') },
+        { target: 'acting' },
+      ],
+    },
+    acting: {
+      invoke: {
+        src: 'runTools',
+        input: ({ context }) => ({ tools: context.input.tools, calls: context.pendingCalls, ctx: context.input.toolContext }),
+        onDone: {
+          target: 'checking',
+          actions: assign({
+            messages: ({ context, event }) => [...context.messages, { role: 'user', content: event.output.map((r) => toolResult(r.id, r.content, !r.ok)) }],
+            toolErrorTurns: ({ context, event }) => (event.output.length > 0 && event.output.every((r) => !r.ok) ? context.toolErrorTurns + 1 : 0),
+            callCounts: ({ context }) => {
+              const counts = { ...context.callCounts };
+              for (const c of context.pendingCalls) counts[signature(c)] = (counts[signature(c)] ?? 0) + 1;
+              return counts;
+            },
+            toolCalls: ({ context, event }) => [...context.toolCalls, ...event.output],
+            pendingCalls: () => [],
+          }),
+        },
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
+      },
+    },
+    checking: {
+      always: [
+        { guard: 'tooManyToolErrors', target: 'toolErrors' },
+        { guard: 'repeating', target: 'repeatedCall' },
+        { guard: 'outOfTurns', target: 'maxTurns' },
+        { target: 'thinking' },
+      ],
+    },
+    finalizing: {
+      invoke: {
+        src: 'makeDiff',
+        input: ({ context }) => context.input,
+        onDone: { target: 'done', actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files }) },
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
+      },
+    },
+    done: { type: 'final' },
+    maxTurns: { type: 'final', entry: stopAs('max_turns') },
+    tokenBudget: { type: 'final', entry: stopAs('token_budget') },
+    toolErrors: { type: 'final', entry: stopAs('tool_errors') },
+    repeatedCall: { type: 'final', entry: stopAs('repeated_call') },
+    cancelled: { type: 'final', entry: stopAs('cancelled') },
+    deadline: { type: 'final', entry: stopAs('deadline') },
+    failed: { type: 'final' },
+  },
+  output: ({ context, self }) => {
+    const ok = self.getSnapshot().value === 'done';
+    return {
+      ok,
+      stop: context.stop,
+      diff: ok ? context.diff : '',
+      files: ok ? context.files : [],
+      usage: context.usage,
+      summary: context.summary,
+      turns: context.turns,
+      toolCalls: context.toolCalls,
+      ...(context.error ? { error: context.error } : {}),
+    };
+  },
+});

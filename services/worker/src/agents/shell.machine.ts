@@ -1,0 +1,93 @@
+import { assign, fromPromise, setup } from 'xstate';
+import { toErrorData, type AgentStop, type CommandOutput, type ErrorData } from '@baton/protocol';
+import type { Authorization } from '@baton/tools';
+import { runCommand } from './run-command.js';
+
+/** What a shell agent needs. */
+export interface ShellInput {
+  commands: string[];
+  cwd: string;
+  authorize: (command: string) => Promise<Authorization>;
+  timeoutMs: number;
+  /** The worktree's changes since the base commit. */
+  diff: (signal: AbortSignal) => Promise<{ diff: string; files: string[] }>;
+}
+
+/** How a shell agent ended. */
+export interface ShellOutput {
+  ok: boolean;
+  stop: AgentStop;
+  commands: CommandOutput[];
+  diff: string;
+  files: string[];
+  error?: ErrorData;
+}
+
+interface ShellContext {
+  input: ShellInput;
+  commands: CommandOutput[];
+  failed: boolean;
+  diff: string;
+  files: string[];
+  error?: ErrorData;
+}
+
+async function runInOrder(input: ShellInput, signal: AbortSignal): Promise<{ outputs: CommandOutput[]; failed: boolean }> {
+  const outputs: CommandOutput[] = [];
+  for (const command of input.commands) {
+    const verdict = await input.authorize(command);
+    if (!verdict.allowed) {
+      outputs.push({ command, exitCode: null, stdout: '', stderr: `permission denied: ${verdict.reason}`, truncated: false, timedOut: false, durationMs: 0 });
+      return { outputs, failed: true };
+    }
+    const out = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+    outputs.push(out);
+    if (out.exitCode !== 0) return { outputs, failed: true };
+  }
+  return { outputs, failed: false };
+}
+
+/**
+ * The shell agent: running (each command checked against the policy, in order, stopping at the
+ * first failure) -> finalizing (the files the commands changed become the diff) -> done | failed | cancelled.
+ */
+export const shellMachine = setup({
+  types: { context: {} as ShellContext, events: {} as { type: 'CANCEL' }, input: {} as ShellInput, output: {} as ShellOutput },
+  actors: {
+    runCommands: fromPromise<{ outputs: CommandOutput[]; failed: boolean }, ShellInput>(({ input, signal }) => runInOrder(input, signal)),
+    makeDiff: fromPromise<{ diff: string; files: string[] }, ShellInput>(({ input, signal }) => input.diff(signal)),
+  },
+  guards: { commandFailed: ({ context }) => context.failed },
+}).createMachine({
+  id: 'shell',
+  context: ({ input }) => ({ input, commands: [], failed: false, diff: '', files: [] }),
+  initial: 'running',
+  on: { CANCEL: '.cancelled' },
+  states: {
+    running: {
+      invoke: {
+        src: 'runCommands',
+        input: ({ context }) => context.input,
+        onDone: { target: 'checking', actions: assign({ commands: ({ event }) => event.output.outputs, failed: ({ event }) => event.output.failed }) },
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
+      },
+    },
+    checking: { always: [{ guard: 'commandFailed', target: 'failed' }, { target: 'finalizing' }] },
+    finalizing: {
+      invoke: {
+        src: 'makeDiff',
+        input: ({ context }) => context.input,
+        onDone: { target: 'done', actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files }) },
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
+      },
+    },
+    done: { type: 'final' },
+    failed: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+  output: ({ context, self }) => {
+    const state = self.getSnapshot().value;
+    const stop: AgentStop = state === 'done' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'command_failed';
+    return { ok: state === 'done', stop, commands: context.commands, diff: context.diff, files: context.files, ...(context.error ? { error: context.error } : {}) };
+  },
+});

@@ -1,0 +1,113 @@
+import { assign, fromPromise, setup } from 'xstate';
+import { toErrorData, type AgentStop, type CommandOutput, type ErrorData, type TestReport } from '@baton/protocol';
+import type { Authorization } from '@baton/tools';
+import { runCommand } from './run-command.js';
+import { parseTestOutput } from './test-report-parsers.js';
+
+/** What a tester needs: the commands, where to run them, and the permission check. */
+export interface TesterInput {
+  commands: string[];
+  cwd: string;
+  authorize: (command: string) => Promise<Authorization>;
+  timeoutMs: number;
+  /** Run a failing command once more; a pass on the retry counts its failures as flaky. */
+  retryFailed: boolean;
+}
+
+/** What a tester found. */
+export interface TesterOutput {
+  ok: boolean;
+  stop: AgentStop;
+  report: TestReport;
+  commands: CommandOutput[];
+  error?: ErrorData;
+}
+
+interface TesterContext {
+  input: TesterInput;
+  commands: CommandOutput[];
+  reports: TestReport[];
+  error?: ErrorData;
+}
+
+interface Ran {
+  outputs: CommandOutput[];
+  reports: TestReport[];
+}
+
+function merge(reports: TestReport[]): TestReport {
+  if (reports.length === 0) return { passed: 0, failed: 0, skipped: 0, flaky: 0, failures: [], format: 'exit-code' };
+  return {
+    passed: reports.reduce((n, r) => n + r.passed, 0),
+    failed: reports.reduce((n, r) => n + r.failed, 0),
+    skipped: reports.reduce((n, r) => n + r.skipped, 0),
+    flaky: reports.reduce((n, r) => n + r.flaky, 0),
+    failures: reports.flatMap((r) => r.failures).slice(0, 200),
+    format: reports.find((r) => r.failed > 0)?.format ?? reports[0]!.format,
+  };
+}
+
+async function runAll(input: TesterInput, signal: AbortSignal): Promise<Ran> {
+  const outputs: CommandOutput[] = [];
+  const reports: TestReport[] = [];
+  for (const command of input.commands) {
+    const verdict = await input.authorize(command);
+    if (!verdict.allowed) {
+      outputs.push({ command, exitCode: null, stdout: '', stderr: `permission denied: ${verdict.reason}`, truncated: false, timedOut: false, durationMs: 0 });
+      reports.push({ passed: 0, failed: 1, skipped: 0, flaky: 0, failures: [{ message: `${command}: permission denied: ${verdict.reason}` }], format: 'exit-code' });
+      continue;
+    }
+    const out = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+    outputs.push(out);
+    let report = parseTestOutput(out.stdout, out.stderr, out.exitCode);
+    if (report.failed > 0 && input.retryFailed && !signal.aborted) {
+      const again = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+      outputs.push(again);
+      const second = parseTestOutput(again.stdout, again.stderr, again.exitCode);
+      if (second.failed === 0) report = { ...second, flaky: report.failed };
+    }
+    reports.push(report);
+  }
+  return { outputs, reports };
+}
+
+/**
+ * The tester agent: running (every configured test / typecheck / lint command, each checked
+ * against the policy) -> passed | failed | cancelled. Reports are parsed into counts and failures.
+ */
+export const testerMachine = setup({
+  types: { context: {} as TesterContext, events: {} as { type: 'CANCEL' }, input: {} as TesterInput, output: {} as TesterOutput },
+  actors: {
+    runCommands: fromPromise<Ran, TesterInput>(({ input, signal }) => runAll(input, signal)),
+  },
+  guards: {
+    allPassed: ({ context }) => context.reports.every((r) => r.failed === 0),
+  },
+}).createMachine({
+  id: 'tester',
+  context: ({ input }) => ({ input, commands: [], reports: [] }),
+  initial: 'running',
+  on: { CANCEL: '.cancelled' },
+  states: {
+    running: {
+      invoke: {
+        src: 'runCommands',
+        input: ({ context }) => context.input,
+        onDone: { target: 'reporting', actions: assign({ commands: ({ event }) => event.output.outputs, reports: ({ event }) => event.output.reports }) },
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
+      },
+    },
+    reporting: {
+      always: [{ guard: 'allPassed', target: 'passed' }, { target: 'failed' }],
+    },
+    passed: { type: 'final' },
+    failed: { type: 'final' },
+    cancelled: { type: 'final' },
+  },
+  output: ({ context, self }) => {
+    const state = self.getSnapshot().value;
+    const report = merge(context.reports);
+    const stop: AgentStop = state === 'passed' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'tests_failed';
+    return { ok: state === 'passed', stop, report, commands: context.commands, ...(context.error ? { error: context.error } : {}) };
+  },
+});

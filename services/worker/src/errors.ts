@@ -1,0 +1,20 @@
+/** A snapshot named by a work item is missing from the object store. */
+export class SnapshotMissingError extends Error {
+  override name = 'SnapshotMissingError';
+  constructor(readonly bucket: string, readonly object: string) {
+    super(`snapshot ${bucket}/${object} is not in the object store`);
+  }
+}
+
+/** A git command in a scratch worktree failed. */
+export class WorkspaceError extends Error {
+  override name = 'WorkspaceError';
+  constructor(message: string, readonly command: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** An editor subtask needs the model and none is configured. */
+export class NoModelError extends Error {
+  override name = 'NoModelError';
+}

@@ -1,0 +1,165 @@
+import { loadavg } from 'node:os';
+import { customAlphabet } from 'nanoid';
+import type { Bus, Delivery, Kv, Subscription } from '@baton/bus';
+import { silentLogger, type Logger } from '@baton/log';
+import type { ModelClient } from '@baton/model';
+import { Result, WorkCancel, WorkerHeartbeat, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
+import { createRecipePool } from '@baton/recipes';
+import type { EditorLimits } from './agents/editor.machine.js';
+import { HOST, runItem, type RunningItem } from './run-item.js';
+import { Workspaces } from './workspace/workspaces.js';
+
+const workerSuffix = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
+
+/** Options of startWorker. */
+export interface WorkerOptions {
+  bus: Bus;
+  logger?: Logger;
+  kinds?: readonly AgentKind[];
+  /** Subtasks run at once, across kinds. Default 2. */
+  slots?: number;
+  model?: ModelClient;
+  workerId?: string;
+  queues?: QueueTuning;
+  heartbeatMs?: number;
+  /** How long a draining worker lets items in hand finish before returning them. Default 30 s. */
+  graceMs?: number;
+  /** Parent folder of scratch worktrees. */
+  baseDir?: string;
+  commandTimeoutMs?: number;
+  editorLimits?: Partial<EditorLimits>;
+  version?: string;
+}
+
+/** A running worker. Lifecycle: running -> draining (stop called) -> stopped. */
+export interface Worker {
+  readonly id: string;
+  /** Items in hand. */
+  busy(): number;
+  /** Drains: no new items; items in hand finish within the grace period, the rest are returned to the queue. */
+  stop(): Promise<void>;
+}
+
+interface InHand {
+  item: WorkItem;
+  running: RunningItem;
+  delivery: Delivery<WorkItem>;
+}
+
+/**
+ * Starts a worker: pulls editor / tester / shell items from the work queues with N slots, runs
+ * each in a scratch worktree, heartbeats the queue while busy, publishes the Result and only then
+ * acks. Registers itself in KV and on `workers.heartbeat` every few seconds.
+ */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const { bus } = options;
+  const id = options.workerId ?? `w-${HOST.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 20) || 'host'}-${workerSuffix()}`;
+  const log = (options.logger ?? silentLogger()).child({ workerId: id });
+  const kinds = options.kinds ?? (['editor', 'tester', 'shell'] as const);
+  const slots = options.slots ?? 2;
+  const queues = queuesFor(bus.subjects.prefix, options.queues);
+  const names = resourceNamesFor(bus.subjects.prefix);
+  const workspaces = await Workspaces.open({ workerId: id, log, snapshots: (bucket) => bus.objectStore(bucket), ...(options.baseDir ? { baseDir: options.baseDir } : {}) });
+  const recipes = createRecipePool({ threads: slots });
+  const results = await bus.workQueue(queues.results());
+  const registry: Kv<WorkerHeartbeat> = await bus.kv(names.workersBucket, WorkerHeartbeat);
+  const inHand = new Map<string, InHand>();
+  const startedAt = Date.now();
+  let state: WorkerHeartbeat['state'] = 'running';
+  let free = slots;
+  const waiting: (() => void)[] = [];
+  const acquire = () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r)));
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+
+  const heartbeat = (): WorkerHeartbeat => ({
+    v: 1, workerId: id, host: HOST, pid: process.pid, kinds: [...kinds], slots, busy: inHand.size,
+    load: loadavg()[0] ?? 0, version: options.version ?? '0.1.0', startedAt, sentAt: Date.now(), state,
+  });
+  const beat = async () => {
+    const hb = heartbeat();
+    await bus.publish(bus.subjects.workersHeartbeat(), WorkerHeartbeat, hb);
+    await registry.put(id, hb);
+  };
+  await beat();
+  const beatTimer = setInterval(() => void beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed')), options.heartbeatMs ?? 5_000);
+
+  const cancelSub: Subscription = bus.subscribe(bus.subjects.workCancelAll(), WorkCancel, (msg) => {
+    for (const h of inHand.values()) if (h.item.runId === msg.runId) h.running.cancel(msg.reason);
+  });
+
+  const deps = {
+    bus, workerId: id, workspaces, recipes, model: options.model, log,
+    commandTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000, editorLimits: options.editorLimits ?? {},
+  };
+
+  const handle = async (delivery: Delivery<WorkItem>): Promise<void> => {
+    const item = delivery.data;
+    const key = `${item.runId}/${item.subtask.id}/${item.attempt}/${delivery.seq}`;
+    const keepAlive = setInterval(() => void delivery.working().catch((err: unknown) => log.warn({ err }, 'queue heartbeat failed')), Math.max(100, Math.floor((options.queues?.ackWaitMs ?? 30_000) / 3)));
+    const running = runItem(item, deps);
+    inHand.set(key, { item, running, delivery });
+    try {
+      const result = await running.result;
+      if (state === 'stopped') return; // returned to the queue by the drain
+      await results.publish(Result.parse(result), { subject: bus.subjects.results(item.runId), msgId: `${item.runId}.${item.subtask.id}.${item.attempt}` });
+      await delivery.ack();
+      log.info({ runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, ok: result.ok, stop: result.stop }, 'item done');
+    } catch (err) {
+      log.error({ err, runId: item.runId, subtaskId: item.subtask.id }, 'could not publish a result: returning the item');
+      await delivery.nak(1000);
+    } finally {
+      clearInterval(keepAlive);
+      inHand.delete(key);
+      release();
+    }
+  };
+
+  const abort = new AbortController();
+  const workQueues = await Promise.all(kinds.map((kind) => bus.workQueue(queues.work(kind))));
+  const loops = workQueues.map(async (queue) => {
+    for await (const delivery of queue.consume({ maxInFlight: slots, signal: abort.signal })) {
+      await acquire();
+      if (abort.signal.aborted) {
+        release();
+        await delivery.nak();
+        break;
+      }
+      void handle(delivery);
+    }
+  });
+  log.info({ kinds, slots }, 'worker started');
+
+  return {
+    id,
+    busy: () => inHand.size,
+    stop: async () => {
+      if (state !== 'running') return;
+      state = 'draining';
+      abort.abort();
+      await beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed'));
+      await Promise.all(loops);
+      const grace = options.graceMs ?? 30_000;
+      const all = Promise.all([...inHand.values()].map((h) => h.running.result));
+      const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), grace).unref())]);
+      if (timedOut) {
+        log.warn({ items: inHand.size }, 'grace period over: returning the items in hand to the queue');
+        state = 'stopped';
+        await Promise.all([...inHand.values()].map(async (h) => {
+          h.running.cancel('worker shutting down');
+          await h.delivery.nak();
+        }));
+      }
+      state = 'stopped';
+      clearInterval(beatTimer);
+      await cancelSub.unsubscribe();
+      await registry.delete(id);
+      await recipes.destroy();
+      await workspaces.close();
+      log.info('worker stopped');
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { ObjectStore } from '@baton/bus';
+import type { Logger } from '@baton/log';
+import type { RepoSource } from '@baton/protocol';
+import { SnapshotMissingError } from '../errors.js';
+import { git } from './run-git.js';
+
+/** A private scratch checkout of one subtask attempt. */
+export interface Worktree {
+  dir: string;
+  /** `git diff --binary` of everything changed since the base commit (new files included), and the changed paths. */
+  diff(): Promise<{ diff: string; files: string[] }>;
+  remove(): Promise<void>;
+}
+
+/** Options of Workspaces.open. */
+export interface WorkspacesOptions {
+  workerId: string;
+  /** Parent of every worker's scratch folder; default `<tmpdir>/baton-worker`. */
+  baseDir?: string;
+  /** Object store holding snapshots (NATS mode). */
+  snapshots?: (bucket: string) => Promise<ObjectStore>;
+  log: Logger;
+  /** Read-only checkouts kept per worker. Default 3. */
+  maxCheckouts?: number;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A worker's scratch space: per-attempt worktrees (`git clone --shared` of the repository, so the
+ * user's repository gains no worktree metadata and its checkout is never touched), a mirror of
+ * snapshots fetched from the object store cached by commit, and shared read-only checkouts for recipe work.
+ */
+export class Workspaces {
+  private fetching = Promise.resolve();
+  private readonly checkouts = new Map<string, Promise<string>>();
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: WorkspacesOptions,
+  ) {}
+
+  /** Creates this worker's scratch folder and removes those of crashed workers (owner pid gone). */
+  static async open(options: WorkspacesOptions): Promise<Workspaces> {
+    const base = options.baseDir ?? join(tmpdir(), 'baton-worker');
+    await mkdir(base, { recursive: true });
+    for (const name of await readdir(base)) {
+      const owner = Number(await readFile(join(base, name, 'owner.pid'), 'utf8').catch(() => 'NaN'));
+      if (!Number.isInteger(owner) || !alive(owner)) {
+        options.log.info({ dir: join(base, name) }, 'removing a stale scratch folder');
+        await rm(join(base, name), { recursive: true, force: true });
+      }
+    }
+    const dir = join(base, options.workerId);
+    await mkdir(join(dir, 'trees'), { recursive: true });
+    await writeFile(join(dir, 'owner.pid'), String(process.pid));
+    return new Workspaces(dir, options);
+  }
+
+  /** The git repository to read objects from: the local path, or the snapshot mirror after fetching the commit. */
+  async repository(source: RepoSource, commit: string): Promise<string> {
+    if (source.kind === 'local') return source.path;
+    const mirror = join(this.dir, 'mirror.git');
+    const step = this.fetching.then(async () => {
+      if (!existsSync(mirror)) await git(this.dir, ['init', '-q', '--bare', mirror]);
+      const have = await execa('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: mirror, reject: false });
+      if (have.exitCode === 0) return;
+      const store = await this.options.snapshots?.(source.bucket);
+      const bytes = await store?.getBytes(source.object);
+      if (!bytes) throw new SnapshotMissingError(source.bucket, source.object);
+      const file = join(this.dir, `${commit}.bundle`);
+      await writeFile(file, bytes);
+      try {
+        await git(mirror, ['fetch', '-q', file, `+refs/*:refs/baton-cache/${commit}/*`]);
+      } finally {
+        await rm(file, { force: true });
+      }
+    });
+    this.fetching = step.catch(() => undefined);
+    await step;
+    return mirror;
+  }
+
+  /** A private worktree at `commit` for one attempt. */
+  async worktree(source: RepoSource, commit: string, name: string): Promise<Worktree> {
+    const repo = await this.repository(source, commit);
+    const dir = join(this.dir, 'trees', name);
+    await rm(dir, { recursive: true, force: true });
+    await git(this.dir, ['clone', '-q', '--shared', '--no-checkout', repo, dir]);
+    await git(dir, ['checkout', '-q', '--detach', commit]);
+    return {
+      dir,
+      diff: async () => {
+        await git(dir, ['add', '-A']);
+        const diff = await git(dir, ['diff', '--cached', '--binary', commit]);
+        const files = (await git(dir, ['diff', '--cached', '--name-only', commit])).split('\n').filter(Boolean);
+        return { diff: diff === '' ? '' : `${diff}\n`, files };
+      },
+      remove: () => rm(dir, { recursive: true, force: true }),
+    };
+  }
+
+  /** A shared read-only checkout of `commit` (recipe shards read it; nobody writes it). */
+  checkout(source: RepoSource, commit: string): Promise<string> {
+    let p = this.checkouts.get(commit);
+    if (!p) {
+      p = this.makeCheckout(source, commit);
+      this.checkouts.set(commit, p);
+      p.catch(() => this.checkouts.delete(commit));
+      this.evict(commit);
+    }
+    return p;
+  }
+
+  private async makeCheckout(source: RepoSource, commit: string): Promise<string> {
+    const repo = await this.repository(source, commit);
+    const dir = join(this.dir, 'checkouts', commit);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const archive = execa('git', ['archive', '--format=tar', commit], { cwd: repo, buffer: false });
+    const tar = execa('tar', ['-x', '-C', dir]);
+    archive.stdout?.pipe(tar.stdin);
+    await Promise.all([archive, tar]);
+    return dir;
+  }
+
+  private evict(keep: string): void {
+    const max = this.options.maxCheckouts ?? 3;
+    for (const commit of [...this.checkouts.keys()]) {
+      if (this.checkouts.size <= max) break;
+      if (commit === keep) continue;
+      const p = this.checkouts.get(commit)!;
+      this.checkouts.delete(commit);
+      void p.then((dir) => rm(dir, { recursive: true, force: true })).catch(() => undefined);
+    }
+  }
+
+  /** Removes this worker's scratch folder. */
+  async close(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
