@@ -14,23 +14,23 @@ export function isEmptyDiff(diff: string): boolean {
   return diff.trim() === '';
 }
 
-/** Paths a diff touches (both sides of a rename), or the reason it is not a valid patch. */
+/** Paths a diff touches (a rename under its new name), or the reason it is not a valid patch. */
 async function patchFiles(repoPath: string, diff: string): Promise<{ files: string[] } | { invalid: string }> {
   const out = await runGit(repoPath, ['apply', '--numstat', '-z', '-'], { input: diff, okExitCodes: [0, 1, 128] });
   if (out.exitCode !== 0) return { invalid: out.stderr.trim() || `git apply --numstat exited ${out.exitCode}` };
-  // -z numstat: `add\tdel\tpath\0`, or for renames `add\tdel\t\0from\0to\0`.
+  // -z numstat records are `added\tdeleted\tpath\0` (`-` counts for binary files). git 2.39 names a
+  // rename by its new path; a `added\tdeleted\t\0from\0to\0` form (as `git diff -z` prints) is read too.
   const files = new Set<string>();
-  const parts = out.stdout.split('\0');
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? '';
-    if (part === '') continue;
-    const path = part.split('\t')[2];
-    if (path === undefined) continue;
+  const records = out.stdout.split('\0');
+  for (let i = 0; i < records.length; i++) {
+    const fields = (records[i] ?? '').split('\t');
+    if (fields.length < 3) continue;
+    const path = fields.slice(2).join('\t');
     if (path !== '') {
       files.add(path);
       continue;
     }
-    for (const renamed of [parts[i + 1], parts[i + 2]]) if (renamed) files.add(renamed);
+    for (const renamed of records.slice(i + 1, i + 3)) if (renamed) files.add(renamed);
     i += 2;
   }
   return { files: [...files].sort() };

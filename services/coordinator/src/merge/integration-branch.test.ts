@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BranchDivergedError } from './errors.js';
@@ -88,25 +88,30 @@ describe('IntegrationBranch', () => {
     expect(await branch.head()).toBe(base);
   });
 
-  it('applies a binary file diff, a new file and a deletion', async () => {
+  it('applies a binary file diff, new files (one empty), a deletion, a mode change and a rename', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 255, 254, 0, 0, 7]);
-    const { repo, base } = await makeRepo({ 'a.txt': lines(5), 'img.bin': png, 'gone.txt': 'bye\n' });
+    const { repo, base } = await makeRepo({ 'a.txt': lines(5), 'img.bin': png, 'gone.txt': 'bye\n', 'old.txt': lines(30) });
     const bigger = Buffer.concat([png, Buffer.from([0, 9, 9, 9, 0])]);
     const diff = await workerDiff(repo, base, async (dir) => {
       await writeFile(join(dir, 'img.bin'), bigger);
       await writeFile(join(dir, 'new.bin'), Buffer.from([0, 0, 1, 200]));
       await rm(join(dir, 'gone.txt'));
       await chmod(join(dir, 'a.txt'), 0o755);
+      await writeFile(join(dir, 'empty.txt'), '');
+      await rename(join(dir, 'old.txt'), join(dir, 'renamed.txt'));
     });
+    expect(diff).toContain('rename from old.txt');
     expect(diff).toContain('GIT binary patch');
     const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r5', baseCommit: base });
     const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'binary' });
     if (merged.kind !== 'merged') throw new Error(merged.kind);
     const blob = await execa('git', ['cat-file', 'blob', `${merged.commit}:img.bin`], { cwd: repo, encoding: 'buffer' });
     expect(Buffer.from(blob.stdout).equals(bigger)).toBe(true);
-    expect(await git(repo, ['ls-tree', '--name-only', merged.commit!])).toBe('a.txt\nimg.bin\nnew.bin\n');
+    expect(await git(repo, ['ls-tree', '--name-only', merged.commit!])).toBe('a.txt\nempty.txt\nimg.bin\nnew.bin\nrenamed.txt\n');
+    expect(await show(repo, merged.commit!, 'renamed.txt')).toBe(lines(30));
     expect((await git(repo, ['ls-tree', merged.commit!, 'a.txt'])).startsWith('100755')).toBe(true);
-    expect(merged.files).toEqual(['a.txt', 'gone.txt', 'img.bin', 'new.bin']);
+    // Renames are listed under their new name only (what `git apply --numstat` reports).
+    expect(merged.files).toEqual(['a.txt', 'empty.txt', 'gone.txt', 'img.bin', 'new.bin', 'renamed.txt']);
   });
 
   it('3-way merges a diff made against an older base than the head', async () => {

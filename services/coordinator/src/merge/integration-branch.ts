@@ -29,7 +29,7 @@ export interface BranchMergeInput {
 /** What landing one diff on the branch did. */
 export type BranchMergeOutcome =
   /** A new commit on the branch; `commit` is null when the diff changed nothing (no commit is made). */
-  | { kind: 'merged'; commit: string | null; head: string; files: string[] }
+  | { kind: 'merged'; commit: string | null; head: string; /** Paths changed (renames by new name). */ files: string[] }
   /** The branch already holds a commit for this subtask (found by its trailers). */
   | { kind: 'already-merged'; commit: string; attempt: number; head: string }
   | { kind: 'conflict'; files: string[]; detail: string }

@@ -76,6 +76,24 @@ interface NodeState extends ResolvedNode {
 export function createSchedule(subtasks: readonly DagNode[]): Schedule {
   const nodes = new Map<string, NodeState>();
   const order: string[] = [];
+  // The ready nodes, kept sorted by priority (binary insertion) so dispatch never re-sorts the DAG.
+  let readyList: NodeState[] = [];
+  const byPriority = (a: NodeState, b: NodeState): number => b.critical - a.critical || compareIds(a.id, b.id);
+  const insertionPoint = (node: NodeState): number => {
+    let lo = 0;
+    let hi = readyList.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byPriority(readyList[mid]!, node) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const setStatus = (node: NodeState, status: NodeStatus): void => {
+    if (node.status === NodeStatus.ready && status !== NodeStatus.ready) readyList.splice(insertionPoint(node), 1);
+    if (node.status !== NodeStatus.ready && status === NodeStatus.ready) readyList.splice(insertionPoint(node), 0, node);
+    node.status = status;
+  };
 
   const get = (id: string): NodeState => {
     const node = nodes.get(id);
@@ -84,7 +102,7 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
   };
   const move = (node: NodeState, from: readonly NodeStatus[], to: NodeStatus): void => {
     if (!from.includes(node.status)) throw new InvalidTransitionError(node.id, node.status, to);
-    node.status = to;
+    setStatus(node, to);
   };
   const recomputeCriticalPaths = (): void => {
     for (let i = order.length - 1; i >= 0; i--) {
@@ -92,8 +110,6 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
       node.critical = node.weight + Math.max(0, ...node.dependents.map((d) => nodes.get(d)!.critical));
     }
   };
-  const byPriority = (a: NodeState, b: NodeState): number => b.critical - a.critical || compareIds(a.id, b.id);
-
   const add = (list: readonly DagNode[]): string[] => {
     const resolved = resolveNodes(list, new Set(nodes.keys()));
     const becameReady: string[] = [];
@@ -102,22 +118,27 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
       const failedCauses = new Set(deps.flatMap((d) => (d.status === NodeStatus.failed ? [d.id] : [...d.failedCauses])));
       const remaining = deps.filter((d) => d.status !== NodeStatus.done).length;
       const status = failedCauses.size > 0 ? NodeStatus.blocked : remaining === 0 ? NodeStatus.ready : NodeStatus.waiting;
-      nodes.set(r.id, { ...r, status, dependents: [], remaining, critical: r.weight, failedCauses });
+      // Enters as waiting; becomes ready after the critical paths are known (below), for a sorted insert.
+      const initial = status === NodeStatus.ready ? NodeStatus.waiting : status;
+      const node: NodeState = { ...r, status: initial, dependents: [], remaining, critical: r.weight, failedCauses };
+      nodes.set(r.id, node);
       order.push(r.id);
       for (const d of deps) d.dependents.push(r.id);
       if (status === NodeStatus.ready) becameReady.push(r.id);
     }
     recomputeCriticalPaths();
+    readyList = readyList.sort(byPriority);
+    for (const id of becameReady) setStatus(get(id), NodeStatus.ready);
     return becameReady.sort((a, b) => byPriority(get(a), get(b)));
   };
 
   add(subtasks);
 
   const schedule: Schedule = {
-    ready: () => [...nodes.values()].filter((n) => n.status === NodeStatus.ready).sort(byPriority).map((n) => n.id),
+    ready: () => readyList.map((n) => n.id),
     take: (n) => {
-      const taken = schedule.ready().slice(0, Math.max(0, Math.floor(n)));
-      for (const id of taken) get(id).status = NodeStatus.running;
+      const taken = readyList.slice(0, Math.max(0, Math.floor(n))).map((node) => node.id);
+      for (const id of taken) setStatus(get(id), NodeStatus.running);
       return taken;
     },
     markRunning: (id) => move(get(id), [NodeStatus.ready], NodeStatus.running),
@@ -129,7 +150,7 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
         const dependent = get(d);
         dependent.remaining -= 1;
         if (dependent.remaining === 0 && dependent.status === NodeStatus.waiting) {
-          dependent.status = NodeStatus.ready;
+          setStatus(dependent, NodeStatus.ready);
           ready.push(d);
         }
       }
@@ -149,7 +170,7 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
         stack.push(...dependent.dependents);
         if (dependent.status === NodeStatus.blocked) continue;
         // A dependent of an unfinished node can only be waiting: it never started.
-        dependent.status = NodeStatus.blocked;
+        setStatus(dependent, NodeStatus.blocked);
         newlyBlocked.push(next);
       }
       return newlyBlocked.sort(compareIds);

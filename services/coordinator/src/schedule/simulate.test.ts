@@ -42,3 +42,32 @@ describe('simulate and lowerBound', () => {
     expect(simulate(dag, 2, { z2: 1 }).makespan).toBe(4);
   });
 });
+
+describe('simulate on random DAGs', () => {
+  it('respects dependencies and slots, never beats the lower bound, and is deterministic', () => {
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 20; round++) {
+      const n = 5 + Math.floor(random() * 60);
+      const id = (i: number) => `t${String(i).padStart(3, '0')}`;
+      const dag = Array.from({ length: n }, (_, i) => ({
+        id: id(i),
+        deps: i === 0 ? [] : Array.from({ length: Math.floor(random() * 3) }, () => id(Math.floor(random() * i))),
+        weight: Math.floor(random() * 6),
+      }));
+      const slots = 1 + Math.floor(random() * 4);
+      const result = simulate(dag, slots);
+      expect(simulate(dag, slots)).toEqual(result);
+      expect(result.runs).toHaveLength(n);
+      expect(result.makespan).toBeGreaterThanOrEqual(lowerBound(dag, slots));
+      const end = new Map(result.runs.map((r) => [r.id, r.end]));
+      for (const run of result.runs) {
+        for (const dep of dag.find((d) => d.id === run.id)!.deps) expect(run.start).toBeGreaterThanOrEqual(end.get(dep)!);
+        const concurrent = result.runs.filter((r) => r.start <= run.start && run.start < r.end).length;
+        expect(concurrent).toBeLessThanOrEqual(slots);
+      }
+      // One slot: no idle time, the makespan is exactly the total work.
+      expect(simulate(dag, 1).makespan).toBe(dag.reduce((sum, d) => sum + d.weight, 0));
+    }
+  });
+});
