@@ -53,3 +53,11 @@ export class NoRecipeError extends Error {
     super('the run spec has no recipe to plan', options);
   }
 }
+
+/** A plan the planner built itself (recipe or repair) failed validation, e.g. more subtasks than the run allows. */
+export class InvalidPlanError extends Error {
+  override name = 'InvalidPlanError';
+  constructor(readonly errors: readonly string[], options?: ErrorOptions) {
+    super(`the planned graph is invalid:\n- ${errors.slice(0, 20).join('\n- ')}`, options);
+  }
+}

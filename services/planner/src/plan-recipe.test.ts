@@ -1,14 +1,12 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunSpec, type RunSpecInput } from '@baton/protocol';
 import { EmptyRecipeError } from './errors.js';
 import { planRecipe } from './plan-recipe.js';
 import { validatePlan } from './validate-plan.js';
 import { listRepoFiles } from './repo-files.js';
+import { createGitFixture, type GitFixture } from '../test/git-fixture.js';
 
+let fixture: GitFixture;
 let repo: string;
 let commit: string;
 const files: Record<string, string> = {
@@ -28,19 +26,11 @@ const files: Record<string, string> = {
 const spec = (input: Partial<RunSpecInput>): RunSpec => RunSpec.parse({ v: 1, repo: { path: repo }, ...input });
 
 beforeAll(async () => {
-  repo = await mkdtemp(path.join(tmpdir(), 'baton-planner-recipe-'));
-  for (const [file, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
-    await writeFile(path.join(repo, file), text);
-  }
-  const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
-  await git('init', '-q');
-  await git('add', '.');
-  await git('commit', '-qm', 'init');
-  commit = (await git('rev-parse', 'HEAD')).stdout.trim();
+  fixture = await createGitFixture(files);
+  ({ dir: repo, commit } = fixture);
 });
 afterAll(async () => {
-  await rm(repo, { recursive: true, force: true });
+  await fixture[Symbol.asyncDispose]();
 });
 
 describe('planRecipe', () => {

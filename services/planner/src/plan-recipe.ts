@@ -3,7 +3,8 @@ import { SCHEMA_VERSION, type CommandRecipe, type Plan, type Recipe, type RunSpe
 import { EmptyRecipeError, NoRecipeError } from './errors.js';
 import { listRepoFiles, type RepoFile } from './repo-files.js';
 import { readRepoPackages, type RepoPackages } from './repo-packages.js';
-import { DEFAULT_SHARD_LIMITS, shardFiles, type ShardLimits } from './shard-files.js';
+import { shardFiles, type ShardLimits } from '@baton/recipes';
+import { DEFAULT_SHARD_LIMITS } from './shard-limits.js';
 import { createIdAllocator, packageSlugs, type IdAllocator } from './subtask-ids.js';
 import { inFolder, testerSubtasks } from './tester-subtasks.js';
 

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryBroker, RemoteError, type Bus } from '@baton/bus';
+import type { z } from 'zod';
+import { PlanReply, PlanRequest } from '@baton/protocol';
+import { startPlanner, type Planner } from './start-planner.js';
+import { createGitFixture, type GitFixture } from '../test/git-fixture.js';
+
+let repo: GitFixture;
+let client: Bus;
+let planner: Planner;
+beforeAll(async () => {
+  repo = await createGitFixture({ 'package.json': '{"scripts":{"test":"vitest"}}', 'src/a.ts': 'export const purry = 1;\n' });
+  const broker = createMemoryBroker();
+  planner = startPlanner({ bus: broker.connect() });
+  client = broker.connect();
+});
+afterAll(async () => {
+  await planner.stop();
+  await client.close();
+  await repo[Symbol.asyncDispose]();
+});
+
+const request = (spec: Record<string, unknown>, extra: Partial<z.input<typeof PlanRequest>> = {}) =>
+  client.request(
+    client.subjects.planRequest(),
+    PlanRequest,
+    PlanReply,
+    PlanRequest.parse({ v: 1, runId: 'run-1', spec: { v: 1, repo: { path: repo.dir }, ...spec }, baseCommit: repo.commit, repoPath: repo.dir, ...extra }),
+    { timeoutMs: 20_000 },
+  );
+
+describe('startPlanner', () => {
+  it('answers a recipe request with the recipe plan', async () => {
+    const reply = await request({ recipe: { kind: 'rename', from: 'purry', to: 'curryDataFirst' } });
+    expect(reply.plan.subtasks.map((s) => [s.id, s.deps, s.commands])).toEqual([
+      ['rename-root-1', [], undefined],
+      ['test-root', ['rename-root-1'], ['npm test']],
+    ]);
+  });
+
+  it('answers with an error reply when a task needs a model and none is configured', async () => {
+    const err: unknown = await request({ task: 'add a feature' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    expect(err).toMatchObject({ remoteName: 'ModelNotConfiguredError' });
+  });
+
+  it('answers a repair request without a model with the failures it cannot repair', async () => {
+    const failed = { id: 'test-root', kind: 'tester' as const, title: 'test', commands: ['npm test'] };
+    const repair = { failed, failures: [{ file: 'src/a.ts', line: 1, message: 'boom' }], headCommit: repo.commit };
+    const err: unknown = await request({ recipe: { kind: 'rename', from: 'purry', to: 'x' } }, { repair }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ remoteName: 'RepairNeedsModelError', data: { subtaskId: 'test-root', failures: [{ file: 'src/a.ts', line: 1, message: 'boom' }] } });
+  });
+});
