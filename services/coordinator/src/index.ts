@@ -1,5 +1,4 @@
 /** @baton/coordinator: Coordinator: runs, scheduling, permissions, approvals, exactly-once merging, durable runs. */
-export const packageName = '@baton/coordinator' as const;
 export {
   IntegrationBranch, type IntegrationBranchOptions, type BranchMergeInput, type BranchMergeOutcome,
 } from './merge/integration-branch.js';
@@ -18,3 +17,9 @@ export {
   ScheduleError, DuplicateSubtaskError, UnknownDependencyError, DependencyCycleError, InvalidWeightError, UnknownSubtaskError,
   InvalidTransitionError, InvalidSlotsError,
 } from './schedule/errors.js';
+export { startCoordinator, type Coordinator, type CoordinatorOptions } from './coordinator.js';
+export { RunStore, isFinal } from './runs/run-store.js';
+export { prepareRun, branchOf } from './runs/prepare-run.js';
+export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
+export { PermissionDesk, inWriteScope } from './permissions/permission-desk.js';
+export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError } from './errors.js';

@@ -73,6 +73,8 @@ export const Run = z.strictObject({
   branch: z.string().optional(),
   headCommit: CommitId.optional(),
   plan: Plan.optional(),
+  /** Commands the user configured or a recipe planner derived (never a model): workers run them without asking; deny rules still apply. */
+  trustedCommands: z.array(z.string()).default([]),
   subtasks: z.record(SubtaskId, SubtaskState).default({}),
   usage: Usage,
   createdAt: Timestamp,

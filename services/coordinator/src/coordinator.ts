@@ -1,0 +1,191 @@
+import type { Bus, Subscription, WorkQueue } from '@baton/bus';
+import { silentLogger, type Logger } from '@baton/log';
+import {
+  AgentKindSchema,
+  CancelRequest,
+  Run,
+  RunList,
+  RunQuery,
+  RunSpec,
+  SubmitReply,
+  queuesFor,
+  resourceNamesFor,
+  type AgentKind,
+  type QueueTuning,
+  type RepoSource,
+  type Result,
+  type WorkItem,
+} from '@baton/protocol';
+import { RunNotFoundError } from './errors.js';
+import { PermissionDesk } from './permissions/permission-desk.js';
+import { createGitMergePort } from './runs/git-merge-port.js';
+import { prepareRun } from './runs/prepare-run.js';
+import { RunController } from './runs/run-controller.js';
+import { RunStore, isFinal } from './runs/run-store.js';
+import { publishSnapshot } from './runs/snapshot.js';
+import { criticalPathSchedule } from './runs/critical-path-schedule.js';
+
+/** Options of startCoordinator. */
+export interface CoordinatorOptions {
+  bus: Bus;
+  logger?: Logger;
+  /** How workers get the repository: `local` paths (embedded, shared disk) or `snapshot` bundles in the object store. Default: snapshot on NATS, local in-process. */
+  repoSource?: 'local' | 'snapshot';
+  queues?: QueueTuning;
+  /** Results handled at once (across runs; each run handles its own in order). Default 16. */
+  resultConcurrency?: number;
+  planTimeoutMs?: number;
+  maxConflictRetries?: number;
+  userSettingsPath?: string;
+}
+
+/** A running coordinator. */
+export interface Coordinator {
+  readonly store: RunStore;
+  /** Submits a run directly (what `runs.submit` does). */
+  submit(spec: RunSpec): Promise<SubmitReply>;
+  /** Resolves when the run reaches a final status. */
+  waitForRun(runId: string): Promise<Run>;
+  permissions: PermissionDesk;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the coordinator: the only holder of global permissions and the only writer of result branches.
+ * Resumes every unfinished run recorded in KV. Run one coordinator per cluster.
+ */
+export async function startCoordinator(options: CoordinatorOptions): Promise<Coordinator> {
+  const { bus } = options;
+  const log = (options.logger ?? silentLogger()).child({ component: 'coordinator' });
+  const s = bus.subjects;
+  const queues = queuesFor(s.prefix, options.queues);
+  const store = await RunStore.open(bus);
+  const merger = await createGitMergePort(bus, log);
+  const workQueues = Object.fromEntries(
+    await Promise.all(AgentKindSchema.options.map(async (k) => [k, await bus.workQueue(queues.work(k))] as const)),
+  ) as Record<AgentKind, WorkQueue<WorkItem>>;
+  const resultsQueue = await bus.workQueue(queues.results());
+  const sourceMode = options.repoSource ?? (bus.transport === 'nats' ? 'snapshot' : 'local');
+  const snapshots = sourceMode === 'snapshot' ? await bus.objectStore(resourceNamesFor(s.prefix).snapshotsBucket) : undefined;
+
+  const controllers = new Map<string, RunController>();
+  const waiters = new Map<string, ((run: Run) => void)[]>();
+  const finished = (run: Run) => {
+    controllers.get(run.id)?.dispose();
+    controllers.delete(run.id);
+    permissions.cancelRun(run.id, `run ${run.status}`);
+    for (const w of waiters.get(run.id) ?? []) w(run);
+    waiters.delete(run.id);
+  };
+
+  const repoSource = async (run: Run): Promise<RepoSource> => {
+    if (!snapshots) return { kind: 'local', path: run.spec.repo.path };
+    const head = await merger.head(run.id);
+    const object = await publishSnapshot(snapshots, run.spec.repo.path, head);
+    return { kind: 'snapshot', bucket: snapshots.bucket, object };
+  };
+
+  const ctx = {
+    bus, store, merger, workQueues, repoSource, log,
+    schedule: criticalPathSchedule(),
+    planTimeoutMs: options.planTimeoutMs ?? 10 * 60_000,
+    maxConflictRetries: options.maxConflictRetries ?? 2,
+    onFinished: finished,
+  };
+
+  const permissions = new PermissionDesk(
+    bus,
+    {
+      policyOf: (runId) => {
+        const c = controllers.get(runId);
+        if (!c?.current.spec.policy) return undefined;
+        return { policy: c.current.spec.policy, subtask: (id) => c.subtask(id) };
+      },
+    },
+    log,
+  );
+  permissions.start();
+
+  const launch = (run: Run) => {
+    const controller = new RunController(run, ctx);
+    controllers.set(run.id, controller);
+    controller.start().catch((err: unknown) => log.error({ err, runId: run.id }, 'run controller failed to start'));
+  };
+
+  const submit = async (spec: RunSpec): Promise<SubmitReply> => {
+    const run = await prepareRun(spec, options.userSettingsPath ? { userSettingsPath: options.userSettingsPath } : {});
+    await store.create(run);
+    log.info({ runId: run.id, repo: run.spec.repo.path, base: run.baseCommit }, 'run accepted');
+    launch(run);
+    return { v: 1, runId: run.id, branch: run.branch! };
+  };
+
+  const subscriptions: Subscription[] = [
+    bus.serve(s.runsSubmit(), RunSpec, SubmitReply, submit, { queue: 'coordinators' }),
+    bus.serve(s.runsList(), RunQuery, RunList, async () => ({ v: 1 as const, runs: await store.list() }), { queue: 'coordinators' }),
+    bus.serve(s.runGetAll(), RunQuery, Run, async (q) => {
+      const run = q.runId ? await store.get(q.runId) : null;
+      if (!run) throw new RunNotFoundError(q.runId ?? '');
+      return run;
+    }, { queue: 'coordinators' }),
+    bus.serve(s.runCancelAll(), CancelRequest, Run, async (req) => {
+      const c = controllers.get(req.runId);
+      if (c) await c.cancel(req.reason);
+      const run = await store.get(req.runId);
+      if (!run) throw new RunNotFoundError(req.runId);
+      return run;
+    }, { queue: 'coordinators' }),
+  ];
+
+  // Resume every unfinished run (after a crash or restart): KV, the results queue and the branch's trailers hold all state.
+  for (const run of await store.list()) {
+    if (!isFinal(run.status)) {
+      log.info({ runId: run.id, status: run.status }, 'resuming run');
+      launch(run);
+    }
+  }
+
+  const abort = new AbortController();
+  const consuming = (async () => {
+    for await (const delivery of resultsQueue.consume({ maxInFlight: options.resultConcurrency ?? 16, signal: abort.signal })) {
+      void handleResult(delivery.data).then(
+        () => delivery.ack(),
+        (err: unknown) => {
+          log.error({ err, runId: delivery.data.runId }, 'handling a result failed: redelivering');
+          return delivery.nak(1000);
+        },
+      );
+    }
+  })();
+
+  async function handleResult(result: Result): Promise<void> {
+    const c = controllers.get(result.runId);
+    if (c) return c.onResult(result);
+    const run = await store.get(result.runId);
+    if (!run || isFinal(run.status)) {
+      log.debug({ runId: result.runId, subtaskId: result.subtaskId }, 'result for a finished or unknown run: dropped');
+      return;
+    }
+    launch(run);
+    return controllers.get(result.runId)!.onResult(result);
+  }
+
+  return {
+    store,
+    permissions,
+    submit,
+    waitForRun: async (runId) => {
+      const run = await store.get(runId);
+      if (!run) throw new RunNotFoundError(runId);
+      if (isFinal(run.status)) return run;
+      return new Promise<Run>((resolve) => waiters.set(runId, [...(waiters.get(runId) ?? []), resolve]));
+    },
+    stop: async () => {
+      abort.abort();
+      await Promise.all(subscriptions.map((sub) => sub.unsubscribe()));
+      await permissions.stop();
+      for (const c of controllers.values()) c.dispose();
+      await consuming.catch((err: unknown) => log.debug({ err }, 'results consumer ended'));
+    },
+  };
+}

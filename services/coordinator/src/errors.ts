@@ -1,0 +1,41 @@
+/** The repository path is not a git repository (or git cannot read it). */
+export class NotARepositoryError extends Error {
+  override name = 'NotARepositoryError';
+  constructor(readonly path: string, options?: ErrorOptions) {
+    super(`${path} is not a git repository`, options);
+  }
+}
+
+/** The base ref does not name a commit. */
+export class UnknownRefError extends Error {
+  override name = 'UnknownRefError';
+  constructor(readonly ref: string, readonly path: string, options?: ErrorOptions) {
+    super(`${ref} does not name a commit in ${path}`, options);
+  }
+}
+
+/** The working tree has uncommitted changes and the spec did not allow it. */
+export class DirtyWorkingTreeError extends Error {
+  override name = 'DirtyWorkingTreeError';
+  constructor(readonly path: string, readonly files: string[]) {
+    super(
+      `${path} has uncommitted changes (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}); commit or stash them, or pass --allow-dirty to work from HEAD`,
+    );
+  }
+}
+
+/** No run with that id. */
+export class RunNotFoundError extends Error {
+  override name = 'RunNotFoundError';
+  constructor(readonly runId: string) {
+    super(`no run ${runId}`);
+  }
+}
+
+/** No parked permission request with that id. */
+export class PermissionRequestNotFoundError extends Error {
+  override name = 'PermissionRequestNotFoundError';
+  constructor(readonly requestId: string) {
+    super(`no pending permission request ${requestId} (already decided, expired, or never asked)`);
+  }
+}

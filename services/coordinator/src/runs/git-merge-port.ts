@@ -1,0 +1,52 @@
+import type { Bus } from '@baton/bus';
+import type { Logger } from '@baton/log';
+import { resourceNamesFor, type Result, type Run } from '@baton/protocol';
+import { MergeLedger } from '../merge/merge-ledger.js';
+import { Merger } from '../merge/merger.js';
+import type { MergePort } from './ports.js';
+
+/** The run controller's MergePort over git: the Merger (integration branches) and its KV ledger. */
+export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePort> {
+  const merger = new Merger({ ledger: await MergeLedger.open(bus, resourceNamesFor(bus.subjects.prefix).ledgerBucket), logger: log });
+  const opened = new Set<string>();
+  const ensureOpen = async (run: Run) => {
+    if (opened.has(run.id)) return;
+    await merger.open({ repoPath: run.spec.repo.path, runId: run.id, baseCommit: run.baseCommit! });
+    opened.add(run.id);
+  };
+  return {
+    open: ensureOpen,
+    head: async (runId) => {
+      const head = await merger.branch(runId).head();
+      if (head === null) throw new Error(`the integration branch of run ${runId} is gone`);
+      return head;
+    },
+    merge: async (run: Run, result: Result, currentAttempt: number, title: string) => {
+      await ensureOpen(run);
+      const outcome = await merger.mergeResult({
+        runId: run.id,
+        subtaskId: result.subtaskId,
+        attempt: result.attempt,
+        currentAttempt,
+        diff: result.diff,
+        message: `${title}\n\n${result.summary}`.trim(),
+      });
+      switch (outcome.kind) {
+        case 'merged':
+          return { kind: 'merged', commit: outcome.commit, files: outcome.files };
+        case 'duplicate':
+          return { kind: 'duplicate', commit: outcome.commit };
+        case 'stale':
+          return { kind: 'stale' };
+        case 'conflict':
+          return { kind: 'conflict', files: outcome.files, detail: outcome.detail };
+        case 'invalid':
+          return { kind: 'invalid', detail: outcome.detail };
+      }
+    },
+    recover: async (run: Run) => {
+      await ensureOpen(run);
+      await merger.recoverLedger(run.id);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { execa } from 'execa';
+import { DirtyWorkingTreeError, NotARepositoryError, UnknownRefError } from '../errors.js';
+
+/** Runs git in a repository with a fixed identity and no prompts; returns stdout. */
+export async function git(repoPath: string, args: string[], input?: string | Uint8Array): Promise<string> {
+  const result = await execa('git', args, {
+    cwd: repoPath,
+    input,
+    stripFinalNewline: true,
+    env: { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'Baton', GIT_AUTHOR_EMAIL: 'baton@localhost', GIT_COMMITTER_NAME: 'Baton', GIT_COMMITTER_EMAIL: 'baton@localhost' },
+  });
+  return result.stdout;
+}
+
+/** The repository's top-level directory, or NotARepositoryError. */
+export async function repositoryRoot(path: string): Promise<string> {
+  try {
+    return await git(path, ['rev-parse', '--show-toplevel']);
+  } catch (err) {
+    throw new NotARepositoryError(path, { cause: err });
+  }
+}
+
+/** Resolves a ref to a full commit id, or UnknownRefError. */
+export async function resolveCommit(repoPath: string, ref: string): Promise<string> {
+  try {
+    return await git(repoPath, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
+  } catch (err) {
+    throw new UnknownRefError(ref, repoPath, { cause: err });
+  }
+}
+
+/** Fails with DirtyWorkingTreeError when tracked files have uncommitted changes (untracked files are ignored: Baton works from commits). */
+export async function assertClean(repoPath: string): Promise<void> {
+  const status = await git(repoPath, ['status', '--porcelain', '--untracked-files=no']);
+  const files = status.split('\n').filter(Boolean).map((l) => l.slice(3));
+  if (files.length > 0) throw new DirtyWorkingTreeError(repoPath, files);
+}
+
+/** Files changed between two commits. */
+export async function changedFiles(repoPath: string, from: string, to: string): Promise<string[]> {
+  const out = await git(repoPath, ['diff', '--name-only', from, to]);
+  return out.split('\n').filter(Boolean);
+}
+
+/** The unified diff between two commits restricted to some paths (context for repair subtasks). */
+export async function diffBetween(repoPath: string, from: string, to: string, paths: string[] = []): Promise<string> {
+  return git(repoPath, ['diff', '--binary', from, to, '--', ...paths]);
+}

@@ -1,0 +1,51 @@
+import { customAlphabet } from 'nanoid';
+import { loadSettings } from '@baton/policy';
+import { emptyUsage, type PolicyConfig, type Run, type RunSpec } from '@baton/protocol';
+import { assertClean, repositoryRoot, resolveCommit } from './git-repo.js';
+
+const newRunId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 10);
+
+/** The integration branch of a run (a name under `baton/`, never the user's branch). */
+export function branchOf(runId: string): string {
+  return `baton/${runId}`;
+}
+
+/**
+ * Turns a submitted RunSpec into a queued Run: checks the repository (a git repository; a clean
+ * working tree unless allowed), pins the base ref to a commit, and merges the repository's
+ * `.baton/settings.json` and the user's settings into the run's policy.
+ */
+export async function prepareRun(spec: RunSpec, options: { userSettingsPath?: string } = {}): Promise<Run> {
+  const root = await repositoryRoot(spec.repo.path);
+  if (!spec.allowDirty) await assertClean(root);
+  const baseCommit = await resolveCommit(root, spec.baseRef);
+  const settings = await loadSettings({ repoPath: root, ...(options.userSettingsPath ? { userConfigPath: options.userSettingsPath } : {}) });
+  const policy = mergePolicies(settings, spec.policy);
+  const id = newRunId();
+  const now = Date.now();
+  return {
+    v: 1,
+    id,
+    spec: { ...spec, repo: { path: root }, policy },
+    status: 'queued',
+    baseCommit,
+    branch: branchOf(id),
+    trustedCommands: [],
+    subtasks: {},
+    usage: emptyUsage(),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Settings files first, the RunSpec's own rules added; the RunSpec's mode wins when it sets one. */
+function mergePolicies(settings: PolicyConfig, spec: PolicyConfig | undefined): PolicyConfig {
+  if (!spec) return settings;
+  return {
+    mode: spec.mode,
+    allow: [...settings.allow, ...spec.allow],
+    ask: [...settings.ask, ...spec.ask],
+    deny: [...settings.deny, ...spec.deny],
+    askTimeoutMs: spec.askTimeoutMs,
+  };
+}

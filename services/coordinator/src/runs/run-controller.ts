@@ -1,0 +1,407 @@
+import type { Bus, WorkQueue } from '@baton/bus';
+import type { Logger } from '@baton/log';
+import {
+  PlanReply,
+  PlanRequest,
+  WorkCancel,
+  addUsage,
+  emptyUsage,
+  toErrorData,
+  type Plan,
+  type Result,
+  type Run,
+  type RunStatus,
+  type StopReason,
+  type Subtask,
+  type SubtaskState,
+  type SubtaskStatus,
+  type WorkItem,
+  type AgentKind,
+  type RepoSource,
+} from '@baton/protocol';
+import { exceededBudget } from './budget.js';
+import type { MergePort, SchedulePort } from './ports.js';
+import { isFinal, type RunStore } from './run-store.js';
+import { diffBetween } from './git-repo.js';
+
+const DONE: ReadonlySet<SubtaskStatus> = new Set(['merged', 'succeeded', 'skipped']);
+const ACTIVE: ReadonlySet<SubtaskStatus> = new Set(['dispatched', 'merging']);
+
+/** Everything a run controller uses, shared by all runs of one coordinator. */
+export interface RunContext {
+  bus: Bus;
+  store: RunStore;
+  merger: MergePort;
+  schedule: SchedulePort;
+  workQueues: Record<AgentKind, WorkQueue<WorkItem>>;
+  repoSource: (run: Run) => Promise<RepoSource>;
+  log: Logger;
+  /** Plan requests can take a model several minutes. */
+  planTimeoutMs: number;
+  /** Conflict re-dispatches of one subtask before the planner is asked for a resolve subtask. */
+  maxConflictRetries: number;
+  /** Called when a run reaches a final status. */
+  onFinished: (run: Run) => void;
+}
+
+/**
+ * Drives one run: plan, dispatch ready subtasks (longest critical path first), take results of the
+ * current attempt only, merge exactly once, repair failures through the planner, stop on success,
+ * cancel, a budget or an unrepairable failure. Events for a run are handled one at a time, in order;
+ * every change is written to KV (compare-and-set) before anything is sent, so a restarted
+ * coordinator resumes from KV.
+ */
+export class RunController {
+  private chain: Promise<unknown> = Promise.resolve();
+  private wallTimer: NodeJS.Timeout | undefined;
+  private repairs = 0;
+
+  constructor(
+    private run: Run,
+    private readonly ctx: RunContext,
+  ) {}
+
+  get id(): string {
+    return this.run.id;
+  }
+
+  /** The run as last written. */
+  get current(): Run {
+    return this.run;
+  }
+
+  /** The subtask with this id in the run's plan. */
+  subtask(id: string): Subtask | undefined {
+    return this.run.plan?.subtasks.find((s) => s.id === id);
+  }
+
+  /** Starts (or, after a restart, resumes) the run. */
+  start(): Promise<void> {
+    const remaining = this.run.spec.limits.maxWallMs - (Date.now() - this.run.createdAt);
+    this.wallTimer = setTimeout(() => void this.enqueue(async () => void (await this.checkBudgets())), Math.max(0, remaining) + 10);
+    return this.enqueue(async () => {
+      await this.ctx.merger.open(this.run);
+      if (this.run.status === 'queued' || this.run.status === 'planning') await this.plan();
+      else {
+        await this.ctx.merger.recover(this.run);
+        // A dispatch may have been recorded without its publish reaching the queue: publish again
+        // with the same message id (the queue drops it as a duplicate when it did arrive).
+        for (const [id, st] of Object.entries(this.run.subtasks)) if (st.status === 'dispatched') await this.publishWork(id, st.attempt);
+      }
+      await this.pump();
+    });
+  }
+
+  /** Handles one result from a worker. */
+  onResult(result: Result): Promise<void> {
+    return this.enqueue(() => this.handleResult(result));
+  }
+
+  /** Cancels the run: no new work; work in hand is told to stop; the branch is kept. */
+  cancel(reason: string): Promise<void> {
+    return this.enqueue(() => this.finish('cancelled', 'cancelled', reason));
+  }
+
+  /** Stops timers (coordinator shutdown); the run stays as recorded and resumes on the next start. */
+  dispose(): void {
+    clearTimeout(this.wallTimer);
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(async () => {
+      if (isFinal(this.run.status)) return;
+      try {
+        await step();
+      } catch (err) {
+        this.ctx.log.error({ err, runId: this.run.id }, 'run failed on an internal error');
+        await this.finish('failed', 'internal_error', `internal error: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    this.chain = next;
+    return next;
+  }
+
+  private async update(change: (run: Run) => void): Promise<Run> {
+    this.run = await this.ctx.store.update(this.run.id, (r) => {
+      change(r);
+      return r;
+    });
+    return this.run;
+  }
+
+  private async plan(): Promise<void> {
+    await this.update((r) => void (r.status = 'planning'));
+    const request: PlanRequest = {
+      v: 1,
+      runId: this.run.id,
+      spec: this.run.spec,
+      baseCommit: this.run.baseCommit!,
+      repoPath: this.run.spec.repo.path,
+    };
+    let plan: Plan;
+    try {
+      plan = (await this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs })).plan;
+    } catch (err) {
+      return this.finish('failed', 'plan_failed', `planning failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (plan.subtasks.length > this.run.spec.limits.maxSubtasks) {
+      return this.finish('failed', 'budget_subtasks', `the plan has ${plan.subtasks.length} subtasks, budget ${this.run.spec.limits.maxSubtasks}`);
+    }
+    const now = Date.now();
+    const spec = this.run.spec;
+    const trusted = new Set(spec.testCommands ?? []);
+    if (spec.recipe?.kind === 'command') trusted.add(spec.recipe.command);
+    if (spec.recipe?.kind === 'codemod' && spec.recipe.command) trusted.add(spec.recipe.command);
+    // A recipe plan is made without a model: its tester and shell commands come from the user or the repository's manifests.
+    if (spec.recipe) for (const s of plan.subtasks) for (const c of s.commands ?? []) trusted.add(c);
+    await this.update((r) => {
+      r.plan = plan;
+      r.trustedCommands = [...trusted];
+      r.status = 'running';
+      for (const s of plan.subtasks) r.subtasks[s.id] = newState(now);
+    });
+    this.ctx.log.info({ runId: this.run.id, subtasks: plan.subtasks.length }, 'plan accepted');
+  }
+
+  /** Dispatches every ready subtask the run's concurrency allows, then finishes the run if nothing is left. */
+  private async pump(): Promise<void> {
+    if (this.run.status !== 'running') return;
+    const states = this.run.subtasks;
+    const plan = this.run.plan?.subtasks ?? [];
+    const active = Object.values(states).filter((s) => ACTIVE.has(s.status)).length;
+    const ready = plan.filter((s) => states[s.id]?.status === 'pending' && s.deps.every((d) => DONE.has(states[d]?.status ?? 'pending')));
+    const free = this.run.spec.limits.maxConcurrency - active;
+    for (const id of this.ctx.schedule.order(this.run, ready.map((s) => s.id)).slice(0, Math.max(0, free))) await this.dispatch(id);
+    const all = Object.values(this.run.subtasks);
+    if (all.every((s) => DONE.has(s.status))) {
+      return this.finish('succeeded', 'success', `${all.filter((s) => s.status !== 'skipped').length} subtasks done`);
+    }
+    if (!all.some((s) => ACTIVE.has(s.status)) && !plan.some((s) => this.run.subtasks[s.id]?.status === 'pending' && this.isReachable(s))) {
+      const failed = Object.entries(this.run.subtasks).filter(([, s]) => s.status === 'failed');
+      return this.finish('failed', 'unrepairable_failure', failed.map(([id, s]) => `${id}: ${s.error?.message ?? 'failed'}`).join('\n') || 'no subtask can run');
+    }
+  }
+
+  private isReachable(s: Subtask): boolean {
+    return s.deps.every((d) => this.run.subtasks[d]?.status !== 'failed');
+  }
+
+  private async dispatch(subtaskId: string): Promise<void> {
+    const attempt = (this.run.subtasks[subtaskId]?.attempt ?? 0) + 1;
+    await this.update((r) => {
+      const st = r.subtasks[subtaskId]!;
+      st.status = 'dispatched';
+      st.attempt = attempt;
+      st.updatedAt = Date.now();
+    });
+    await this.publishWork(subtaskId, attempt);
+  }
+
+  private async publishWork(subtaskId: string, attempt: number): Promise<void> {
+    const subtask = this.subtask(subtaskId)!;
+    const item: WorkItem = {
+      v: 1,
+      runId: this.run.id,
+      attempt,
+      subtask: withRunBudget(subtask, this.run),
+      // Independent first attempts start from the run's base (shards stay disjoint, workers share one
+      // checkout); work that depends on merged work, or lost a merge, starts from the branch head.
+      baseCommit: subtask.deps.length === 0 && (this.run.subtasks[subtaskId]?.conflicts ?? 0) === 0 ? this.run.baseCommit! : await this.ctx.merger.head(this.run.id),
+      repo: await this.ctx.repoSource(this.run),
+      policy: this.run.spec.policy ?? { mode: 'default', allow: [], ask: [], deny: [], askTimeoutMs: 15 * 60_000 },
+      testCommands: this.run.spec.testCommands ?? [],
+      trustedCommands: this.run.trustedCommands,
+      issuedAt: Date.now(),
+    };
+    await this.ctx.workQueues[subtask.kind].publish(item, { msgId: `${this.run.id}.${subtaskId}.${attempt}` });
+    this.ctx.log.debug({ runId: this.run.id, subtaskId, attempt, kind: subtask.kind }, 'dispatched');
+  }
+
+  private async handleResult(result: Result): Promise<void> {
+    const st = this.run.subtasks[result.subtaskId];
+    const subtask = this.subtask(result.subtaskId);
+    const log = this.ctx.log.child({ runId: this.run.id, subtaskId: result.subtaskId, attempt: result.attempt });
+    if (!st || !subtask) return log.warn('result for a subtask not in the plan: dropped');
+    if (result.attempt !== st.attempt) return log.info({ current: st.attempt }, 'result of a stale attempt: rejected');
+    if (st.status !== 'dispatched') return log.info({ status: st.status }, 'result already handled: duplicate dropped');
+
+    await this.update((r) => {
+      const s = r.subtasks[result.subtaskId]!;
+      s.usage = addUsage(s.usage, result.usage);
+      r.usage = addUsage(r.usage, result.usage);
+    });
+    if (await this.checkBudgets()) return;
+
+    if (!result.ok) return this.onFailure(subtask, result);
+    if (subtask.kind === 'tester' || result.diff.trim() === '') {
+      await this.setStatus(subtask.id, 'succeeded', { filesChanged: 0 });
+      return this.pump();
+    }
+    await this.setStatus(subtask.id, 'merging');
+    const outcome = await this.ctx.merger.merge(this.run, result, st.attempt, `${subtask.title}`);
+    switch (outcome.kind) {
+      case 'merged':
+      case 'duplicate': {
+        const commit = outcome.commit ?? undefined;
+        await this.update((r) => {
+          Object.assign(r.subtasks[subtask.id]!, {
+            status: 'merged',
+            updatedAt: Date.now(),
+            filesChanged: outcome.kind === 'merged' ? outcome.files.length : result.filesChanged.length,
+            ...(commit ? { mergedCommit: commit } : {}),
+          });
+          if (commit) r.headCommit = commit;
+        });
+        break;
+      }
+      case 'stale':
+        log.info('merger rejected a stale attempt');
+        break;
+      case 'conflict': {
+        const conflicts = (this.run.subtasks[subtask.id]?.conflicts ?? 0) + 1;
+        await this.update((r) => void (r.subtasks[subtask.id]!.conflicts = conflicts));
+        log.info({ files: outcome.files, conflicts }, 'merge conflict');
+        if (conflicts <= this.ctx.maxConflictRetries) {
+          await this.setStatus(subtask.id, 'pending');
+        } else {
+          await this.repair(subtask, result, { conflict: `${outcome.detail}\nfiles: ${outcome.files.join(', ')}` });
+        }
+        break;
+      }
+      case 'invalid':
+        return this.onFailure(subtask, { ...result, error: { name: 'InvalidDiff', message: outcome.detail } });
+    }
+    await this.pump();
+  }
+
+  private async onFailure(subtask: Subtask, result: Result): Promise<void> {
+    const st = this.run.subtasks[subtask.id]!;
+    const error = result.error ?? { name: 'SubtaskFailed', message: `${subtask.kind} stopped: ${result.stop}` };
+    if (subtask.kind === 'tester' && result.testReport && result.testReport.failed > 0) {
+      await this.update((r) => void (r.subtasks[subtask.id]!.error = error));
+      await this.repair(subtask, result, {});
+      return this.pump();
+    }
+    if (st.attempt <= this.run.spec.limits.maxRetriesPerSubtask && result.stop !== 'cancelled') {
+      this.ctx.log.info({ runId: this.run.id, subtaskId: subtask.id, stop: result.stop, error }, 'subtask failed: retrying');
+      await this.update((r) => {
+        const s = r.subtasks[subtask.id]!;
+        s.status = 'pending';
+        s.error = error;
+      });
+      return this.pump();
+    }
+    await this.update((r) => {
+      const s = r.subtasks[subtask.id]!;
+      s.status = 'failed';
+      s.error = error;
+    });
+    if (st.attempt > this.run.spec.limits.maxRetriesPerSubtask) {
+      return this.finish('failed', 'budget_retries', `${subtask.id} failed ${st.attempt} times; last: ${error.message}`);
+    }
+    return this.pump();
+  }
+
+  /** Asks the planner for repair subtasks replacing `failed`; the run fails with the failures when it cannot. */
+  private async repair(failed: Subtask, result: Result, extra: { conflict?: string }): Promise<void> {
+    const failures = result.testReport?.failures ?? [];
+    if (this.repairs >= this.run.spec.limits.maxRetriesPerSubtask) {
+      await this.markFailed(failed.id, result);
+      return this.finish('failed', 'unrepairable_failure', `gave up after ${this.repairs} repairs:\n${formatFailures(result)}`);
+    }
+    this.repairs++;
+    const head = await this.ctx.merger.head(this.run.id);
+    const request: PlanRequest = {
+      v: 1,
+      runId: this.run.id,
+      spec: this.run.spec,
+      baseCommit: this.run.baseCommit!,
+      repoPath: this.run.spec.repo.path,
+      repair: {
+        failed,
+        ...(result.testReport ? { report: result.testReport } : {}),
+        failures,
+        ...(extra.conflict ? { conflict: extra.conflict } : {}),
+        diff: (await diffBetween(this.run.spec.repo.path, this.run.baseCommit!, head, [...new Set(failures.flatMap((f) => (f.file ? [f.file] : [])))])).slice(0, 150_000),
+        headCommit: head,
+        existingIds: Object.keys(this.run.subtasks),
+      },
+    };
+    let plan: Plan;
+    try {
+      plan = (await this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs })).plan;
+    } catch (err) {
+      await this.markFailed(failed.id, result);
+      return this.finish('failed', 'unrepairable_failure', `${err instanceof Error ? err.message : String(err)}\n${formatFailures(result)}`);
+    }
+    const now = Date.now();
+    await this.update((r) => {
+      r.subtasks[failed.id]!.status = 'skipped';
+      r.subtasks[failed.id]!.error = { name: 'Superseded', message: `repaired by ${plan.subtasks.map((s) => s.id).join(', ')}` };
+      r.plan = { ...r.plan!, subtasks: [...r.plan!.subtasks, ...plan.subtasks] };
+      for (const s of plan.subtasks) r.subtasks[s.id] = newState(now);
+    });
+    this.ctx.log.info({ runId: this.run.id, failed: failed.id, repairs: plan.subtasks.map((s) => s.id) }, 'repair subtasks planned');
+  }
+
+  private async markFailed(id: string, result: Result): Promise<void> {
+    await this.update((r) => {
+      r.subtasks[id]!.status = 'failed';
+      r.subtasks[id]!.error = result.error ?? { name: 'SubtaskFailed', message: formatFailures(result) };
+    });
+  }
+
+  private async setStatus(id: string, status: SubtaskStatus, extra: Partial<SubtaskState> = {}): Promise<void> {
+    await this.update((r) => {
+      Object.assign(r.subtasks[id]!, extra, { status, updatedAt: Date.now() });
+    });
+  }
+
+  private async checkBudgets(): Promise<boolean> {
+    if (isFinal(this.run.status)) return true;
+    const over = exceededBudget(this.run, Date.now());
+    if (!over) return false;
+    await this.finish('failed', over.reason, over.detail);
+    return true;
+  }
+
+  private async finish(status: RunStatus, reason: StopReason, detail: string): Promise<void> {
+    clearTimeout(this.wallTimer);
+    const now = Date.now();
+    const head = await this.ctx.merger.head(this.run.id).catch((err: unknown) => {
+      this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id }, 'could not read the branch head at the end of the run');
+      return undefined;
+    });
+    await this.update((r) => {
+      r.status = status;
+      r.stopReason = reason;
+      r.detail = detail;
+      r.finishedAt = now;
+      if (head) r.headCommit = head;
+      for (const s of Object.values(r.subtasks)) if (s.status === 'pending' || ACTIVE.has(s.status)) s.status = 'cancelled';
+    });
+    if (status !== 'succeeded') {
+      await this.ctx.bus.publish(this.ctx.bus.subjects.workCancel(this.run.id), WorkCancel, { v: 1, runId: this.run.id, reason: detail });
+    }
+    this.ctx.log.info({ runId: this.run.id, status, reason, detail }, 'run finished');
+    this.ctx.onFinished(this.run);
+  }
+}
+
+function newState(now: number): SubtaskState {
+  return { status: 'pending', attempt: 0, conflicts: 0, filesChanged: 0, usage: emptyUsage(), updatedAt: now };
+}
+
+/** The subtask with the run's per-subtask budget filled in where the plan left it open. */
+function withRunBudget(subtask: Subtask, run: Run): Subtask {
+  return { ...subtask, budget: { ...run.spec.limits.perSubtask, ...subtask.budget } };
+}
+
+function formatFailures(result: Result): string {
+  const failures = result.testReport?.failures ?? [];
+  if (failures.length === 0) return result.error?.message ?? `stopped: ${result.stop}`;
+  return failures
+    .slice(0, 50)
+    .map((f) => `${f.file ?? '?'}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message}`)
+    .join('\n');
+}
