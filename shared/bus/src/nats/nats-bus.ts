@@ -1,15 +1,16 @@
 import { silentLogger, type Logger } from '@baton/log';
-import { resourceNamesFor, subjectsFor, type Subject, type Subjects } from '@baton/protocol';
+import { replyEnvelope, resourceNamesFor, subjectsFor, type ReplyEnvelope, type Subject, type Subjects } from '@baton/protocol';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { errors as natsErrors, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import { BusClosedError, InvalidMessageError, NoRespondersError, RequestTimeoutError } from '../errors.js';
-import { PUBSUB_QUEUE, assertBucketName, decodeMessage, decodeReply, encodeErrorReply, encodeMessage, encodeReply } from '../codec.js';
+import { BusClosedError, InvalidMessageError, NoRespondersError, RemoteError, RequestTimeoutError } from '../errors.js';
+import { PUBSUB_QUEUE, assertBucketName, decodeMessage, encodeErrorReply, encodeMessage, encodeReply } from '../codec.js';
 import {
   TransportKind, type Bus, type Kv, type KvOptions, type MessageHandler, type ObjectStore, type RequestHandler, type RequestOptions, type Schema,
   type SubscribeOptions, type Subscription, type WorkQueue, type WorkQueueDef,
 } from '../types.js';
+import { CoalescedFlush } from './coalesced-flush.js';
 import { DeadLetters } from './dead-letters.js';
 import { watchMaxDeliveries } from './max-deliveries-watcher.js';
 import { queueNamesFor } from './nats-names.js';
@@ -18,6 +19,18 @@ import { NatsObjectStore } from './nats-object-store.js';
 import { NatsWorkQueue, ensureWorkQueue, type WorkQueueContext } from './nats-work-queue.js';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+// zod compiles a schema on first use: building the reply envelope per request would recompile it every time.
+const envelopes = new WeakMap<Schema<unknown>, Schema<ReplyEnvelope<unknown>>>();
+
+function envelopeOf<T>(replySchema: Schema<T>): Schema<ReplyEnvelope<T>> {
+  let envelope = envelopes.get(replySchema);
+  if (envelope === undefined) {
+    envelope = replyEnvelope(replySchema);
+    envelopes.set(replySchema, envelope);
+  }
+  return envelope as Schema<ReplyEnvelope<T>>;
+}
 
 /** How a listener runs its handler: one message at a time in arrival order (subscribe), or each at once (serve). */
 type ListenerMode = 'serial' | 'concurrent';
@@ -40,6 +53,7 @@ export class NatsBus implements Bus {
   readonly #closing = new AbortController();
   readonly #advisories = new Map<string, { unsubscribe(): void }>();
   readonly #prefix: string;
+  readonly #acks: CoalescedFlush;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -51,6 +65,7 @@ export class NatsBus implements Bus {
     this.subjects = subjectsFor(prefix);
     this.#jsm = jsm;
     this.#js = jetstream(nc);
+    this.#acks = new CoalescedFlush(() => nc.flush());
     this.#deadLetters = new DeadLetters(jsm, this.#js, this.subjects, resourceNamesFor(prefix).deadStream, logger);
   }
 
@@ -97,7 +112,11 @@ export class NatsBus implements Bus {
     } catch (err) {
       throw this.#requestError(err, subject, timeoutMs);
     }
-    return decodeReply(subject, replySchema, reply.data);
+    const decoded = decodeMessage(envelopeOf(replySchema), reply.data);
+    if (!decoded.ok) throw new InvalidMessageError(subject, decoded.issues);
+    const envelope = decoded.value;
+    if (envelope.ok) return envelope.data;
+    throw new RemoteError(subject, envelope.error.name, envelope.error.message, envelope.error.data);
   }
 
   #requestError(err: unknown, subject: string, timeoutMs: number): unknown {
@@ -176,19 +195,20 @@ export class NatsBus implements Bus {
     this.#checkOpen();
     const names = queueNamesFor(this.#prefix, definition.name);
     const context: WorkQueueContext = {
+      nc: this.nc,
       jsm: this.#jsm,
       js: this.#js,
       names,
       deadLetters: this.#deadLetters,
       logger: this.logger,
       closed: this.#closing.signal,
-      flush: () => this.nc.flush(),
+      flush: () => this.#acks.flush(),
     };
-    const consumer = await ensureWorkQueue(context, definition);
+    await ensureWorkQueue(context, definition);
     if (!this.#advisories.has(names.stream)) {
       this.#advisories.set(names.stream, watchMaxDeliveries(this.nc, this.#jsm, definition.name, names, this.#deadLetters, this.logger));
     }
-    return new NatsWorkQueue(context, definition, consumer);
+    return new NatsWorkQueue(context, definition);
   }
 
   async kv<T>(bucket: string, schema: Schema<T>, options: KvOptions = {}): Promise<Kv<T>> {

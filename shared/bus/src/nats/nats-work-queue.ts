@@ -1,24 +1,25 @@
 import type { Logger } from '@baton/log';
 import type { Subject } from '@baton/protocol';
-import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type Consumer, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { nanos, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import type { ConsumeOptions, Delivery, Schema, WorkPublishAck, WorkPublishOptions, WorkQueue, WorkQueueDef } from '../types.js';
 import type { DeadLetters } from './dead-letters.js';
 import { ensureConsumer, ensureStream } from './ensure-stream.js';
-import { InFlightSlots } from './in-flight-slots.js';
 import { decodeMessage, encodeMessage } from '../codec.js';
+import { AckPayload, parseAckReply, type AckInfo } from './ack-reply.js';
 import { NatsDelivery, deadLetterInputOf, type DeliveryLinks } from './nats-delivery.js';
+import { PullSession } from './pull-session.js';
 import type { QueueNames } from './nats-names.js';
 
 const DEFAULT_ACK_WAIT_MS = 30_000;
 const DEFAULT_MAX_DELIVER = 5;
 const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
-/** How long one pull waits on the server for messages before it is re-issued. */
-const PULL_EXPIRES_MS = 5_000;
-const RETRY_DELAY_MS = 250;
+/** Redelivery delay of an invalid message whose dead letter could not be stored. */
+const RETRY_DELAY_MS = 1_000;
 
 /** What a NatsWorkQueue needs from its bus. */
 export interface WorkQueueContext {
+  nc: NatsConnection;
   jsm: JetStreamManager;
   js: JetStreamClient;
   names: QueueNames;
@@ -30,8 +31,8 @@ export interface WorkQueueContext {
 }
 
 /** Creates (or verifies) the queue's stream and durable pull consumer. */
-export async function ensureWorkQueue<T>(context: WorkQueueContext, definition: WorkQueueDef<T>): Promise<Consumer> {
-  const { jsm, js, names } = context;
+export async function ensureWorkQueue<T>(context: WorkQueueContext, definition: WorkQueueDef<T>): Promise<void> {
+  const { jsm, names } = context;
   await ensureStream(jsm, {
     name: names.stream,
     subjects: [definition.subject],
@@ -51,7 +52,6 @@ export async function ensureWorkQueue<T>(context: WorkQueueContext, definition: 
     max_ack_pending: 10_000,
   });
   await context.deadLetters.ensure();
-  return js.consumers.get(names.stream, names.consumer);
 }
 
 /** A work queue on JetStream: one work-queue-retention stream and one durable pull consumer with explicit ack. */
@@ -63,7 +63,6 @@ export class NatsWorkQueue<T> implements WorkQueue<T> {
   constructor(
     private readonly context: WorkQueueContext,
     definition: WorkQueueDef<T>,
-    private readonly consumer: Consumer,
   ) {
     this.name = definition.name;
     this.#schema = definition.schema;
@@ -86,74 +85,57 @@ export class NatsWorkQueue<T> implements WorkQueue<T> {
   }
 
   async *#deliveries(options: ConsumeOptions): AsyncGenerator<Delivery<T>> {
-    const slots = new InFlightSlots(options.maxInFlight);
-    const stop = options.signal === undefined ? this.context.closed : AbortSignal.any([options.signal, this.context.closed]);
+    const { context } = this;
+    const stop = options.signal === undefined ? context.closed : AbortSignal.any([options.signal, context.closed]);
+    if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1) {
+      throw new RangeError(`maxInFlight must be a positive integer, got ${options.maxInFlight}`);
+    }
+    if (stop.aborted) return;
+    const session = new PullSession(context.nc, {
+      stream: context.names.stream,
+      consumer: context.names.consumer,
+      maxInFlight: options.maxInFlight,
+      logger: context.logger,
+    });
     const links: DeliveryLinks = {
       queue: this.name,
-      stream: this.context.names.stream,
-      deadLetters: this.context.deadLetters,
-      flush: () => this.context.flush(),
-      release: () => slots.release(),
+      stream: context.names.stream,
+      deadLetters: context.deadLetters,
+      flush: () => context.flush(),
+      release: () => session.settled(),
     };
-    while (!stop.aborted) {
-      await slots.whenFree(stop);
-      if (stop.aborted) break;
-      let batch;
-      try {
-        batch = await this.consumer.fetch({ max_messages: slots.free, expires: PULL_EXPIRES_MS });
-      } catch (err) {
-        // Disconnected, JetStream not ready after a restart, …: the pull is retried, the work stays queued.
-        if (stop.aborted) break;
-        this.context.logger.debug({ err, queue: this.name }, 'pull failed; retrying');
-        await delay(RETRY_DELAY_MS, stop);
-        continue;
-      }
-      const closeBatch = () => void batch.close();
-      stop.addEventListener('abort', closeBatch, { once: true });
-      try {
-        for await (const msg of batch) {
-          if (stop.aborted) {
-            // Pulled but never handed out: give it straight back.
-            msg.nak();
-            continue;
-          }
-          const delivery = await this.#toDelivery(msg, links);
-          if (delivery === null) continue;
-          slots.take();
-          yield delivery;
+    try {
+      for (let msg = await session.next(stop); msg !== null; msg = await session.next(stop)) {
+        const info = parseAckReply(msg.reply);
+        if (info === null) {
+          context.logger.warn({ queue: this.name, subject: msg.subject }, 'message without JetStream delivery info ignored');
+          session.dropped();
+          continue;
         }
-      } catch (err) {
-        if (!stop.aborted) this.context.logger.debug({ err, queue: this.name }, 'pull ended with an error; pulling again');
-      } finally {
-        stop.removeEventListener('abort', closeBatch);
+        const decoded = decodeMessage(this.#schema, msg.data);
+        if (!decoded.ok) {
+          await this.#rejectInvalid(msg, info, decoded.issues);
+          session.dropped();
+          continue;
+        }
+        session.handedOut();
+        yield new NatsDelivery(decoded.value, msg, info, links);
       }
+    } finally {
+      session.stop();
     }
   }
 
-  /** Validates a message; an invalid one is dead-lettered and terminated (null), never yielded. */
-  async #toDelivery(msg: JsMsg, links: DeliveryLinks): Promise<NatsDelivery<T> | null> {
-    const decoded = decodeMessage(this.#schema, msg.data);
-    if (decoded.ok) return new NatsDelivery(decoded.value, msg, links);
+  /** An invalid message is dead-lettered and terminated, never yielded, so it cannot block valid ones. */
+  async #rejectInvalid(msg: Msg, info: AckInfo, issues: string): Promise<void> {
+    const { context } = this;
     try {
-      await this.context.deadLetters.write(deadLetterInputOf(msg, this.name, 'invalid', decoded.issues), `${links.stream}:${msg.seq}`);
-      msg.term();
+      await context.deadLetters.write(deadLetterInputOf(msg, info, this.name, 'invalid', issues), `${context.names.stream}:${info.streamSeq}`);
+      msg.respond(AckPayload.term);
     } catch (err) {
       // Could not store the dead letter: leave the message for redelivery rather than lose it.
-      this.context.logger.error({ err, queue: this.name, seq: msg.seq }, 'dead-lettering an invalid message failed; it will be redelivered');
-      msg.nak(RETRY_DELAY_MS);
+      context.logger.error({ err, queue: this.name, seq: info.streamSeq }, 'dead-lettering an invalid message failed; it will be redelivered');
+      msg.respond(AckPayload.nakWithDelay(RETRY_DELAY_MS));
     }
-    return null;
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
