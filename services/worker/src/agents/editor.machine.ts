@@ -12,7 +12,7 @@ export interface EditorLimits {
   maxTokens: number;
   /** Consecutive turns whose tool calls all failed. */
   maxToolErrors: number;
-  /** The same call (tool + input) made this many times. */
+  /** The same call (tool + input) made this many times in a row. */
   maxRepeatedCalls: number;
   /** Wall-clock limit of the session. */
   deadlineMs: number;
@@ -54,7 +54,8 @@ interface EditorContext {
   turns: number;
   usage: Usage;
   toolErrorTurns: number;
-  callCounts: Record<string, number>;
+  /** The last call's signature and how many times in a row it was made. */
+  lastCall: { signature: string; times: number };
   pendingCalls: ToolCall[];
   toolCalls: ToolCallResult[];
   summary: string;
@@ -62,6 +63,8 @@ interface EditorContext {
   diff: string;
   files: string[];
   error?: ErrorData;
+  /** Set on entry of a final state: the output reads it (`self.getSnapshot()` is not yet the final snapshot there). */
+  finalState?: string;
 }
 
 type EditorEvent = { type: 'CANCEL' };
@@ -70,6 +73,17 @@ const signature = (c: ToolCall) => `${c.name}:${JSON.stringify(c.input)}`;
 const textOf = (r: ModelResponse) => r.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
 const toolUses = (r: ModelResponse) => r.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
 const stopAs = (stop: AgentStop) => ({ type: 'setStop', params: { stop } }) as const;
+const finish = (state: string) => ({ type: 'setFinal', params: { state } }) as const;
+
+/** Counts identical calls in a row across turns; any different call starts the count again. */
+function repeats(last: EditorContext['lastCall'], calls: readonly ToolCall[]): EditorContext['lastCall'] {
+  let current = last;
+  for (const c of calls) {
+    const sig = signature(c);
+    current = sig === current.signature ? { signature: sig, times: current.times + 1 } : { signature: sig, times: 1 };
+  }
+  return current;
+}
 
 /**
  * The editor agent: preparing -> thinking (model call) -> acting (tool batch) -> thinking … ->
@@ -97,10 +111,11 @@ export const editorMachine = setup({
     noToolCalls: ({ context }) => context.pendingCalls.length === 0,
     outOfTurns: ({ context }) => context.turns >= context.input.limits.maxTurns,
     tooManyToolErrors: ({ context }) => context.toolErrorTurns >= context.input.limits.maxToolErrors,
-    repeating: ({ context }) => Object.values(context.callCounts).some((n) => n >= context.input.limits.maxRepeatedCalls),
+    repeating: ({ context }) => context.lastCall.times >= context.input.limits.maxRepeatedCalls,
   },
   actions: {
     setStop: assign((_, params: { stop: AgentStop }) => ({ stop: params.stop })),
+    setFinal: assign((_, params: { state: string }) => ({ finalState: params.state })),
   },
   delays: { deadline: ({ context }) => context.input.limits.deadlineMs },
 }).createMachine({
@@ -112,7 +127,7 @@ export const editorMachine = setup({
     turns: 0,
     usage: emptyUsage(),
     toolErrorTurns: 0,
-    callCounts: {},
+    lastCall: { signature: '', times: 0 },
     pendingCalls: [],
     toolCalls: [],
     summary: '',
@@ -120,12 +135,15 @@ export const editorMachine = setup({
     diff: '',
     files: [],
   }),
-  initial: 'preparing',
+  initial: 'routing',
   on: { CANCEL: '.cancelled' },
   after: { deadline: '.deadline' },
   states: {
+    // Recipe mode never reads the worktree's memory files nor needs a model.
+    routing: {
+      always: [{ guard: 'isRecipe', target: 'applyingProgram' }, { target: 'preparing' }],
+    },
     preparing: {
-      always: { guard: 'isRecipe', target: 'applyingProgram' },
       invoke: {
         src: 'prepare',
         input: ({ context }) => context.input,
@@ -184,11 +202,7 @@ export const editorMachine = setup({
           actions: assign({
             messages: ({ context, event }) => [...context.messages, { role: 'user', content: event.output.map((r) => toolResult(r.id, r.content, !r.ok)) }],
             toolErrorTurns: ({ context, event }) => (event.output.length > 0 && event.output.every((r) => !r.ok) ? context.toolErrorTurns + 1 : 0),
-            callCounts: ({ context }) => {
-              const counts = { ...context.callCounts };
-              for (const c of context.pendingCalls) counts[signature(c)] = (counts[signature(c)] ?? 0) + 1;
-              return counts;
-            },
+            lastCall: ({ context }) => repeats(context.lastCall, context.pendingCalls),
             toolCalls: ({ context, event }) => [...context.toolCalls, ...event.output],
             pendingCalls: () => [],
           }),
@@ -212,17 +226,17 @@ export const editorMachine = setup({
         onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
       },
     },
-    done: { type: 'final' },
-    maxTurns: { type: 'final', entry: stopAs('max_turns') },
-    tokenBudget: { type: 'final', entry: stopAs('token_budget') },
-    toolErrors: { type: 'final', entry: stopAs('tool_errors') },
-    repeatedCall: { type: 'final', entry: stopAs('repeated_call') },
-    cancelled: { type: 'final', entry: stopAs('cancelled') },
-    deadline: { type: 'final', entry: stopAs('deadline') },
-    failed: { type: 'final' },
+    done: { type: 'final', entry: finish('done') },
+    maxTurns: { type: 'final', entry: [stopAs('max_turns'), finish('maxTurns')] },
+    tokenBudget: { type: 'final', entry: [stopAs('token_budget'), finish('tokenBudget')] },
+    toolErrors: { type: 'final', entry: [stopAs('tool_errors'), finish('toolErrors')] },
+    repeatedCall: { type: 'final', entry: [stopAs('repeated_call'), finish('repeatedCall')] },
+    cancelled: { type: 'final', entry: [stopAs('cancelled'), finish('cancelled')] },
+    deadline: { type: 'final', entry: [stopAs('deadline'), finish('deadline')] },
+    failed: { type: 'final', entry: finish('failed') },
   },
-  output: ({ context, self }) => {
-    const ok = self.getSnapshot().value === 'done';
+  output: ({ context }) => {
+    const ok = context.finalState === 'done';
     return {
       ok,
       stop: context.stop,

@@ -18,6 +18,8 @@ export interface RunCommandOptions {
  */
 export async function runCommand(command: string, options: RunCommandOptions): Promise<CommandOutput> {
   const started = Date.now();
+  // An already-aborted signal never fires 'abort': check it before starting anything.
+  if (options.signal?.aborted) return { command, exitCode: null, stdout: '', stderr: 'cancelled before it started', truncated: false, timedOut: false, durationMs: 0 };
   const limit = options.outputLimit ?? 50_000;
   const sub = execa('bash', ['-c', command], {
     cwd: options.cwd,

@@ -30,11 +30,15 @@ interface ShellContext {
   diff: string;
   files: string[];
   error?: ErrorData;
+  /** Set on entry of a final state (the output cannot read the final snapshot yet). */
+  finalState?: 'done' | 'failed' | 'cancelled';
 }
 
 async function runInOrder(input: ShellInput, signal: AbortSignal): Promise<{ outputs: CommandOutput[]; failed: boolean }> {
   const outputs: CommandOutput[] = [];
   for (const command of input.commands) {
+    // Cancelled: the current command was killed; the rest must not start.
+    if (signal.aborted) return { outputs, failed: true };
     const verdict = await input.authorize(command);
     if (!verdict.allowed) {
       outputs.push({ command, exitCode: null, stdout: '', stderr: `permission denied: ${verdict.reason}`, truncated: false, timedOut: false, durationMs: 0 });
@@ -58,6 +62,9 @@ export const shellMachine = setup({
     makeDiff: fromPromise<{ diff: string; files: string[] }, ShellInput>(({ input, signal }) => input.diff(signal)),
   },
   guards: { commandFailed: ({ context }) => context.failed },
+  actions: {
+    setFinal: assign((_, params: { state: 'done' | 'failed' | 'cancelled' }) => ({ finalState: params.state })),
+  },
 }).createMachine({
   id: 'shell',
   context: ({ input }) => ({ input, commands: [], failed: false, diff: '', files: [] }),
@@ -81,12 +88,12 @@ export const shellMachine = setup({
         onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
       },
     },
-    done: { type: 'final' },
-    failed: { type: 'final' },
-    cancelled: { type: 'final' },
+    done: { type: 'final', entry: { type: 'setFinal', params: { state: 'done' } } },
+    failed: { type: 'final', entry: { type: 'setFinal', params: { state: 'failed' } } },
+    cancelled: { type: 'final', entry: { type: 'setFinal', params: { state: 'cancelled' } } },
   },
-  output: ({ context, self }) => {
-    const state = self.getSnapshot().value;
+  output: ({ context }) => {
+    const state = context.finalState;
     const stop: AgentStop = state === 'done' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'command_failed';
     return { ok: state === 'done', stop, commands: context.commands, diff: context.diff, files: context.files, ...(context.error ? { error: context.error } : {}) };
   },

@@ -28,6 +28,8 @@ interface TesterContext {
   commands: CommandOutput[];
   reports: TestReport[];
   error?: ErrorData;
+  /** Set on entry of a final state (the output cannot read the final snapshot yet). */
+  finalState?: 'passed' | 'failed' | 'cancelled';
 }
 
 interface Ran {
@@ -51,6 +53,8 @@ async function runAll(input: TesterInput, signal: AbortSignal): Promise<Ran> {
   const outputs: CommandOutput[] = [];
   const reports: TestReport[] = [];
   for (const command of input.commands) {
+    // Cancelled: the current command was killed; the rest must not start.
+    if (signal.aborted) break;
     const verdict = await input.authorize(command);
     if (!verdict.allowed) {
       outputs.push({ command, exitCode: null, stdout: '', stderr: `permission denied: ${verdict.reason}`, truncated: false, timedOut: false, durationMs: 0 });
@@ -83,6 +87,9 @@ export const testerMachine = setup({
   guards: {
     allPassed: ({ context }) => context.reports.every((r) => r.failed === 0),
   },
+  actions: {
+    setFinal: assign((_, params: { state: 'passed' | 'failed' | 'cancelled' }) => ({ finalState: params.state })),
+  },
 }).createMachine({
   id: 'tester',
   context: ({ input }) => ({ input, commands: [], reports: [] }),
@@ -100,12 +107,12 @@ export const testerMachine = setup({
     reporting: {
       always: [{ guard: 'allPassed', target: 'passed' }, { target: 'failed' }],
     },
-    passed: { type: 'final' },
-    failed: { type: 'final' },
-    cancelled: { type: 'final' },
+    passed: { type: 'final', entry: { type: 'setFinal', params: { state: 'passed' } } },
+    failed: { type: 'final', entry: { type: 'setFinal', params: { state: 'failed' } } },
+    cancelled: { type: 'final', entry: { type: 'setFinal', params: { state: 'cancelled' } } },
   },
-  output: ({ context, self }) => {
-    const state = self.getSnapshot().value;
+  output: ({ context }) => {
+    const state = context.finalState;
     const report = merge(context.reports);
     const stop: AgentStop = state === 'passed' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'tests_failed';
     return { ok: state === 'passed', stop, report, commands: context.commands, ...(context.error ? { error: context.error } : {}) };
