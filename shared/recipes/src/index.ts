@@ -1,5 +1,6 @@
 /** @baton/recipes: Deterministic edit programs (semantic rename via ts-morph, codemods) and the worker-thread pool that runs them. */
-export { renameInFiles, applyRename, type RenameInFilesInput } from './rename-in-files.js';
+export { renameInFiles, applyRename, type RenameInFilesInput, type RecipeRunOptions } from './rename-in-files.js';
+export { createRenameProject, type RenameProject } from './rename-project.js';
 export { applyCodemod, transformWithModule, shellQuote, type CodemodTransform } from './apply-codemod.js';
 export { applyProgram, previewProgram, programFiles } from './apply-program.js';
 export { createRecipePool, type RecipePool, type RecipePoolOptions } from './recipe-pool.js';

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RenameTargetNotFoundError } from './errors.js';
 import { writeFileChanges, type FileChange } from './file-change.js';
 import { renameInFiles } from './rename-in-files.js';
+import { createRenameProject } from './rename-project.js';
 import { shardFiles } from './shard-files.js';
 
 const { from, to, declaredIn } = sampleRenameTarget;
@@ -116,6 +117,20 @@ describe('renameInFiles edge cases', () => {
     expect(after['a.ts']).toBe(`function curryDataFirst(): number {\n  return 1;\n}\nexport { curryDataFirst };\n`);
     expect(after['b.ts']).toBe(`import * as a from './a.js';\nconst { curryDataFirst: purry } = a;\nexport const r = purry() + a.curryDataFirst();\n`);
     expect(after['c.ts']).toBe(`// curryDataFirst in a comment\nexport function other(purry: number): number {\n  return purry;\n}\n`);
+  });
+
+  it('reuses a project across shards and sees files changed on disk in between', async () => {
+    const root = await tempDir();
+    await write(root, { 'a.ts': `export function purry(): number {\n  return 1;\n}\n`, 'b.ts': `import { purry } from './a.js';\nexport const one = purry();\n` });
+    const project = createRenameProject(root);
+    const first = renameInFiles({ root, files: ['b.ts'], from: 'purry', to: 'curry', project });
+    expect(first.changed[0]?.after).toBe(`import { curry } from './a.js';\nexport const one = curry();\n`);
+    await write(root, { 'b.ts': `import { purry } from './a.js';\nexport const one = purry();\nexport const two = purry() + 1;\n` });
+    const second = renameInFiles({ root, files: ['b.ts', 'a.ts'], from: 'purry', to: 'curry', declaredIn: 'a.ts', project });
+    expect(Object.fromEntries(second.changed.map((c) => [c.path, c.after]))).toEqual({
+      'a.ts': `export function curry(): number {\n  return 1;\n}\n`,
+      'b.ts': `import { curry } from './a.js';\nexport const one = curry();\nexport const two = curry() + 1;\n`,
+    });
   });
 
   it('rejects a declaredIn file that does not declare the name', async () => {

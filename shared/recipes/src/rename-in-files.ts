@@ -1,11 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RenameRecipe } from '@baton/protocol';
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import { RenameTargetNotFoundError } from './errors.js';
 import { resolveInRepo, writeFileChanges, type FileChange } from './file-change.js';
 import { renameLocations, type RenameTarget } from './rename-locations.js';
+import { createRenameProject, refreshRenameProject, type RenameProject } from './rename-project.js';
 import { applyTextEdits } from './text-edit.js';
+
+/** Options of running a recipe on one shard. */
+export interface RecipeRunOptions {
+  /** A rename project reused across shards of the same repository. */
+  project?: RenameProject;
+}
 
 /** A rename over one shard of a repository. */
 export interface RenameInFilesInput {
@@ -18,8 +25,10 @@ export interface RenameInFilesInput {
   declaredIn?: string;
   /** Also rename whole-word occurrences inside comments. Default false. */
   comments?: boolean;
-  /** tsconfig for module resolution, repository-relative. Default `tsconfig.json` when it exists. */
+  /** tsconfig for module resolution, repository-relative. Default `tsconfig.json` when it exists. Ignored with `project`. */
   tsconfig?: string;
+  /** A project reused across shards of the same repository (see {@link createRenameProject}); default a fresh one. */
+  project?: RenameProject;
 }
 
 /**
@@ -32,17 +41,17 @@ export interface RenameInFilesInput {
  */
 export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[] } {
   const root = path.resolve(input.root);
-  const tsconfig = resolveInRepo(root, input.tsconfig ?? 'tsconfig.json');
-  const project = new Project({
-    ...(existsSync(tsconfig) ? { tsConfigFilePath: tsconfig } : {}),
-    skipAddingFilesFromTsConfig: true,
-    // Global type packages do not change what an import resolves to; loading them per shard is pure cost.
-    compilerOptions: { types: [], noEmit: true, allowJs: true },
-  });
+  let renameProject = input.project;
+  if (renameProject === undefined || renameProject.root !== root) {
+    renameProject = createRenameProject(root, input.tsconfig === undefined ? {} : { tsconfig: input.tsconfig });
+  } else {
+    refreshRenameProject(renameProject);
+  }
+  const { project } = renameProject;
   const target: RenameTarget = { from: input.from, to: input.to, comments: input.comments ?? false };
   if (input.declaredIn !== undefined) {
     target.declaredIn = resolveInRepo(root, input.declaredIn);
-    const declaring = project.addSourceFileAtPath(target.declaredIn);
+    const declaring = project.getSourceFile(target.declaredIn) ?? project.addSourceFileAtPath(target.declaredIn);
     if (!declaresTopLevel(declaring.compilerNode, input.from)) throw new RenameTargetNotFoundError(input.from, input.declaredIn);
   }
   const candidates: { path: string; before: string; absolute: string }[] = [];
@@ -52,7 +61,7 @@ export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[
     // A file that never spells the name has nothing to rename: skip parsing it.
     if (before.includes(input.from)) candidates.push({ path: file, before, absolute });
   }
-  const sourceFiles = candidates.map((c) => project.addSourceFileAtPath(c.absolute));
+  const sourceFiles = candidates.map((c) => project.getSourceFile(c.absolute) ?? project.addSourceFileAtPath(c.absolute));
   const checker = project.getProgram().getTypeChecker().compilerObject;
   const cache = new Map<ts.Symbol, boolean>();
   const changed: FileChange[] = [];
@@ -67,8 +76,9 @@ export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[
 }
 
 /** Renames in place over `files` (one shard) and returns the changed paths; see {@link renameInFiles}. */
-export async function applyRename(root: string, recipe: RenameRecipe, files: readonly string[]): Promise<string[]> {
+export async function applyRename(root: string, recipe: RenameRecipe, files: readonly string[], options: RecipeRunOptions = {}): Promise<string[]> {
   const { changed } = renameInFiles({
+    ...options,
     root,
     files,
     from: recipe.from,
