@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { MessageContext } from '../types.js';
+import type { MessageContext, Subscription } from '../types.js';
 import type { ContractContext } from './contract-context.js';
 import { Anything, Collector, Item, uniqueId, uniqueSubject, underAll, watchDeadLetters } from './contract-helpers.js';
 
@@ -100,6 +100,20 @@ export function pubsubCases(ctx: ContractContext): void {
     await bus.publish(subject, Item, { n: 1 });
     await bus.publish(subject, Item, { n: 2 });
     expect(await got.atLeast(1, 'message after the throw')).toEqual([2]);
+  });
+
+  it('lets a handler unsubscribe its own subscription', async () => {
+    const { bus } = ctx;
+    const subject = uniqueSubject(bus, 'self');
+    const done = new Collector<number>();
+    const subscription: Subscription = bus.subscribe(subject, Item, async (m) => {
+      await bus.flush(); // some work first: the handler is well under way when it unsubscribes
+      await subscription.unsubscribe();
+      done.push(m.n);
+    });
+    await bus.flush();
+    await bus.publish(subject, Item, { n: 1 });
+    expect(await done.atLeast(1, 'the handler to finish after unsubscribing')).toEqual([1]);
   });
 
   it('stops delivery on unsubscribe', async () => {

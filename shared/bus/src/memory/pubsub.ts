@@ -1,8 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MessageHandler, Schema, SubscribeOptions, Subscription } from '../types.js';
 import { PUBSUB_QUEUE, decodeMessage } from '../codec.js';
 import type { ClientContext } from './client.js';
 import type { WireMessage } from './router.js';
 import { subjectMatches } from './subject-match.js';
+
+/** Which handler run (if any) the current code is part of: lets a handler unsubscribe itself without waiting on itself. */
+const currentRun = new AsyncLocalStorage<object>();
 
 /** How a listener runs its handler: one message at a time in order (subscribe), or each at once (serve). */
 export type ListenerMode = 'serial' | 'concurrent';
@@ -15,7 +19,7 @@ export class Listener {
   #inbox: WireMessage[] = [];
   #draining = false;
   #stopped = false;
-  readonly #active = new Set<Promise<void>>();
+  readonly #active = new Map<object, Promise<void>>();
 
   /** @param handle must not reject: it reports its own failures. */
   constructor(
@@ -36,11 +40,12 @@ export class Listener {
     setImmediate(() => void this.#drain());
   };
 
-  /** Stops delivery and resolves when the handlers already running have finished. */
+  /** Stops delivery and resolves when the handlers already running have finished (except the caller's own). */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#inbox = [];
-    await Promise.all(this.#active);
+    const self = currentRun.getStore();
+    await Promise.all([...this.#active].filter(([run]) => run !== self).map(([, running]) => running));
   }
 
   async #drain(): Promise<void> {
@@ -50,8 +55,9 @@ export class Listener {
 
   #run(message: WireMessage): Promise<void> {
     if (this.#stopped) return Promise.resolve();
-    const running = this.handle(message).finally(() => this.#active.delete(running));
-    this.#active.add(running);
+    const run = {};
+    const running = currentRun.run(run, () => this.handle(message)).finally(() => this.#active.delete(run));
+    this.#active.set(run, running);
     return running;
   }
 }
