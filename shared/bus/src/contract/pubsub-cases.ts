@@ -102,6 +102,8 @@ export function pubsubCases(ctx: ContractContext): void {
     expect(await got.atLeast(1, 'message after the throw')).toEqual([2]);
   });
 
+  // A transport whose unsubscribe waits for in-flight handlers must not wait for the caller's own run
+  // (memory/pubsub.ts tells runs apart with AsyncLocalStorage), or this deadlocks.
   it('lets a handler unsubscribe its own subscription', async () => {
     const { bus } = ctx;
     const subject = uniqueSubject(bus, 'self');
