@@ -57,6 +57,16 @@ describe('planWithModel', () => {
     expect(JSON.stringify(result?.content)).toContain('dependency cycle: edit-a -> edit-b -> edit-a');
   });
 
+  it('asks again when the model answers without calling submit_plan', async () => {
+    const { api, model, spec } = await setup([{ content: [{ type: 'text', text: 'Here is my plan…' }], stopReason: 'end_turn' }, valid]);
+    await using _api = api;
+    const { plan, tries } = await planWithModel({ spec, repoPath: repo.dir, baseCommit: repo.commit, model });
+    expect(tries).toBe(2);
+    expect(plan.subtasks).toHaveLength(3);
+    const [, second] = await api.waitForRequests(2);
+    expect(second!.body.messages.at(-1)).toEqual({ role: 'user', content: 'Call the submit_plan tool with the plan.' });
+  });
+
   it('gives up with PlanRejectedError carrying the last errors', async () => {
     const { api, model, spec } = await setup([cyclic, cyclic]);
     await using _api = api;

@@ -2,21 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBroker, RemoteError, type Bus } from '@baton/bus';
 import type { z } from 'zod';
 import { PlanReply, PlanRequest } from '@baton/protocol';
+import { createModelClient } from '@baton/model';
+import { startScriptedApi } from '@baton/scripted-api';
 import { startPlanner, type Planner } from './start-planner.js';
 import { createGitFixture, type GitFixture } from '../test/git-fixture.js';
 
 let repo: GitFixture;
 let client: Bus;
+let plannerBus: Bus;
 let planner: Planner;
 beforeAll(async () => {
   repo = await createGitFixture({ 'package.json': '{"scripts":{"test":"vitest"}}', 'src/a.ts': 'export const purry = 1;\n' });
   const broker = createMemoryBroker();
-  planner = startPlanner({ bus: broker.connect() });
+  plannerBus = broker.connect();
+  planner = startPlanner({ bus: plannerBus });
   client = broker.connect();
 });
 afterAll(async () => {
   await planner.stop();
-  await client.close();
+  await Promise.all([client.close(), plannerBus.close()]);
   await repo[Symbol.asyncDispose]();
 });
 
@@ -49,5 +53,26 @@ describe('startPlanner', () => {
     const repair = { failed, failures: [{ file: 'src/a.ts', line: 1, message: 'boom' }], headCommit: repo.commit };
     const err: unknown = await request({ recipe: { kind: 'rename', from: 'purry', to: 'x' } }, { repair }).catch((e: unknown) => e);
     expect(err).toMatchObject({ remoteName: 'RepairNeedsModelError', data: { subtaskId: 'test-root', failures: [{ file: 'src/a.ts', line: 1, message: 'boom' }] } });
+  });
+});
+
+describe('startPlanner with a model', () => {
+  it('plans a task with the model', async () => {
+    await using api = await startScriptedApi([
+      { content: [{ type: 'tool_use', name: 'submit_plan', input: { subtasks: [{ id: 'edit', kind: 'editor', title: 'edit', scope: { paths: ['src/a.ts'] } }] } }] },
+    ]);
+    const broker = createMemoryBroker();
+    const model = createModelClient({ baseURL: api.url, model: 'claude-test', maxTokens: 1024, maxRetries: 0, timeoutMs: 10_000 });
+    const plannerSide = broker.connect();
+    const withModel = startPlanner({ bus: plannerSide, model });
+    const bus = broker.connect();
+    try {
+      const message = PlanRequest.parse({ v: 1, runId: 'run-2', spec: { v: 1, repo: { path: repo.dir }, task: 'edit a' }, baseCommit: repo.commit, repoPath: repo.dir });
+      const reply = await bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, message, { timeoutMs: 20_000 });
+      expect(reply.plan.subtasks.map((s) => s.id)).toEqual(['edit']);
+    } finally {
+      await withModel.stop();
+      await Promise.all([bus.close(), plannerSide.close()]);
+    }
   });
 });
