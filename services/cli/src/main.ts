@@ -1,5 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, UsageError } from './errors.js';
+import type { RunOptions } from './commands/run.js';
+import type { DemoOptions } from './commands/demo.js';
+import type { RemoteOptions } from './commands/remote.js';
+import type { ServeOptions } from './commands/serve.js';
+import type { RunFlags } from './run-spec-from-options.js';
 import { VERSION } from './version.js';
 
 /** Parses a positive integer flag, naming the flag in the error. */
@@ -41,7 +46,7 @@ export function buildProgram(): Command {
     .option('--allow-dirty', 'work from HEAD even if the working tree has uncommitted changes')
     .option('--json', 'print the final Run record as JSON')
     .addOption(natsOption())
-    .action(async (task: string | undefined, opts: Record<string, unknown>) => (await import('./commands/run.js')).runCommand(task, opts));
+    .action(async (task: string | undefined, opts: RunOptions) => (await import('./commands/run.js')).runCommand(task, opts));
 
   program
     .command('demo')
@@ -49,7 +54,7 @@ export function buildProgram(): Command {
     .option('--files <n>', 'files in the sample repository', positiveInt('--files'), 300)
     .option('--workers <n>', 'worker slots', positiveInt('--workers'), 4)
     .option('--dir <path>', 'where to create it (default: a new temp folder)')
-    .action(async (opts: Record<string, unknown>) => (await import('./commands/demo.js')).demoCommand(opts));
+    .action(async (opts: DemoOptions) => (await import('./commands/demo.js')).demoCommand(opts));
 
   program
     .command('submit')
@@ -60,7 +65,7 @@ export function buildProgram(): Command {
     .option('--from <identifier>').option('--to <identifier>').option('--glob <glob>').option('--command <command>')
     .option('--base <ref>', 'the ref to start from', 'HEAD')
     .addOption(natsOption().makeOptionMandatory())
-    .action(async (task: string | undefined, opts: Record<string, unknown>) => (await import('./commands/remote.js')).submitCommand(task, opts));
+    .action(async (task: string | undefined, opts: RunFlags & RemoteOptions) => (await import('./commands/remote.js')).submitCommand(task, opts));
 
   for (const [name, description] of [
     ['status', 'show a run (or every run without an id)'],
@@ -74,7 +79,7 @@ export function buildProgram(): Command {
       .argument(name === 'status' ? '[runId]' : '<runId>')
       .option('--json', 'machine-readable output')
       .addOption(natsOption().makeOptionMandatory())
-      .action(async (runId: string | undefined, opts: Record<string, unknown>) => (await import('./commands/remote.js')).remoteCommand(name, runId, opts));
+      .action(async (runId: string | undefined, opts: RemoteOptions) => (await import('./commands/remote.js')).remoteCommand(name, runId, opts));
   }
   for (const [name, description] of [
     ['approve', 'allow a parked permission request'],
@@ -87,7 +92,7 @@ export function buildProgram(): Command {
       .requiredOption('--run <runId>', 'the run the request belongs to')
       .option('--reason <text>', 'why')
       .addOption(natsOption().makeOptionMandatory())
-      .action(async (requestId: string, opts: Record<string, unknown>) => (await import('./commands/remote.js')).decideCommand(name, requestId, opts));
+      .action(async (requestId: string, opts: RemoteOptions & { run: string; reason?: string }) => (await import('./commands/remote.js')).decideCommand(name, requestId, opts));
   }
 
   program
@@ -96,18 +101,16 @@ export function buildProgram(): Command {
     .addOption(natsOption().makeOptionMandatory())
     .option('--kinds <kinds>', 'comma-separated agent kinds', 'editor,tester,shell')
     .option('--slots <n>', 'concurrent subtasks', positiveInt('--slots'), 2)
-    .action(async (opts: Record<string, unknown>) => (await import('./commands/serve.js')).serveCommand('worker', opts));
+    .action(async (opts: ServeOptions) => (await import('./commands/serve.js')).serveCommand('worker', opts));
   for (const [name, description] of [
     ['coordinator', 'start the coordinator (runs, permissions, merging) against a Baton cluster'],
     ['planner', 'start a planner against a Baton cluster'],
-    ['dashboard', 'start the dashboard (HTTP API and web UI)'],
   ] as const) {
     program
       .command(name)
       .description(description)
       .addOption(natsOption().makeOptionMandatory())
-      .option('--port <n>', 'dashboard: HTTP port', positiveInt('--port'), 7777)
-      .action(async (opts: Record<string, unknown>) => (await import('./commands/serve.js')).serveCommand(name, opts));
+      .action(async (opts: ServeOptions) => (await import('./commands/serve.js')).serveCommand(name, opts));
   }
   return program;
 }

@@ -24,6 +24,11 @@ export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 /** Schema of a RunStatus. */
 export const RunStatusSchema = z.enum(['queued', 'planning', 'running', 'stopping', 'succeeded', 'failed', 'cancelled']);
 
+/** True when a run has stopped for good (succeeded, failed or cancelled). */
+export function isFinalStatus(status: RunStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
+}
+
 /** Why a run stopped. */
 export const StopReason = z.enum([
   'success',

@@ -1,16 +1,107 @@
+import { createLogger } from '@baton/log';
+import { AgentEvent, CancelRequest, HumanDecision, PendingPermission, PermissionDecision, Run, RunList, RunQuery, RunSpec, SubmitReply, isFinalStatus } from '@baton/protocol';
+import { connectCluster } from '../connect.js';
+import { followRun } from '../follow-run.js';
+import { describePending } from '../permission-prompt.js';
+import { createProgressView, summarize, tally } from '../progress-view.js';
+import { runSpecFromFlags, type RunFlags } from '../run-spec-from-options.js';
+import { checkRepository } from '../check-repository.js';
 import { CliError } from '../errors.js';
 
-const notYet = (name: string) => Promise.reject(new CliError(`baton ${name} is not available yet: it arrives with the coordinator (issue #4)`));
+/** Options every cluster command takes. */
+export interface RemoteOptions {
+  nats: string;
+  json?: boolean;
+}
 
-/** `baton submit`. */
-export function submitCommand(_task: string | undefined, _opts: Record<string, unknown>): Promise<void> {
-  return notYet('submit');
+async function withCluster<T>(url: string, action: (bus: Awaited<ReturnType<typeof connectCluster>>) => Promise<T>): Promise<T> {
+  const bus = await connectCluster(url, createLogger({ name: 'baton', level: 'warn' }));
+  try {
+    return await action(bus);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(err instanceof Error ? err.message : String(err), 1, { cause: err });
+  } finally {
+    await bus.close();
+  }
 }
+
+/** `baton submit`: sends a run to the cluster and prints its id and branch. */
+export async function submitCommand(task: string | undefined, opts: RunFlags & RemoteOptions): Promise<void> {
+  const spec = runSpecFromFlags(task, opts);
+  await checkRepository(spec);
+  await withCluster(opts.nats, async (bus) => {
+    const reply = await bus.request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, { timeoutMs: 60_000 });
+    process.stdout.write(opts.json ? `${JSON.stringify(reply)}\n` : `${reply.runId}\tbranch ${reply.branch}\n`);
+  });
+}
+
 /** `baton status|watch|cancel|logs`. */
-export function remoteCommand(name: string, _runId: string | undefined, _opts: Record<string, unknown>): Promise<void> {
-  return notYet(name);
+export async function remoteCommand(name: 'status' | 'watch' | 'cancel' | 'logs', runId: string | undefined, opts: RemoteOptions): Promise<void> {
+  await withCluster(opts.nats, async (bus) => {
+    const s = bus.subjects;
+    switch (name) {
+      case 'status': {
+        if (runId === undefined) {
+          const { runs } = await bus.request(s.runsList(), RunQuery, RunList, { v: 1 });
+          if (opts.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+          for (const r of runs) {
+            const t = tally(r);
+            process.stdout.write(`${r.id}\t${r.status}\t${t.done}/${t.total} subtasks\t${r.branch ?? ''}\t${new Date(r.createdAt).toISOString()}\n`);
+          }
+          return;
+        }
+        const run = await bus.request(s.runGet(runId), RunQuery, Run, { v: 1, runId });
+        process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `${summarize(run)}\n`);
+        return;
+      }
+      case 'watch': {
+        const view = opts.json ? undefined : createProgressView();
+        const pending = bus.subscribe(s.permPending(runId!), PendingPermission, (p) => {
+          process.stderr.write(`\npermission needed: ${describePending(p)}\n  baton approve ${p.request.id} --run ${runId!} (or baton deny)\n`);
+        });
+        try {
+          const run = await followRun(bus, runId!, (r) => view?.update(r));
+          view?.stop();
+          process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `${summarize(run)}\n`);
+          process.exitCode = run.status === 'succeeded' ? 0 : 1;
+        } finally {
+          await pending.unsubscribe();
+        }
+        return;
+      }
+      case 'cancel': {
+        const run = await bus.request(s.runCancel(runId!), CancelRequest, Run, { v: 1, runId: runId!, reason: 'cancelled with baton cancel' }, { timeoutMs: 30_000 });
+        process.stdout.write(`${run.id}: ${run.status}${run.detail ? ` (${run.detail})` : ''}\n`);
+        return;
+      }
+      case 'logs': {
+        // Agent events are a live stream: this follows them until the run ends (Ctrl-C to stop).
+        const run = await bus.request(s.runGet(runId!), RunQuery, Run, { v: 1, runId: runId! });
+        if (isFinalStatus(run.status)) {
+          process.stdout.write(`${summarize(run)}\n`);
+          return;
+        }
+        const sub = bus.subscribe(s.eventsOfRun(runId!), AgentEvent, (e) => {
+          process.stdout.write(opts.json ? `${JSON.stringify(e)}\n` : `${new Date(e.timestamp).toISOString()} ${e.actorId} ${e.machineId} ${e.eventType} ${JSON.stringify(e.stateValue ?? '')}\n`);
+        });
+        try {
+          await followRun(bus, runId!, () => undefined);
+        } finally {
+          await sub.unsubscribe();
+        }
+        return;
+      }
+    }
+  });
 }
-/** `baton approve|deny`. */
-export function decideCommand(name: string, _requestId: string, _opts: Record<string, unknown>): Promise<void> {
-  return notYet(name);
+
+/** `baton approve|deny <requestId> --run <runId>`. */
+export async function decideCommand(name: 'approve' | 'deny', requestId: string, opts: RemoteOptions & { run: string; reason?: string }): Promise<void> {
+  await withCluster(opts.nats, async (bus) => {
+    const decision = name === 'approve' ? 'allow' : 'deny';
+    const human: HumanDecision = { v: 1, requestId, runId: opts.run, decision, reason: opts.reason ?? '', by: process.env.USER ?? 'human' };
+    const answer = await bus.request(bus.subjects.permDecide(opts.run), HumanDecision, PermissionDecision, human, { timeoutMs: 15_000 });
+    process.stdout.write(`${answer.requestId}: ${answer.decision} (${answer.reason})\n`);
+  });
 }

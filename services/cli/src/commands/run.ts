@@ -1,6 +1,67 @@
+import { createLogger } from '@baton/log';
+import { CancelRequest, Run, RunSpec, SubmitReply } from '@baton/protocol';
+import { connectCluster } from '../connect.js';
+import { startEmbedded } from '../embedded.js';
+import { followRun } from '../follow-run.js';
+import { promptForPermissions } from '../permission-prompt.js';
+import { createProgressView, summarize } from '../progress-view.js';
+import { runSpecFromFlags, type RunFlags } from '../run-spec-from-options.js';
+import { checkRepository } from '../check-repository.js';
 import { CliError } from '../errors.js';
 
-/** `baton run`: the main job (wired to the embedded coordinator, planner and workers by issue #4). */
-export function runCommand(_task: string | undefined, _opts: Record<string, unknown>): Promise<void> {
-  return Promise.reject(new CliError('baton run is not available yet: it arrives with the planner/coordinator capability (issue #4)'));
+/** Options of `baton run`. */
+export interface RunOptions extends RunFlags {
+  workers?: number;
+  json?: boolean;
+  nats?: string;
+}
+
+/**
+ * `baton run`: the main job. Embedded by default (coordinator, planner and worker slots in this
+ * process on the in-process bus); with --nats the run goes to a cluster and this process follows it.
+ * Exit code 0 on success, 1 otherwise, with the reason.
+ */
+export async function runCommand(task: string | undefined, opts: RunOptions): Promise<void> {
+  const spec = runSpecFromFlags(task, opts);
+  await checkRepository(spec);
+  const run = await executeRun(spec, opts);
+  process.exitCode = run.status === 'succeeded' ? 0 : 1;
+}
+
+/** Submits a spec (embedded, or to `opts.nats`), shows progress, prints the summary; returns the final run. */
+export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> {
+  const logger = createLogger({ name: 'baton', ...(process.env.BATON_LOG_LEVEL ? {} : { level: 'warn' as const }) });
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true && opts.json !== true;
+  const embedded = opts.nats === undefined ? await startEmbedded({ workers: opts.workers ?? 4, logger }) : undefined;
+  const bus = embedded?.bus ?? (await connectCluster(opts.nats!, logger));
+  const prompts = promptForPermissions(bus, { interactive, embedded: embedded !== undefined });
+  const view = opts.json ? undefined : createProgressView();
+  const abort = new AbortController();
+  const onSignal = () => {
+    process.stderr.write('\ncancelling the run (the branch is kept)…\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  try {
+    const reply = embedded
+      ? await embedded.coordinator.submit(spec)
+      : await bus.request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, { timeoutMs: 60_000 });
+    if (!opts.json) process.stderr.write(`run ${reply.runId} started on branch ${reply.branch}\n`);
+    abort.signal.addEventListener('abort', () => {
+      void bus.request(bus.subjects.runCancel(reply.runId), CancelRequest, Run, { v: 1, runId: reply.runId, reason: 'cancelled from the terminal (Ctrl-C)' }).catch(() => undefined);
+    });
+    const run = await followRun(bus, reply.runId, (r) => view?.update(r));
+    view?.stop();
+    if (opts.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    else process.stdout.write(`${summarize(run)}\n`);
+    return run;
+  } catch (err) {
+    view?.stop();
+    throw new CliError(err instanceof Error ? err.message : String(err), 1, { cause: err });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    await prompts.unsubscribe();
+    await embedded?.stop();
+    if (!embedded) await bus.close();
+  }
 }

@@ -1,12 +1,10 @@
 import { KvConflictError, type Bus, type Kv } from '@baton/bus';
-import { Run, RunStatus, resourceNamesFor } from '@baton/protocol';
+import { Run, isFinalStatus, resourceNamesFor, type RunStatus } from '@baton/protocol';
 import { RunNotFoundError } from '../errors.js';
-
-const FINAL: ReadonlySet<RunStatus> = new Set([RunStatus.succeeded, RunStatus.failed, RunStatus.cancelled]);
 
 /** True when a run has stopped for good. */
 export function isFinal(status: RunStatus): boolean {
-  return FINAL.has(status);
+  return isFinalStatus(status);
 }
 
 /** Runs in KV, every change a compare-and-set on the key's revision, so two writers never lose an update. */

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { assertClean, repositoryRoot, resolveCommit, DirtyWorkingTreeError, NotARepositoryError, UnknownRefError } from '@baton/coordinator';
+import { loadSettings, SettingsError } from '@baton/policy';
+import type { RunSpec } from '@baton/protocol';
+import { CliError } from './errors.js';
+
+/**
+ * The checks the coordinator makes at submit, run before anything starts so a mistake gets a
+ * clear message at once: the path exists and is a git repository, the base ref is a commit, the
+ * working tree is clean (unless --allow-dirty), and the settings files are valid.
+ */
+export async function checkRepository(spec: RunSpec): Promise<void> {
+  const path = spec.repo.path;
+  if (!existsSync(path)) throw new CliError(`--repo ${path}: no such directory`, 2);
+  try {
+    const root = await repositoryRoot(path);
+    await resolveCommit(root, spec.baseRef);
+    if (!spec.allowDirty) await assertClean(root);
+    await loadSettings({ repoPath: root });
+  } catch (err) {
+    if (err instanceof NotARepositoryError) throw new CliError(`--repo ${path} is not a git repository (run git init, or point --repo at one)`, 2, { cause: err });
+    if (err instanceof UnknownRefError) throw new CliError(`--base ${spec.baseRef} does not name a commit in ${path}`, 2, { cause: err });
+    if (err instanceof DirtyWorkingTreeError || err instanceof SettingsError) throw new CliError(err.message, 2, { cause: err });
+    throw err;
+  }
+}

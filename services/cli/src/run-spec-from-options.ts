@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { RunSpec, type RunSpecInput } from '@baton/protocol';
+import { UsageError } from './errors.js';
+
+/** The flags `baton run` and `baton submit` share. */
+export interface RunFlags {
+  repo?: string;
+  recipe?: 'rename' | 'codemod' | 'command';
+  from?: string;
+  to?: string;
+  glob?: string;
+  declaredIn?: string;
+  module?: string;
+  command?: string;
+  packages?: string;
+  test?: string[];
+  base?: string;
+  allowDirty?: boolean;
+}
+
+function need(value: string | undefined, flag: string, recipe: string): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(`--recipe ${recipe} needs ${flag}`);
+  return value;
+}
+
+/** Turns command-line flags into a validated RunSpec, naming the flag at fault. */
+export function runSpecFromFlags(task: string | undefined, flags: RunFlags): RunSpec {
+  let recipe: RunSpecInput['recipe'];
+  switch (flags.recipe) {
+    case 'rename':
+      recipe = {
+        kind: 'rename',
+        from: need(flags.from, '--from <identifier>', 'rename'),
+        to: need(flags.to, '--to <identifier>', 'rename'),
+        ...(flags.glob ? { glob: flags.glob } : {}),
+        ...(flags.declaredIn ? { declaredIn: flags.declaredIn } : {}),
+      };
+      break;
+    case 'codemod':
+      if ((flags.module === undefined) === (flags.command === undefined)) throw new UsageError('--recipe codemod needs exactly one of --module <path> or --command <command>');
+      recipe = { kind: 'codemod', glob: need(flags.glob, '--glob <glob>', 'codemod'), ...(flags.module ? { module: resolve(flags.module) } : { command: flags.command! }) };
+      break;
+    case 'command':
+      recipe = { kind: 'command', command: need(flags.command, '--command <command>', 'command'), ...(flags.packages ? { packages: flags.packages } : {}) };
+      break;
+    case undefined:
+      if (!task?.trim()) throw new UsageError('say what to change ("baton run \\"rename X to Y\\"") or pick a --recipe (rename, codemod, command)');
+      break;
+  }
+  const parsed = RunSpec.safeParse({
+    v: 1,
+    repo: { path: resolve(flags.repo ?? '.') },
+    baseRef: flags.base ?? 'HEAD',
+    task: task ?? '',
+    ...(recipe ? { recipe } : {}),
+    ...(flags.test && flags.test.length > 0 ? { testCommands: flags.test } : {}),
+    allowDirty: flags.allowDirty === true,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`invalid ${issue.path.join('.') || 'run'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
