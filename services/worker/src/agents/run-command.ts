@@ -12,14 +12,24 @@ export interface RunCommandOptions {
   env?: Record<string, string | undefined>;
 }
 
+/** A finished command: its capped record, and its whole output (parsers read the whole thing). */
+export interface CommandRun {
+  output: CommandOutput;
+  stdout: string;
+  stderr: string;
+}
+
 /**
  * Runs `bash -c <command>` in its own process group with a scrubbed environment; on timeout or
  * abort the whole group is killed. Never throws for the command's own failure: it is in the output.
  */
-export async function runCommand(command: string, options: RunCommandOptions): Promise<CommandOutput> {
+export async function runCommand(command: string, options: RunCommandOptions): Promise<CommandRun> {
   const started = Date.now();
   // An already-aborted signal never fires 'abort': check it before starting anything.
-  if (options.signal?.aborted) return { command, exitCode: null, stdout: '', stderr: 'cancelled before it started', truncated: false, timedOut: false, durationMs: 0 };
+  if (options.signal?.aborted) {
+    const stderr = 'cancelled before it started';
+    return { output: { command, exitCode: null, stdout: '', stderr, truncated: false, timedOut: false, durationMs: 0 }, stdout: '', stderr };
+  }
   const limit = options.outputLimit ?? 50_000;
   const sub = execa('bash', ['-c', command], {
     cwd: options.cwd,
@@ -49,7 +59,7 @@ export async function runCommand(command: string, options: RunCommandOptions): P
     const r = await sub;
     const stdout = String(r.stdout);
     const stderr = String(r.stderr);
-    return {
+    const output: CommandOutput = {
       command,
       exitCode: r.exitCode ?? null,
       stdout: truncateOutput(stdout, limit),
@@ -58,6 +68,7 @@ export async function runCommand(command: string, options: RunCommandOptions): P
       timedOut,
       durationMs: Date.now() - started,
     };
+    return { output, stdout, stderr };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', kill);

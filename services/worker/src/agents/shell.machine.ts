@@ -44,7 +44,7 @@ async function runInOrder(input: ShellInput, signal: AbortSignal): Promise<{ out
       outputs.push({ command, exitCode: null, stdout: '', stderr: `permission denied: ${verdict.reason}`, truncated: false, timedOut: false, durationMs: 0 });
       return { outputs, failed: true };
     }
-    const out = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+    const { output: out } = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
     outputs.push(out);
     if (out.exitCode !== 0) return { outputs, failed: true };
   }

@@ -28,11 +28,13 @@ const JestJson = z.object({
 });
 
 function jsonReport(stdout: string): TestReport | null {
+  // Runners may print lines around the report: take the outermost braces.
   const start = stdout.indexOf('{');
-  if (start < 0) return null;
+  const end = stdout.lastIndexOf('}');
+  if (start < 0 || end < start) return null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(stdout.slice(start));
+    parsed = JSON.parse(stdout.slice(start, end + 1));
   } catch {
     return null; // not a JSON report: other parsers get their turn
   }
@@ -46,46 +48,66 @@ function jsonReport(stdout: string): TestReport | null {
     }
     if (file.assertionResults.length === 0 && file.message) failures.push({ file: file.name, message: clip(file.message) });
   }
-  const vitest = /"vitest"|vitest/.test(stdout.slice(0, 200));
+  // Jest's aggregated result has fields vitest's JSON reporter does not write.
+  const jest = typeof parsed === 'object' && parsed !== null && ('numRuntimeErrorTestSuites' in parsed || 'wasInterrupted' in parsed);
   return {
     passed: r.data.numPassedTests,
     failed: r.data.numFailedTests + r.data.testResults.filter((f) => f.assertionResults.length === 0 && f.message).length,
     skipped: (r.data.numPendingTests ?? 0) + (r.data.numTodoTests ?? 0),
     flaky: 0,
     failures: failures.slice(0, MAX_FAILURES),
-    format: vitest ? 'vitest-json' : 'jest-json',
+    format: jest ? 'jest-json' : 'vitest-json',
   };
+}
+
+const TEST_POINT = /^(\s*)(not )?ok \d+(?: - (.*?))?(\s+#\s*(SKIP|TODO)\b.*)?$/i;
+const indentOf = (line: string) => line.length - line.trimStart().length;
+
+/** The YAML diagnostic's `error` of a failing test point: a one-line value or a `|-` block. */
+function tapError(block: readonly string[]): string | undefined {
+  const i = block.findIndex((l) => /^\s*error:/.test(l));
+  if (i < 0) return undefined;
+  const inline = block[i]!.replace(/^\s*error:\s*/, '');
+  if (!/^[|>]-?$/.test(inline)) return inline.replace(/^'(.*)'$/, '$1').replace(/''/g, "'");
+  const lines: string[] = [];
+  for (let j = i + 1; j < block.length && (block[j]!.trim() === '' || indentOf(block[j]!) > indentOf(block[i]!)); j++) lines.push(block[j]!.trim());
+  return lines.join('\n').trim();
 }
 
 function tapReport(stdout: string): TestReport | null {
   const lines = stdout.split('\n');
-  if (!lines.some((l) => /^\s*(not )?ok \d+/.test(l))) return null;
+  if (!lines.some((l) => TEST_POINT.test(l))) return null;
   const failures: Failure[] = [];
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  let previousPointIndent = -1;
   for (let i = 0; i < lines.length; i++) {
-    const m = /^(\s*)(not )?ok \d+ - (.*?)(\s+#\s*(SKIP|TODO).*)?$/i.exec(lines[i]!);
+    const m = TEST_POINT.exec(lines[i]!);
     if (!m) continue;
-    // Subtests are indented; count only top-level-most leaves: a parent with children repeats their verdict.
-    const hasChildren = i > 0 && /^\s+(not )?ok \d+/.test(lines[i - 1] ?? '') && (lines[i - 1]!.length - lines[i - 1]!.trimStart().length) > m[1]!.length;
+    // Subtests come before their parent (node:test, TAP 14): a point right after deeper points
+    // is a parent repeating its children's verdict, not a test of its own.
+    const isParent = previousPointIndent > m[1]!.length;
+    previousPointIndent = m[1]!.length;
+    if (isParent) continue;
     if (m[5]) skipped++;
     else if (m[2]) {
-      if (!hasChildren) failed++;
+      failed++;
       const block: string[] = [];
-      for (let j = i + 1; j < lines.length && !/^\s*(not )?ok \d+/.test(lines[j]!); j++) block.push(lines[j]!);
+      for (let j = i + 1; j < lines.length && !TEST_POINT.test(lines[j]!); j++) block.push(lines[j]!);
       const text = block.join('\n');
       const loc = /location:\s*'?(?:file:\/\/)?([^:'\n]+):(\d+)/.exec(text);
-      const err = /error:\s*(?:\|-?\n)?\s*'?([^\n]+)/.exec(text);
-      if (!hasChildren) failures.push({ name: m[3]!, ...(loc ? { file: loc[1]!, line: Number(loc[2]) } : {}), message: clip(err?.[1]?.replace(/'$/, '') ?? 'failed') });
-    } else if (!hasChildren) passed++;
+      failures.push({ name: m[3] ?? '', ...(loc ? { file: loc[1]!, line: Number(loc[2]) } : {}), message: clip(tapError(block) ?? 'failed') });
+    } else passed++;
   }
-  const pass = /^# pass (\d+)/m.exec(stdout);
-  const fail = /^# fail (\d+)/m.exec(stdout);
+  const summary = (word: string) => {
+    const hit = new RegExp(`^# ${word} (\\d+)`, 'm').exec(stdout);
+    return hit ? Number(hit[1]) : undefined;
+  };
   return {
-    passed: pass ? Number(pass[1]) : passed,
-    failed: fail ? Number(fail[1]) : failed,
-    skipped,
+    passed: summary('pass') ?? passed,
+    failed: summary('fail') ?? failed,
+    skipped: summary('skipped') !== undefined ? summary('skipped')! + (summary('todo') ?? 0) : skipped,
     flaky: 0,
     failures: failures.slice(0, MAX_FAILURES),
     format: 'tap',
@@ -93,9 +115,10 @@ function tapReport(stdout: string): TestReport | null {
 }
 
 function pytestReport(stdout: string): TestReport | null {
-  const summary = /^=+ (.*\b(?:passed|failed|error)\b.*) in [\d.]+s.*=+$/m.exec(stdout);
+  // `== 1 failed, 2 passed in 0.03s ==`, or the same without the rules under `-q`.
+  const summary = [...stdout.matchAll(/^(?:=+ )?(\d+ [a-z]+(?:, \d+ [a-z]+)*) in [\d.]+s\b.*$/gm)].filter((m) => /\b(?:passed|failed|errors?)\b/.test(m[1]!)).at(-1);
   if (!summary) return null;
-  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary[1]!)?.[1] ?? 0);
+  const count = (word: string) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(summary[1]!)?.[1] ?? 0);
   const failures: Failure[] = [];
   for (const m of stdout.matchAll(/^(?:FAILED|ERROR) ([^\s:]+)(?:::(\S+))?(?: - (.*))?$/gm)) {
     failures.push({ file: m[1]!, ...(m[2] ? { name: m[2] } : {}), message: clip(m[3] ?? 'failed') });

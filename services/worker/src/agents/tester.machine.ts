@@ -61,13 +61,14 @@ async function runAll(input: TesterInput, signal: AbortSignal): Promise<Ran> {
       reports.push({ passed: 0, failed: 1, skipped: 0, flaky: 0, failures: [{ message: `${command}: permission denied: ${verdict.reason}` }], format: 'exit-code' });
       continue;
     }
-    const out = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
-    outputs.push(out);
-    let report = parseTestOutput(out.stdout, out.stderr, out.exitCode);
+    // Parsed from the whole output: a capped JSON report would no longer parse.
+    const first = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+    outputs.push(first.output);
+    let report = parseTestOutput(first.stdout, first.stderr, first.output.exitCode);
     if (report.failed > 0 && input.retryFailed && !signal.aborted) {
       const again = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
-      outputs.push(again);
-      const second = parseTestOutput(again.stdout, again.stderr, again.exitCode);
+      outputs.push(again.output);
+      const second = parseTestOutput(again.stdout, again.stderr, again.output.exitCode);
       if (second.failed === 0) report = { ...second, flaky: report.failed };
     }
     reports.push(report);
