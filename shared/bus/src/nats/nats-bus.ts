@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { silentLogger, type Logger } from '@baton/log';
 import { replyEnvelope, resourceNamesFor, subjectsFor, type ReplyEnvelope, type Subject, type Subjects } from '@baton/protocol';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
@@ -19,6 +20,8 @@ import { NatsObjectStore } from './nats-object-store.js';
 import { NatsWorkQueue, ensureWorkQueue, type WorkQueueContext } from './nats-work-queue.js';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** How long close waits for a drain before it closes the connection outright. */
+const CLOSE_DRAIN_MS = 3_000;
 
 // zod compiles a schema on first use: building the reply envelope per request would recompile it every time.
 const envelopes = new WeakMap<Schema<unknown>, Schema<ReplyEnvelope<unknown>>>();
@@ -31,6 +34,9 @@ function envelopeOf<T>(replySchema: Schema<T>): Schema<ReplyEnvelope<T>> {
   }
   return envelope as Schema<ReplyEnvelope<T>>;
 }
+
+/** The handler run the current code belongs to: a handler may unsubscribe its own subscription without waiting on itself. */
+const currentRun = new AsyncLocalStorage<Promise<void>>();
 
 /** How a listener runs its handler: one message at a time in arrival order (subscribe), or each at once (serve). */
 type ListenerMode = 'serial' | 'concurrent';
@@ -54,6 +60,7 @@ export class NatsBus implements Bus {
   readonly #advisories = new Map<string, { unsubscribe(): void }>();
   readonly #prefix: string;
   readonly #acks: CoalescedFlush;
+  #closed: Promise<void> | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -165,10 +172,13 @@ export class NatsBus implements Bus {
     const active = new Set<Promise<void>>();
     const handle = (msg: Msg): Promise<void> => {
       if (stopped) return Promise.resolve();
-      const running = run(msg)
+      let start = () => {};
+      const running: Promise<void> = new Promise<void>((resolve) => (start = resolve))
+        .then(() => currentRun.run(running, () => run(msg)))
         .catch((err: unknown) => this.logger.error({ err, subject: msg.subject }, 'message handler failed'))
         .finally(() => active.delete(running));
       active.add(running);
+      start();
       return running;
     };
     const sub = this.nc.subscribe(subject, {
@@ -186,7 +196,8 @@ export class NatsBus implements Bus {
       unsubscribe: async () => {
         stopped = true;
         sub.unsubscribe();
-        await Promise.all(active);
+        const self = currentRun.getStore();
+        await Promise.all([...active].filter((running) => running !== self));
       },
     };
   }
@@ -232,15 +243,27 @@ export class NatsBus implements Bus {
     await this.nc.flush();
   }
 
-  async close(): Promise<void> {
-    if (this.#closing.signal.aborted) return;
+  close(): Promise<void> {
+    this.#closed ??= this.#close();
+    return this.#closed;
+  }
+
+  async #close(): Promise<void> {
     this.#closing.abort();
     for (const advisory of this.#advisories.values()) advisory.unsubscribe();
     if (this.nc.isClosed()) return;
-    // Drain lets handlers in flight reply; a connection that cannot drain (server gone) is closed outright.
-    await this.nc.drain().catch((err: unknown) => {
-      this.logger.debug({ err }, 'drain failed; closing');
-      return this.nc.close();
-    });
+    // Drain lets handlers in flight reply; a connection that cannot drain in time (server gone) is closed outright.
+    let timer: NodeJS.Timeout | undefined;
+    const drained = this.nc.drain().then(
+      () => true,
+      (err: unknown) => {
+        this.logger.debug({ err }, 'drain failed; closing');
+        return false;
+      },
+    );
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_DRAIN_MS)));
+    const clean = await Promise.race([drained, timedOut]);
+    clearTimeout(timer);
+    if (!clean && !this.nc.isClosed()) await this.nc.close();
   }
 }

@@ -65,12 +65,12 @@ export class NatsDelivery<T> implements Delivery<T> {
     return this.links.flush();
   }
 
-  ack(): Promise<void> {
-    return this.#settle(AckPayload.ack);
+  async ack(): Promise<void> {
+    await this.#settle(AckPayload.ack);
   }
 
-  nak(delayMs?: number): Promise<void> {
-    return this.#settle(delayMs === undefined || delayMs <= 0 ? AckPayload.nak : AckPayload.nakWithDelay(delayMs));
+  async nak(delayMs?: number): Promise<void> {
+    await this.#settle(delayMs === undefined || delayMs <= 0 ? AckPayload.nak : AckPayload.nakWithDelay(delayMs));
   }
 
   async working(): Promise<void> {

@@ -127,6 +127,36 @@ describe('NATS transport faults', () => {
     expect(await queue.size()).toBe(0);
   });
 
+  it('strands no message on a consumer that stopped while its pull was still waiting on the server', async () => {
+    const quitter = await open('stranded');
+    const worker = await open('stranded');
+    const def = queueDef('stranded', { ackWaitMs: 30_000 });
+    const stopped = new AbortController();
+    const idle = (await quitter.workQueue(def)).consume({ maxInFlight: 8, signal: stopped.signal })[Symbol.asyncIterator]();
+    const ended = idle.next();
+    await quitter.flush();
+    stopped.abort();
+    expect((await ended).done).toBe(true);
+
+    const queue = await worker.workQueue(def);
+    await queue.publish({ n: 1 });
+    // Had the server handed it to the abandoned pull, it would only come back after the 30 s ack wait.
+    const delivery = await firstDelivery(queue.consume({ maxInFlight: 1 }));
+    expect(delivery).toMatchObject({ data: { n: 1 }, deliveryCount: 1 });
+    await delivery.ack();
+  });
+
+  it('closes promptly while the server is down, and settling afterwards rejects instead of throwing', async () => {
+    await using local = await startNatsServer();
+    const bus = await connectNats({ servers: local.url, prefix: 'down', reconnectTimeWaitMs: 100 });
+    const queue = await bus.workQueue(queueDef('down'));
+    await queue.publish({ n: 1 });
+    const delivery = await firstDelivery(queue.consume({ maxInFlight: 1 }));
+    await local.kill('SIGKILL');
+    await bus.close();
+    await expect(delivery.ack()).rejects.toThrow();
+  });
+
   it('creates streams, consumers and buckets idempotently, and updates a changed setting', async () => {
     const a = await open('idem');
     const b = await open('idem');
