@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSampleRepo, sampleRenameTarget } from '@baton/sample-repo';
 import { RunSpec, type RunSpecInput } from '@baton/protocol';
 import { EmptyRecipeError } from './errors.js';
 import { planRecipe } from './plan-recipe.js';
@@ -63,7 +68,7 @@ describe('planRecipe', () => {
     expect(validatePlan(plan, { repoFiles }).ok).toBe(true);
   });
 
-  it('runs the given test commands in each package', async () => {
+  it('runs the given test commands once, at the root, after every editor', async () => {
     const plan = await planRecipe({
       spec: spec({ recipe: { kind: 'codemod', glob: 'packages/core/**/*.ts', command: 'npx fix {files}' }, testCommands: ['npx tsc --noEmit'] }),
       repoPath: repo,
@@ -71,7 +76,7 @@ describe('planRecipe', () => {
     });
     expect(plan.subtasks.map((s) => [s.id, s.deps, s.commands])).toEqual([
       ['codemod-core-1', [], undefined],
-      ['test-core', ['codemod-core-1'], ['cd packages/core && npx tsc --noEmit']],
+      ['test-root', ['codemod-core-1'], ['npx tsc --noEmit']],
     ]);
   });
 
@@ -80,8 +85,8 @@ describe('planRecipe', () => {
     expect(plan.subtasks.map((s) => [s.id, s.kind, s.deps, s.commands, s.scope.paths])).toEqual([
       ['cmd-app', 'shell', [], ['cd packages/app && npx prettier --write .'], ['packages/app']],
       ['cmd-docs', 'shell', [], ['cd packages/docs && npx prettier --write .'], ['packages/docs']],
+      ['test-root', 'tester', ['cmd-app', 'cmd-docs'], undefined, ['**']],
       ['test-app', 'tester', ['cmd-app'], ['cd packages/app && npm test'], ['packages/app']],
-      ['test-docs', 'tester', ['cmd-docs'], undefined, ['packages/docs']],
     ]);
   });
 
@@ -92,5 +97,32 @@ describe('planRecipe', () => {
     await expect(planRecipe({ spec: spec({ recipe: { kind: 'command', command: 'x', packages: 'apps/*' } }), repoPath: repo, baseCommit: commit })).rejects.toThrow(
       'packages pattern "apps/*" matches no packages',
     );
+  });
+});
+
+describe('planRecipe on a generated sample repository', () => {
+  it('shards the demo rename by package and ends with one root tester over every shard', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'baton-planner-sample-'));
+    try {
+      const sample = await generateSampleRepo(dir, { files: 80, packages: 3 });
+      const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
+      const { from, to, declaredIn } = sampleRenameTarget;
+      const plan = await planRecipe({
+        spec: RunSpec.parse({ v: 1, repo: { path: dir }, recipe: { kind: 'rename', from, to, declaredIn }, testCommands: [sample.commands.typecheck] }),
+        repoPath: dir,
+        baseCommit: head,
+        shardLimits: { maxFiles: 20 },
+      });
+      const editors = plan.subtasks.filter((s) => s.kind === 'editor');
+      // the default glob also takes the repository's ambient .d.ts, outside any package
+      expect(editors.flatMap((s) => s.program!.files).sort()).toEqual([...sample.files, 'types/node-test.d.ts'].sort());
+      expect(editors.every((s) => s.program!.files.length <= 20 && /^rename-(pkg-0\d|root)-\d+$/.test(s.id))).toBe(true);
+      expect(plan.subtasks.filter((s) => s.kind === 'tester')).toEqual([
+        expect.objectContaining({ id: 'test-root', deps: editors.map((s) => s.id), commands: [sample.commands.typecheck] }),
+      ]);
+      expect(validatePlan(plan, { repoFiles: (await listRepoFiles(dir, head)).map((f) => f.path) }).ok).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

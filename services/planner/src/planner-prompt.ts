@@ -22,7 +22,7 @@ export function renderPlannerPrompt(input: PlannerPromptInput): string {
     test_commands:
       input.testCommands === undefined || input.testCommands.length === 0
         ? ''
-        : `## Test commands the user gave\n\nTesters should run these (in a package with \`cd <package> && …\` when they apply per package):\n${input.testCommands.map((c) => `- \`${c}\``).join('\n')}`,
+        : `## Test commands the user gave\n\nTesters run these from the repository root, after the editors whose work they check:\n${input.testCommands.map((c) => `- \`${c}\``).join('\n')}`,
     memory: input.memory === '' ? '' : `## Project memory (instructions from the repository's owners)\n\n${input.memory}`,
   };
   return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole).replace(/\n{3,}/g, '\n\n').trim();

@@ -9,38 +9,57 @@ export interface TesterInput {
   writers: ReadonlyMap<string, readonly string[]>;
   slugs: ReadonlyMap<string, string>;
   ids: IdAllocator;
-  /** The run's test commands; when absent they are detected per package from package.json scripts. */
+  /** The run's test commands (repository-level); when absent they are detected per package from package.json scripts. */
   testCommands?: readonly string[];
 }
 
 /**
- * One tester per package that has writers. It depends on the writers of its package and of every
- * workspace package it depends on, transitively (a rename in `core` can break `app`'s typecheck);
- * the root's tester (files outside any package) depends on every writer.
- *
- * Commands run from the repository root (a worker's cwd is its worktree), so a package's commands
- * are prefixed `cd <package> && `: a run's `testCommands` are run in each package, not once per package at the root.
+ * The testers of a recipe plan. Commands run from the repository root (a worker's cwd is its worktree).
+ * - The run's `testCommands` are the user's repository-level commands: one `test-root` tester runs them
+ *   at the root once every writer is merged (a whole-repository typecheck on a half-merged rename would
+ *   report failures that the next merge fixes).
+ * - Otherwise a package with its own `typecheck`/`test` scripts gets `test-<pkg>`, running them with
+ *   `cd <pkg> && …` after the writers of its package and of every workspace package it depends on,
+ *   transitively (a rename in `core` breaks `app`'s typecheck). Writers in packages without scripts
+ *   (or outside any package) are covered by a `test-root` tester after every writer, with the root
+ *   package's scripts, or no `commands` (the worker then uses the run's defaults).
  */
 export function testerSubtasks(input: TesterInput): Subtask[] {
   const { packages, writers } = input;
+  const everyWriter = [...new Set([...writers.values()].flat())];
+  if (everyWriter.length === 0) return [];
   const testers: Subtask[] = [];
-  for (const [dir, own] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (own.length === 0) continue;
-    const deps = dir === '' ? [...writers.values()].flat() : [...own, ...dependencyDirs(dir, packages).flatMap((d) => writers.get(d) ?? [])];
-    const slug = input.slugs.get(dir) ?? 'root';
-    const commands = testCommandsFor(dir, packages.byDir.get(dir), packages.manager, input.testCommands);
-    testers.push({
-      id: input.ids.next('test', slug),
-      kind: 'tester',
-      title: `test ${dir === '' ? 'the repository' : dir}`,
-      instructions: `Run the tests of ${dir === '' ? 'the repository' : `package ${dir}`} on the merged result of the subtasks it depends on, and report the failures.`,
-      scope: { paths: [dir === '' ? '**' : dir] },
-      deps: [...new Set(deps)],
-      budget: {},
-      ...(commands === undefined ? {} : { commands }),
-    });
+  let uncovered = input.testCommands !== undefined;
+  if (input.testCommands === undefined) {
+    for (const [dir, own] of [...writers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const commands = dir === '' ? undefined : testCommandsFor(dir, packages.byDir.get(dir), packages.manager);
+      if (commands === undefined) {
+        uncovered ||= own.length > 0;
+        continue;
+      }
+      const deps = [...own, ...dependencyDirs(dir, packages).flatMap((d) => writers.get(d) ?? [])];
+      testers.push(tester(input.ids.next('test', input.slugs.get(dir) ?? dir), dir, [...new Set(deps)], commands));
+    }
+  }
+  if (uncovered) {
+    const commands = input.testCommands === undefined ? testCommandsFor('', packages.byDir.get(''), packages.manager) : [...input.testCommands];
+    testers.unshift(tester(input.ids.next('test', 'root'), '', everyWriter, commands));
   }
   return testers;
+}
+
+function tester(id: string, dir: string, deps: string[], commands: string[] | undefined): Subtask {
+  const what = dir === '' ? 'the repository' : `package ${dir}`;
+  return {
+    id,
+    kind: 'tester',
+    title: `test ${what}`,
+    instructions: `Run the tests of ${what} on the merged result of the subtasks it depends on, and report the failures.`,
+    scope: { paths: [dir === '' ? '**' : dir] },
+    deps,
+    budget: {},
+    ...(commands === undefined || commands.length === 0 ? {} : { commands }),
+  };
 }
 
 /** Workspace packages `dir` depends on, transitively. */
@@ -56,14 +75,10 @@ function dependencyDirs(dir: string, packages: RepoPackages): string[] {
   return [...seen];
 }
 
-/**
- * A package's test commands: the run's `testCommands`, else its `typecheck` and `test` scripts
- * (undefined when it has neither: the worker then falls back to the run's defaults).
- */
-export function testCommandsFor(dir: string, pkg: RepoPackage | undefined, manager: RepoPackages['manager'], testCommands?: readonly string[]): string[] | undefined {
-  const base = testCommands ?? detectScripts(pkg, manager);
-  if (base.length === 0) return undefined;
-  return base.map((c) => inFolder(dir, c));
+/** A package's own test commands, its `typecheck` and `test` scripts run in its folder; undefined when it has neither. */
+export function testCommandsFor(dir: string, pkg: RepoPackage | undefined, manager: RepoPackages['manager']): string[] | undefined {
+  const scripts = detectScripts(pkg, manager);
+  return scripts.length === 0 ? undefined : scripts.map((c) => inFolder(dir, c));
 }
 
 function detectScripts(pkg: RepoPackage | undefined, manager: RepoPackages['manager']): string[] {
