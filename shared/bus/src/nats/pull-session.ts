@@ -6,6 +6,8 @@ import { AckPayload } from './ack-reply.js';
 const PULL_EXPIRES_MS = 5_000;
 /** A pull not answered (messages or a 408) this long after it expired is presumed lost, e.g. in a server restart. */
 const PULL_LOST_AFTER_MS = PULL_EXPIRES_MS + 2_000;
+/** Pause before pulling again after the server refused a pull (503 while JetStream restarts, 409 consumer deleted, …). */
+const REFUSED_RETRY_MS = 500;
 
 /** Options of a PullSession. */
 export interface PullSessionOptions {
@@ -37,6 +39,7 @@ export class PullSession {
   #lastHeard = Date.now();
   #wake: (() => void) | undefined;
   #stopped = false;
+  #retry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -88,7 +91,7 @@ export class PullSession {
 
   /** Asks the server for as many messages as there are free slots (in chunks). */
   pull(): void {
-    if (this.#stopped || this.nc.isClosed()) return;
+    if (this.#stopped || this.nc.isClosed() || this.#retry !== undefined) return;
     const free = this.options.maxInFlight - this.#inFlight - this.#buffer.length - this.#requested;
     if (free <= 0 || (free < this.#threshold && this.#requested > 0)) return;
     this.#requested += free;
@@ -103,6 +106,7 @@ export class PullSession {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#watchdog);
+    clearTimeout(this.#retry);
     void this.#statuses.return?.();
     this.#sub.unsubscribe();
     for (const msg of this.#buffer.splice(0)) msg.respond(AckPayload.nak);
@@ -131,8 +135,16 @@ export class PullSession {
     const left = Number(msg.headers?.get('Nats-Pending-Messages') ?? Number.NaN);
     if (Number.isInteger(left)) this.#requested = Math.max(0, this.#requested - left);
     else this.#requested = 0;
-    if (code !== 408 && code !== 404) this.options.logger.debug({ code, description: msg.headers?.description, stream: this.options.stream }, 'pull ended');
-    this.pull();
+    if (code === 408 || code === 404) {
+      this.pull();
+      return;
+    }
+    // Re-pulling at once would spin against a server that keeps refusing.
+    this.options.logger.debug({ code, description: msg.headers?.description, stream: this.options.stream }, 'pull refused; retrying');
+    this.#retry ??= setTimeout(() => {
+      this.#retry = undefined;
+      this.pull();
+    }, REFUSED_RETRY_MS);
   }
 
   #failed(err: Error): void {
