@@ -39,14 +39,19 @@ export function validatePlan(input: unknown, options: ValidatePlanOptions = {}):
     errors.push(`the plan has ${subtasks.length} subtasks, more than the limit of ${options.maxSubtasks}: merge related work into fewer subtasks`);
   }
   const firstIndex = new Map<string, number>();
+  let duplicates = false;
   subtasks.forEach((s, i) => {
     const first = firstIndex.get(s.id);
     if (first === undefined) firstIndex.set(s.id, i);
-    else errors.push(`duplicate subtask id "${s.id}" (subtasks[${first}] and subtasks[${i}]): ids must be unique`);
+    else {
+      duplicates = true;
+      errors.push(`duplicate subtask id "${s.id}" (subtasks[${first}] and subtasks[${i}]): ids must be unique`);
+    }
   });
   const repo = options.repoFiles === undefined ? undefined : indexRepoFiles(options.repoFiles);
   if (repo !== undefined) errors.push(...scopeErrors(subtasks, repo));
-  if (errors.some((e) => e.startsWith('duplicate'))) return { ok: false, errors };
+  // the graph checks need unique ids; report what we have rather than guess which duplicate is meant
+  if (duplicates) return { ok: false, errors };
 
   const graph = analysePlanGraph(subtasks);
   errors.push(...graph.unknownDeps);
