@@ -145,7 +145,15 @@ async function main(): Promise<void> {
 
 async function differingFiles(a: string, b: string, files: readonly string[]): Promise<string[]> {
   const [left, right] = await Promise.all([treeDigest(a, files), treeDigest(b, files)]);
-  return files.filter((f) => left.contents.get(f) !== right.contents.get(f));
+  const differing = files.filter((f) => left.contents.get(f) !== right.contents.get(f));
+  const first = differing[0];
+  if (first !== undefined) {
+    const l = left.contents.get(first)!.split('\n');
+    const r = right.contents.get(first)!.split('\n');
+    const i = l.findIndex((line, n) => line !== r[n]);
+    console.log(`first difference, ${first}:${i + 1}\n  single: ${l[i]}\n  pool:   ${r[i]}`);
+  }
+  return differing;
 }
 
 const caseIndex = process.argv.indexOf('--case');
