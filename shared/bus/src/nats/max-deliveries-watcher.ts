@@ -22,6 +22,10 @@ const MaxDeliveriesAdvisory = z.looseObject({
  * without acking, so nobody can term it); the message itself stays in a work-queue stream forever. Every
  * process that opened the queue listens in one queue group; the dead letter is published with
  * `Nats-Msg-Id: <stream>:<seq>` and the delete is idempotent, so a handler that runs twice does no harm.
+ *
+ * The server emits the advisory when it next tries to deliver the message, i.e. while some consumer is
+ * pulling, and that consumer's bus is subscribed here. An advisory whose handler fails (connection lost
+ * mid-way) is not repeated: the message then stays in the stream, counted by size(), until an operator acts.
  */
 export function watchMaxDeliveries(
   nc: NatsConnection,
@@ -32,8 +36,8 @@ export function watchMaxDeliveries(
   logger: Logger,
 ): Subscription {
   const subject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${names.stream}.${names.consumer}`;
-  const handle = async (payload: unknown) => {
-    const advisory = MaxDeliveriesAdvisory.parse(payload);
+  const handle = async (data: Uint8Array) => {
+    const advisory = MaxDeliveriesAdvisory.parse(JSON.parse(new TextDecoder().decode(data)));
     const seq = advisory.stream_seq;
     const stored = await getOrNull(jsm, names.stream, seq);
     if (stored === null) return;
@@ -58,7 +62,7 @@ export function watchMaxDeliveries(
         logger.error({ err, queue }, 'max-deliveries advisory subscription failed');
         return;
       }
-      handle(msg.json()).catch((cause: unknown) =>
+      handle(msg.data).catch((cause: unknown) =>
         logger.error({ err: cause, queue }, 'could not dead-letter a message past max deliveries; it stays in the work stream'),
       );
     },
