@@ -4,7 +4,7 @@ import type { Bus, Delivery, Kv, Subscription } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
 import { Result, WorkCancel, WorkerHeartbeat, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
-import { createRecipePool } from '@baton/recipes';
+import { createRecipePool, type RecipePool } from '@baton/recipes';
 import type { EditorLimits } from './agents/editor.machine.js';
 import { HOST, runItem, type RunningItem } from './run-item.js';
 import { Workspaces } from './workspace/workspaces.js';
@@ -46,6 +46,20 @@ interface InHand {
   delivery: Delivery<WorkItem>;
 }
 
+/** A recipe pool whose threads start on first use: most workers never run a recipe. */
+function lazyRecipePool(threads: number): RecipePool {
+  let pool: RecipePool | undefined;
+  const get = () => (pool ??= createRecipePool({ threads }));
+  return {
+    threads,
+    run: (root, program) => get().run(root, program),
+    preview: (root, program) => get().preview(root, program),
+    destroy: async () => {
+      await pool?.destroy();
+    },
+  };
+}
+
 /**
  * Starts a worker: pulls editor / tester / shell items from the work queues with N slots, runs
  * each in a scratch worktree, heartbeats the queue while busy, publishes the Result and only then
@@ -60,20 +74,31 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const queues = queuesFor(bus.subjects.prefix, options.queues);
   const names = resourceNamesFor(bus.subjects.prefix);
   const workspaces = await Workspaces.open({ workerId: id, log, snapshots: (bucket) => bus.objectStore(bucket), ...(options.baseDir ? { baseDir: options.baseDir } : {}) });
-  const recipes = createRecipePool({ threads: slots });
+  const recipes = lazyRecipePool(slots);
   const results = await bus.workQueue(queues.results());
   const registry: Kv<WorkerHeartbeat> = await bus.kv(names.workersBucket, WorkerHeartbeat);
   const inHand = new Map<string, InHand>();
+  const tasks = new Set<Promise<void>>();
   const startedAt = Date.now();
+  const abort = new AbortController();
   let state: WorkerHeartbeat['state'] = 'running';
   let free = slots;
-  const waiting: (() => void)[] = [];
-  const acquire = () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r)));
+  const waiting: ((got: boolean) => void)[] = [];
+  // Resolves false when the worker starts draining: a loop waiting for a slot must not hold up stop().
+  const acquire = (): Promise<boolean> => {
+    if (abort.signal.aborted) return Promise.resolve(false);
+    if (free > 0) {
+      free--;
+      return Promise.resolve(true);
+    }
+    return new Promise<boolean>((r) => waiting.push(r));
+  };
   const release = () => {
     const next = waiting.shift();
-    if (next) next();
+    if (next) next(true);
     else free++;
   };
+  abort.signal.addEventListener('abort', () => waiting.splice(0).forEach((r) => r(false)), { once: true });
 
   const heartbeat = (): WorkerHeartbeat => ({
     v: 1, workerId: id, host: HOST, pid: process.pid, kinds: [...kinds], slots, busy: inHand.size,
@@ -95,11 +120,16 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     bus, workerId: id, workspaces, recipes, model: options.model, log,
     commandTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000, editorLimits: options.editorLimits ?? {},
   };
+  const ackWaitMs = options.queues?.ackWaitMs ?? 30_000;
+  // From receipt until settled, including while it waits for a slot, an item's lease is kept alive.
+  const keepAlive = (delivery: Delivery<WorkItem>) =>
+    setInterval(() => void delivery.working().catch((err: unknown) => log.warn({ err }, 'queue heartbeat failed')), Math.max(100, Math.floor(ackWaitMs / 3)));
+  const giveBack = (delivery: Delivery<WorkItem>) =>
+    delivery.nak().catch((err: unknown) => log.warn({ err, seq: delivery.seq }, 'could not return an item; it comes back after its ack wait'));
 
-  const handle = async (delivery: Delivery<WorkItem>): Promise<void> => {
+  const handle = async (delivery: Delivery<WorkItem>, lease: NodeJS.Timeout): Promise<void> => {
     const item = delivery.data;
     const key = `${item.runId}/${item.subtask.id}/${item.attempt}/${delivery.seq}`;
-    const keepAlive = setInterval(() => void delivery.working().catch((err: unknown) => log.warn({ err }, 'queue heartbeat failed')), Math.max(100, Math.floor((options.queues?.ackWaitMs ?? 30_000) / 3)));
     const running = runItem(item, deps);
     inHand.set(key, { item, running, delivery });
     try {
@@ -110,25 +140,26 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       log.info({ runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, ok: result.ok, stop: result.stop }, 'item done');
     } catch (err) {
       log.error({ err, runId: item.runId, subtaskId: item.subtask.id }, 'could not publish a result: returning the item');
-      await delivery.nak(1000);
+      await delivery.nak(1000).catch((nakErr: unknown) => log.warn({ err: nakErr }, 'could not return the item; it comes back after its ack wait'));
     } finally {
-      clearInterval(keepAlive);
+      clearInterval(lease);
       inHand.delete(key);
       release();
     }
   };
 
-  const abort = new AbortController();
   const workQueues = await Promise.all(kinds.map((kind) => bus.workQueue(queues.work(kind))));
   const loops = workQueues.map(async (queue) => {
     for await (const delivery of queue.consume({ maxInFlight: slots, signal: abort.signal })) {
-      await acquire();
-      if (abort.signal.aborted) {
-        release();
-        await delivery.nak();
+      const lease = keepAlive(delivery);
+      if (!(await acquire())) {
+        clearInterval(lease);
+        await giveBack(delivery);
         break;
       }
-      void handle(delivery);
+      const task = handle(delivery, lease);
+      tasks.add(task);
+      void task.finally(() => tasks.delete(task));
     }
   });
   log.info({ kinds, slots }, 'worker started');
@@ -143,15 +174,19 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       await beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed'));
       await Promise.all(loops);
       const grace = options.graceMs ?? 30_000;
-      const all = Promise.all([...inHand.values()].map((h) => h.running.result));
-      const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), grace).unref())]);
+      // Waits for whole handlers, so results are published and acked before the bus goes away.
+      const all = Promise.all([...tasks]);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), grace)))]);
+      clearTimeout(timer);
       if (timedOut) {
         log.warn({ items: inHand.size }, 'grace period over: returning the items in hand to the queue');
         state = 'stopped';
         await Promise.all([...inHand.values()].map(async (h) => {
           h.running.cancel('worker shutting down');
-          await h.delivery.nak();
+          await giveBack(h.delivery);
         }));
+        await Promise.all([...tasks]);
       }
       state = 'stopped';
       clearInterval(beatTimer);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -29,6 +29,8 @@ export interface WorkspacesOptions {
   maxCheckouts?: number;
 }
 
+const INCOMING = '.incoming-';
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -57,15 +59,25 @@ export class Workspaces {
     const base = options.baseDir ?? join(tmpdir(), 'baton-worker');
     await mkdir(base, { recursive: true });
     for (const name of await readdir(base)) {
-      const owner = Number(await readFile(join(base, name, 'owner.pid'), 'utf8').catch(() => 'NaN'));
+      const raw = await readFile(join(base, name, 'owner.pid'), 'utf8').catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
+        throw err;
+      });
+      // A folder being created by another worker has no owner yet: it is not stale.
+      if (raw === null && name.startsWith(INCOMING)) continue;
+      const owner = Number(raw ?? 'NaN');
       if (!Number.isInteger(owner) || !alive(owner)) {
         options.log.info({ dir: join(base, name) }, 'removing a stale scratch folder');
         await rm(join(base, name), { recursive: true, force: true });
       }
     }
+    // Built aside and renamed into place, so another worker's scan never sees it without its owner.
+    const incoming = await mkdtemp(join(base, INCOMING));
+    await writeFile(join(incoming, 'owner.pid'), String(process.pid));
+    await mkdir(join(incoming, 'trees'));
     const dir = join(base, options.workerId);
-    await mkdir(join(dir, 'trees'), { recursive: true });
-    await writeFile(join(dir, 'owner.pid'), String(process.pid));
+    await rm(dir, { recursive: true, force: true });
+    await rename(incoming, dir);
     return new Workspaces(dir, options);
   }
 
