@@ -133,6 +133,14 @@ describe('renameInFiles edge cases', () => {
     });
   });
 
+  it('renames an unexported top-level declaration when declaredIn names its file, and nothing elsewhere', async () => {
+    const root = await tempDir();
+    await write(root, { 'a.ts': `const purry = 1;\nexport const x = purry;\n`, 'b.ts': `const purry = 2;\nexport const y = purry;\n` });
+    const { changed } = renameInFiles({ root, files: ['a.ts', 'b.ts'], from: 'purry', to: 'curry', declaredIn: 'a.ts' });
+    expect(changed.map((c) => [c.path, c.after])).toEqual([['a.ts', `const curry = 1;\nexport const x = curry;\n`]]);
+    expect(renameInFiles({ root, files: ['a.ts', 'b.ts'], from: 'purry', to: 'curry' }).changed).toEqual([]);
+  });
+
   it('rejects a declaredIn file that does not declare the name', async () => {
     const root = await tempDir();
     await write(root, { 'a.ts': `export const x = 1;\n` });

@@ -21,7 +21,7 @@ export interface RenameInFilesInput {
   files: readonly string[];
   from: string;
   to: string;
-  /** Repository-relative file declaring the target; when absent every exported top-level declaration named `from` is one. */
+  /** Repository-relative file whose top-level declaration named `from` is the target; when absent every exported top-level declaration named `from` is one. */
   declaredIn?: string;
   /** Also rename whole-word occurrences inside comments. Default false. */
   comments?: boolean;

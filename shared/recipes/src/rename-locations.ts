@@ -68,6 +68,8 @@ function isTargetDeclaration(declaration: ts.Declaration, checker: ts.TypeChecke
   if (target.declaredIn !== undefined && path.resolve(sourceFile.fileName) !== target.declaredIn) return false;
   const statement = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
   if (statement.parent !== sourceFile) return false;
+  // With a declaring file named, any top-level declaration there is the target; without, only exported ones are.
+  if (target.declaredIn !== undefined) return true;
   if (ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Export) return true;
   // Declared locally and exported later (`export { purry }`, `export default purry`).
   const module = checker.getSymbolAtLocation(sourceFile);
