@@ -144,6 +144,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       await terminate(signal);
     },
     async restart() {
+      if (stopped) throw new Error('the nats-server was stopped (its store removed); start a new one');
       await terminate('SIGKILL');
       // The old socket can linger a moment after a hard kill; retry the bind briefly.
       let lastError: unknown;
