@@ -36,6 +36,8 @@ export interface CoordinatorOptions {
   resultConcurrency?: number;
   planTimeoutMs?: number;
   maxConflictRetries?: number;
+  /** How long an attempt may run without a result before it is re-dispatched (unless its budget sets a wall time). Default 30 min. */
+  leaseMs?: number;
   userSettingsPath?: string;
 }
 
@@ -90,6 +92,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     schedule: criticalPathSchedule(),
     planTimeoutMs: options.planTimeoutMs ?? 10 * 60_000,
     maxConflictRetries: options.maxConflictRetries ?? 2,
+    leaseMs: options.leaseMs ?? 30 * 60_000,
     onFinished: finished,
   };
 

@@ -40,6 +40,8 @@ export interface RunContext {
   planTimeoutMs: number;
   /** Conflict re-dispatches of one subtask before the planner is asked for a resolve subtask. */
   maxConflictRetries: number;
+  /** How long an attempt may take (when its budget sets no wall time) before it is re-dispatched as a new attempt. */
+  leaseMs: number;
   /** Called when a run reaches a final status. */
   onFinished: (run: Run) => void;
 }
@@ -54,6 +56,7 @@ export interface RunContext {
 export class RunController {
   private chain: Promise<unknown> = Promise.resolve();
   private wallTimer: NodeJS.Timeout | undefined;
+  private readonly leases = new Map<string, NodeJS.Timeout>();
   private repairs = 0;
 
   constructor(
@@ -86,7 +89,11 @@ export class RunController {
         await this.ctx.merger.recover(this.run);
         // A dispatch may have been recorded without its publish reaching the queue: publish again
         // with the same message id (the queue drops it as a duplicate when it did arrive).
-        for (const [id, st] of Object.entries(this.run.subtasks)) if (st.status === 'dispatched') await this.publishWork(id, st.attempt);
+        for (const [id, st] of Object.entries(this.run.subtasks)) {
+          if (st.status !== 'dispatched') continue;
+          await this.publishWork(id, st.attempt);
+          this.lease(id, st.attempt, Math.max(1_000, this.leaseMsOf(id) - (Date.now() - st.updatedAt)));
+        }
       }
       await this.pump();
     });
@@ -105,6 +112,7 @@ export class RunController {
   /** Stops timers (coordinator shutdown); the run stays as recorded and resumes on the next start. */
   dispose(): void {
     clearTimeout(this.wallTimer);
+    for (const t of this.leases.values()) clearTimeout(t);
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
@@ -195,6 +203,34 @@ export class RunController {
       st.updatedAt = Date.now();
     });
     await this.publishWork(subtaskId, attempt);
+    this.lease(subtaskId, attempt, this.leaseMsOf(subtaskId));
+  }
+
+  private leaseMsOf(subtaskId: string): number {
+    const wall = this.subtask(subtaskId)?.budget.maxWallMs ?? this.run.spec.limits.perSubtask.maxWallMs;
+    return wall !== undefined ? wall + 60_000 : this.ctx.leaseMs;
+  }
+
+  /**
+   * An attempt holds a lease: when it runs out with no result, the subtask is dispatched again as a
+   * new attempt (a retry), and any late result of the old attempt is rejected as stale.
+   */
+  private lease(subtaskId: string, attempt: number, ms: number): void {
+    clearTimeout(this.leases.get(subtaskId));
+    const timer = setTimeout(() => {
+      void this.enqueue(async () => {
+        const st = this.run.subtasks[subtaskId];
+        if (st?.status !== 'dispatched' || st.attempt !== attempt) return;
+        this.ctx.log.warn({ runId: this.run.id, subtaskId, attempt }, 'attempt lease expired: dispatching a new attempt');
+        if (attempt > this.run.spec.limits.maxRetriesPerSubtask) {
+          return this.finish('failed', 'budget_retries', `${subtaskId}: ${attempt} attempts ran out of time`);
+        }
+        await this.setStatus(subtaskId, 'pending', { error: { name: 'LeaseExpired', message: `attempt ${attempt} sent no result in ${Math.round(ms / 1000)} s` } });
+        await this.pump();
+      });
+    }, ms);
+    timer.unref();
+    this.leases.set(subtaskId, timer);
   }
 
   private async publishWork(subtaskId: string, attempt: number): Promise<void> {
@@ -224,6 +260,7 @@ export class RunController {
     if (!st || !subtask) return log.warn('result for a subtask not in the plan: dropped');
     if (result.attempt !== st.attempt) return log.info({ current: st.attempt }, 'result of a stale attempt: rejected');
     if (st.status !== 'dispatched') return log.info({ status: st.status }, 'result already handled: duplicate dropped');
+    clearTimeout(this.leases.get(result.subtaskId));
 
     await this.update((r) => {
       const s = r.subtasks[result.subtaskId]!;
@@ -338,7 +375,10 @@ export class RunController {
     await this.update((r) => {
       r.subtasks[failed.id]!.status = 'skipped';
       r.subtasks[failed.id]!.error = { name: 'Superseded', message: `repaired by ${plan.subtasks.map((s) => s.id).join(', ')}` };
-      r.plan = { ...r.plan!, subtasks: [...r.plan!.subtasks, ...plan.subtasks] };
+      // Whatever waited for the failed subtask now waits for its repairs too.
+      const repairIds = plan.subtasks.map((s) => s.id);
+      const rewired = r.plan!.subtasks.map((s) => (s.deps.includes(failed.id) ? { ...s, deps: [...new Set([...s.deps, ...repairIds])] } : s));
+      r.plan = { ...r.plan!, subtasks: [...rewired, ...plan.subtasks] };
       for (const s of plan.subtasks) r.subtasks[s.id] = newState(now);
     });
     this.ctx.log.info({ runId: this.run.id, failed: failed.id, repairs: plan.subtasks.map((s) => s.id) }, 'repair subtasks planned');
@@ -366,7 +406,7 @@ export class RunController {
   }
 
   private async finish(status: RunStatus, reason: StopReason, detail: string): Promise<void> {
-    clearTimeout(this.wallTimer);
+    this.dispose();
     const now = Date.now();
     const head = await this.ctx.merger.head(this.run.id).catch((err: unknown) => {
       this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id }, 'could not read the branch head at the end of the run');
