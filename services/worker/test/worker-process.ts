@@ -25,7 +25,11 @@ const worker = await startWorker({
   baseDir: env('BASE_DIR'),
   heartbeatMs: 1_000,
 });
-process.once('SIGTERM', () => {
+// `on`, not `once`: execa's signal-exit re-raises a signal when its own handler is the only one left.
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
   void worker
     .stop()
     .then(() => bus.close())
