@@ -16,7 +16,7 @@ const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
 const WARMUP_REQUESTS = 200;
 const PUBLISH_WINDOW = 256;
 const MAX_IN_FLIGHT = 256;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** A message of realistic shape and size (~300 bytes), strictly validated like every Baton message. */
 const Job = z.strictObject({
@@ -65,9 +65,11 @@ async function timeRequests(senders: ((n: number) => Promise<unknown>)[]): Promi
   for (let n = 0; n < WARMUP_REQUESTS; n++) for (const send of senders) await send(n);
   const samples = senders.map(() => [] as number[]);
   for (let n = 0; n < REQUESTS; n++) {
-    for (const [i, send] of senders.entries()) {
+    // Rotate who goes first, so that no client always follows the same neighbour.
+    for (let k = 0; k < senders.length; k++) {
+      const i = (n + k) % senders.length;
       const start = performance.now();
-      await send(n);
+      await senders[i]!(n);
       samples[i]!.push(performance.now() - start);
     }
   }
