@@ -40,7 +40,7 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: ' {status} |{bar}| {value}/{total} subtasks · {running} running · {failed} failed · {files} files merged · {tokens} tokens · ${cost}',
+        format: ' {status} |{bar}| {value}/{total} subtasks · {running} in flight · {failed} failed · {files} files merged · {tokens} tokens · ${cost}',
         hideCursor: true,
         clearOnComplete: false,
       },
@@ -65,7 +65,7 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
   return {
     update(run) {
       const t = tally(run);
-      const line = `${run.status}: ${t.done}/${t.total} subtasks done, ${t.running} running, ${t.failed} failed, ${t.mergedFiles} files merged, ${t.tokens} tokens, $${t.costUsd.toFixed(4)}`;
+      const line = `${run.status}: ${t.done}/${t.total} subtasks done, ${t.running} in flight, ${t.failed} failed, ${t.mergedFiles} files merged, ${t.tokens} tokens, $${t.costUsd.toFixed(4)}`;
       if (line !== last) stream.write(`${line}\n`);
       last = line;
     },
