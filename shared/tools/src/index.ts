@@ -11,6 +11,8 @@ export { createGrepTool, grepInput, GREP_MAX_MATCHES } from './grep-tool.js';
 export type { GrepInput } from './grep-tool.js';
 export { PathRefusal, resolveWorktreePath } from './resolve-path.js';
 export type { PathIntent, ResolvedPath } from './resolve-path.js';
+export { CommandStop, runCommand } from './run-command.js';
+export type { CommandResult, RunCommandOptions } from './run-command.js';
 export { runToolCall } from './run-tool-call.js';
 export { isSecretVariable, scrubEnv } from './scrub-env.js';
 export { createTextEditorTool, EditorCommand, textEditorInput } from './text-editor-tool.js';

@@ -1,7 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { toErrorData, type AgentStop, type CommandOutput, type ErrorData } from '@baton/protocol';
 import type { Authorization } from '@baton/tools';
-import { runCommand } from './run-command.js';
+import { runCommandOutput } from './run-command-output.js';
 
 /** What a shell agent needs. */
 export interface ShellInput {
@@ -44,7 +44,7 @@ async function runInOrder(input: ShellInput, signal: AbortSignal): Promise<{ out
       outputs.push({ command, exitCode: null, stdout: '', stderr: `permission denied: ${verdict.reason}`, truncated: false, timedOut: false, durationMs: 0 });
       return { outputs, failed: true };
     }
-    const { output: out } = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+    const { output: out } = await runCommandOutput(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
     outputs.push(out);
     if (out.exitCode !== 0) return { outputs, failed: true };
   }

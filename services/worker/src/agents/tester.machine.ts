@@ -1,7 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { toErrorData, type AgentStop, type CommandOutput, type ErrorData, type TestReport } from '@baton/protocol';
 import type { Authorization } from '@baton/tools';
-import { runCommand } from './run-command.js';
+import { runCommandOutput } from './run-command-output.js';
 import { parseTestOutput } from './test-report-parsers.js';
 
 /** What a tester needs: the commands, where to run them, and the permission check. */
@@ -62,11 +62,11 @@ async function runAll(input: TesterInput, signal: AbortSignal): Promise<Ran> {
       continue;
     }
     // Parsed from the whole output: a capped JSON report would no longer parse.
-    const first = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+    const first = await runCommandOutput(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
     outputs.push(first.output);
     let report = parseTestOutput(first.stdout, first.stderr, first.output.exitCode);
     if (report.failed > 0 && input.retryFailed && !signal.aborted) {
-      const again = await runCommand(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+      const again = await runCommandOutput(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
       outputs.push(again.output);
       const second = parseTestOutput(again.stdout, again.stderr, again.output.exitCode);
       if (second.failed === 0) report = { ...second, flaky: report.failed };
