@@ -61,6 +61,7 @@ export class NatsBus implements Bus {
   readonly #prefix: string;
   readonly #acks: CoalescedFlush;
   #closed: Promise<void> | undefined;
+  readonly #reconnectListeners = new Set<() => void>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -73,6 +74,7 @@ export class NatsBus implements Bus {
     this.#jsm = jsm;
     this.#js = jetstream(nc);
     this.#acks = new CoalescedFlush(() => nc.flush());
+    void this.#watchReconnects();
     this.#deadLetters = new DeadLetters(jsm, this.#js, this.subjects, resourceNamesFor(prefix).deadStream, logger);
   }
 
@@ -80,6 +82,18 @@ export class NatsBus implements Bus {
   static async open(nc: NatsConnection, prefix: string, logger?: Logger): Promise<NatsBus> {
     return new NatsBus(nc, await jetstreamManager(nc), prefix, logger);
   }
+
+  // One status watcher per connection (it ends when the connection closes), fanned out to the pull sessions.
+  async #watchReconnects(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'reconnect') for (const listener of this.#reconnectListeners) listener();
+    }
+  }
+
+  #onReconnect = (listener: () => void): (() => void) => {
+    this.#reconnectListeners.add(listener);
+    return () => this.#reconnectListeners.delete(listener);
+  };
 
   #checkOpen(): void {
     if (this.#closing.signal.aborted || this.nc.isClosed()) throw new BusClosedError();
@@ -213,6 +227,7 @@ export class NatsBus implements Bus {
       deadLetters: this.#deadLetters,
       logger: this.logger,
       closed: this.#closing.signal,
+      onReconnect: this.#onReconnect,
       flush: () => this.#acks.flush(),
     };
     await ensureWorkQueue(context, definition);

@@ -27,6 +27,8 @@ export interface WorkQueueContext {
   logger: Logger;
   /** Aborts when the bus closes. */
   closed: AbortSignal;
+  /** Registers a listener for the connection's reconnects; returns its removal. */
+  onReconnect: (listener: () => void) => () => void;
   flush(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export class NatsWorkQueue<T> implements WorkQueue<T> {
       consumer: context.names.consumer,
       maxInFlight: options.maxInFlight,
       logger: context.logger,
+      onReconnect: context.onReconnect,
     });
     const links: DeliveryLinks = {
       queue: this.name,

@@ -15,6 +15,8 @@ export interface PullSessionOptions {
   consumer: string;
   maxInFlight: number;
   logger: Logger;
+  /** Registers a listener for the connection's reconnects; returns its removal. */
+  onReconnect: (listener: () => void) => () => void;
 }
 
 /**
@@ -33,7 +35,7 @@ export class PullSession {
   readonly #sub: Subscription;
   readonly #watchdog: NodeJS.Timeout;
   readonly #threshold: number;
-  readonly #statuses: AsyncIterator<unknown>;
+  readonly #forgetReconnects: () => void;
   #requested = 0;
   #inFlight = 0;
   #lastHeard = Date.now();
@@ -49,8 +51,8 @@ export class PullSession {
     this.#threshold = Math.max(1, Math.floor(options.maxInFlight / 4));
     this.#sub = nc.subscribe(this.#inbox, { callback: (err, msg) => (err === null ? this.#receive(msg) : this.#failed(err)) });
     this.#watchdog = setInterval(() => this.#checkLost(), PULL_EXPIRES_MS);
-    this.#statuses = nc.status()[Symbol.asyncIterator]();
-    void this.#watchReconnects(this.#statuses as AsyncIterator<{ type: string }>);
+    // Pull requests do not survive a reconnect to a restarted server.
+    this.#forgetReconnects = options.onReconnect(() => this.#reset());
     this.pull();
   }
 
@@ -107,7 +109,7 @@ export class PullSession {
     this.#stopped = true;
     clearInterval(this.#watchdog);
     clearTimeout(this.#retry);
-    void this.#statuses.return?.();
+    this.#forgetReconnects();
     this.#sub.unsubscribe();
     for (const msg of this.#buffer.splice(0)) msg.respond(AckPayload.nak);
     this.#wake?.();
@@ -160,12 +162,5 @@ export class PullSession {
     this.#requested = 0;
     this.#lastHeard = Date.now();
     this.pull();
-  }
-
-  async #watchReconnects(statuses: AsyncIterator<{ type: string }>): Promise<void> {
-    for (let next = await statuses.next(); next.done !== true && !this.#stopped; next = await statuses.next()) {
-      // Pull requests do not survive a reconnect to a restarted server.
-      if (next.value.type === 'reconnect') this.#reset();
-    }
   }
 }
