@@ -12,7 +12,7 @@ import { startWorker, type Worker } from '@baton/worker';
 
 const git = async (cwd: string, ...args: string[]) => (await execa('git', args, { cwd })).stdout;
 
-describe('embedded run: rename recipe over a generated repository', () => {
+describe('embedded run: rename recipe over a generated 1,000-file, 10-package repository with 4 worker slots', () => {
   let dir: string;
   let repo: SampleRepo;
   let coordinator: Coordinator;
@@ -21,11 +21,11 @@ describe('embedded run: rename recipe over a generated repository', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
-    repo = await generateSampleRepo(join(dir, 'repo'), { files: 80, packages: 3 });
+    repo = await generateSampleRepo(join(dir, 'repo'), { files: 1000, packages: 10 });
     const broker = createMemoryBroker();
     planner = startPlanner({ bus: broker.connect() });
     coordinator = await startCoordinator({ bus: broker.connect() });
-    worker = await startWorker({ bus: broker.connect(), slots: 2, baseDir: join(dir, 'scratch') });
+    worker = await startWorker({ bus: broker.connect(), slots: 4, baseDir: join(dir, 'scratch') });
   });
 
   afterAll(async () => {
@@ -66,5 +66,5 @@ describe('embedded run: rename recipe over a generated repository', () => {
     await execa('bash', ['-c', repo.commands.typecheck], { cwd: check });
     await execa('bash', ['-c', repo.commands.test], { cwd: check });
     await git(repo.dir, 'worktree', 'remove', '--force', check);
-  });
+  }, 600_000);
 });
