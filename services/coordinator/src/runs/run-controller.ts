@@ -17,12 +17,13 @@ import {
   type SubtaskStatus,
   type WorkItem,
   type AgentKind,
+  type Failure,
   type RepoSource,
 } from '@baton/protocol';
 import { exceededBudget } from './budget.js';
 import type { MergePort, SchedulePort } from './ports.js';
 import { isFinal, type RunStore } from './run-store.js';
-import { diffBetween } from './git-repo.js';
+import { changedFiles, diffBetween } from './git-repo.js';
 
 const DONE: ReadonlySet<SubtaskStatus> = new Set(['merged', 'succeeded', 'skipped']);
 const ACTIVE: ReadonlySet<SubtaskStatus> = new Set(['dispatched', 'merging']);
@@ -137,18 +138,25 @@ export class RunController {
     return this.run;
   }
 
-  private async plan(): Promise<void> {
-    await this.update((r) => void (r.status = 'planning'));
+  /** Asks the planner (a queue group) for the run's plan, or for repair subtasks. */
+  private async requestPlan(repair?: PlanRequest['repair']): Promise<Plan> {
     const request: PlanRequest = {
       v: 1,
       runId: this.run.id,
       spec: this.run.spec,
       baseCommit: this.run.baseCommit!,
       repoPath: this.run.spec.repo.path,
+      ...(repair ? { repair } : {}),
     };
+    const reply = await this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs });
+    return reply.plan;
+  }
+
+  private async plan(): Promise<void> {
+    await this.update((r) => void (r.status = 'planning'));
     let plan: Plan;
     try {
-      plan = (await this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs })).plan;
+      plan = await this.requestPlan();
     } catch (err) {
       return this.finish('failed', 'plan_failed', `planning failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -348,25 +356,18 @@ export class RunController {
     }
     this.repairs++;
     const head = await this.ctx.merger.head(this.run.id);
-    const request: PlanRequest = {
-      v: 1,
-      runId: this.run.id,
-      spec: this.run.spec,
-      baseCommit: this.run.baseCommit!,
-      repoPath: this.run.spec.repo.path,
-      repair: {
-        failed,
-        ...(result.testReport ? { report: result.testReport } : {}),
-        failures,
-        ...(extra.conflict ? { conflict: extra.conflict } : {}),
-        diff: (await diffBetween(this.run.spec.repo.path, this.run.baseCommit!, head, [...new Set(failures.flatMap((f) => (f.file ? [f.file] : [])))])).slice(0, 150_000),
-        headCommit: head,
-        existingIds: Object.keys(this.run.subtasks),
-      },
+    const repair: PlanRequest['repair'] = {
+      failed,
+      ...(result.testReport ? { report: result.testReport } : {}),
+      failures,
+      ...(extra.conflict ? { conflict: extra.conflict } : {}),
+      diff: (await failureDiff(this.run.spec.repo.path, this.run.baseCommit!, head, failures)).slice(0, 150_000),
+      headCommit: head,
+      existingIds: Object.keys(this.run.subtasks),
     };
     let plan: Plan;
     try {
-      plan = (await this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs })).plan;
+      plan = await this.requestPlan(repair);
     } catch (err) {
       await this.markFailed(failed.id, result);
       return this.finish('failed', 'unrepairable_failure', `${err instanceof Error ? err.message : String(err)}\n${formatFailures(result)}`);
@@ -435,6 +436,18 @@ function newState(now: number): SubtaskState {
 /** The subtask with the run's per-subtask budget filled in where the plan left it open. */
 function withRunBudget(subtask: Subtask, run: Run): Subtask {
   return { ...subtask, budget: { ...run.spec.limits.perSubtask, ...subtask.budget } };
+}
+
+/**
+ * The merged change of the failing files (all of it when no failure names a file). A failure's path may be
+ * absolute in the tester's worktree (node:test locations) or relative to the folder it ran in, so it is
+ * matched against the changed files by suffix instead of being handed to git as a pathspec.
+ */
+async function failureDiff(repoPath: string, base: string, head: string, failures: readonly Failure[]): Promise<string> {
+  const files = failures.flatMap((f) => (f.file ? [f.file.replace(/^file:\/\//, '').replace(/\\/g, '/').replace(/^\.\//, '')] : []));
+  if (files.length === 0) return diffBetween(repoPath, base, head);
+  const changed = (await changedFiles(repoPath, base, head)).filter((c) => files.some((f) => f === c || f.endsWith(`/${c}`) || c.endsWith(`/${f}`)));
+  return changed.length === 0 ? '' : diffBetween(repoPath, base, head, changed);
 }
 
 function formatFailures(result: Result): string {
