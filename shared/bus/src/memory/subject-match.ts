@@ -1,6 +1,6 @@
 /**
  * True when a NATS-style subject matches a pattern: `*` matches one token, a final `>` one or more.
- * @example subjectMatches('baton.runs.*.updated', 'baton.runs.r1.updated') // true
+ * @example subjectMatches('acme.jobs.*.done', 'acme.jobs.j1.done') // true
  */
 export function subjectMatches(pattern: string, subject: string): boolean {
   const p = pattern.split('.');
