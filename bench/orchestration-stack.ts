@@ -1,0 +1,68 @@
+/**
+ * The real planner + coordinator + worker on given buses (as `baton run` and test/e2e/embedded-run.test.ts start
+ * them), for bench/run.bench.ts. The worker's bus is wrapped so that every Result it publishes is also recorded
+ * here: the benchmark reads the worker's own startedAt..finishedAt without competing for the results queue.
+ */
+import type { Bus, WorkQueue, WorkQueueDef } from '@baton/bus';
+import { startCoordinator, type Coordinator, type CoordinatorOptions } from '@baton/coordinator';
+import { startPlanner, type Planner } from '@baton/planner';
+import { queuesFor, type Result } from '@baton/protocol';
+import { startWorker, type Worker } from '@baton/worker';
+
+/** One bus per component (separate connections, as separate processes would have). */
+export interface StackBuses {
+  planner: Bus;
+  coordinator: Bus;
+  worker: Bus;
+}
+
+/** A running stack. */
+export interface OrchestrationStack {
+  coordinator: Coordinator;
+  /** Every Result the worker published, in order. */
+  results: Result[];
+  stop(): Promise<void>;
+}
+
+/** `bus` with every publish to the results queue copied into `sink`. */
+function recordingResults(bus: Bus, sink: Result[]): Bus {
+  const resultsQueue = queuesFor(bus.subjects.prefix).results().name;
+  const workQueue = async <T,>(definition: WorkQueueDef<T>): Promise<WorkQueue<T>> => {
+    const queue = await bus.workQueue(definition);
+    if (definition.name !== resultsQueue) return queue;
+    return {
+      name: queue.name,
+      publish: (message, options) => {
+        sink.push(message as Result);
+        return queue.publish(message, options);
+      },
+      consume: (options) => queue.consume(options),
+      size: () => queue.size(),
+    };
+  };
+  return new Proxy(bus, {
+    get: (target, key) => {
+      if (key === 'workQueue') return workQueue;
+      const value: unknown = Reflect.get(target, key, target);
+      // Bound to the real bus: its methods may use private fields, which a proxy as `this` cannot reach.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Starts planner, coordinator and one worker with `slots` slots and scratch folders under `baseDir`. */
+export async function startOrchestrationStack(buses: StackBuses, slots: number, baseDir: string, coordinatorOptions: Partial<CoordinatorOptions> = {}): Promise<OrchestrationStack> {
+  const results: Result[] = [];
+  const planner: Planner = startPlanner({ bus: buses.planner });
+  const coordinator = await startCoordinator({ ...coordinatorOptions, bus: buses.coordinator });
+  const worker: Worker = await startWorker({ bus: recordingResults(buses.worker, results), slots, baseDir });
+  return {
+    coordinator,
+    results,
+    stop: async () => {
+      await worker.stop();
+      await coordinator.stop();
+      await planner.stop();
+    },
+  };
+}
