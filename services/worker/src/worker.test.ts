@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBroker, type Bus, type MemoryBroker } from '@baton/bus';
-import { AgentEvent, queuesFor, type Result } from '@baton/protocol';
+import { createModelClient } from '@baton/model';
+import { AgentEvent, PermissionDecision, PermissionRequest, WorkItem, queuesFor, type Result } from '@baton/protocol';
+import { startScriptedApi } from '@baton/scripted-api';
 import { makeTempRepo, type TempRepo } from '../test/temp-repo.js';
 import { workItem } from '../test/work-item.js';
 import { startWorker, type Worker } from './worker.js';
@@ -15,7 +17,7 @@ let broker: MemoryBroker;
 let coordinator: Bus;
 
 beforeAll(async () => {
-  repo = await makeTempRepo({ 'README.md': '# demo\n' });
+  repo = await makeTempRepo({ 'README.md': '# demo\n', 'src/a.ts': 'export const greeting = "hello";\n' });
   scratch = await mkdtemp(join(tmpdir(), 'baton-worker-mem-'));
   broker = createMemoryBroker();
   coordinator = broker.connect();
@@ -74,5 +76,39 @@ describe('worker on the in-process bus', () => {
     expect(result, JSON.stringify(result?.error)).toMatchObject({ subtaskId: 'slow', workerId: 'mem-finisher', ok: true });
     expect(result!.diff).toContain('b/done');
     await b.stop();
+  });
+});
+
+describe('an editor item through the worker', () => {
+  it('asks the coordinator for an edit the policy marks ask, streams its states, and publishes the diff', async () => {
+    const EDIT = 'str_replace_based_edit_tool';
+    await using api = await startScriptedApi([
+      { content: [{ type: 'tool_use', id: 'v', name: EDIT, input: { command: 'view', path: 'src/a.ts' } }] },
+      { content: [{ type: 'tool_use', id: 'e', name: EDIT, input: { command: 'str_replace', path: 'src/a.ts', old_str: '"hello"', new_str: '"hi"' } }] },
+      { content: [{ type: 'text', text: 'Changed the greeting.' }] },
+    ]);
+    const model = createModelClient({ baseURL: api.url, model: 'claude-test', maxTokens: 1024, maxRetries: 0, timeoutMs: 10_000 });
+    const asked: PermissionRequest[] = [];
+    const perms = coordinator.serve(coordinator.subjects.permRequest(), PermissionRequest, PermissionDecision, (req) => {
+      asked.push(req);
+      return { v: 1, requestId: req.id, runId: req.runId, decision: 'allow', reason: 'approved in the test', decidedBy: 'human', decidedAt: Date.now() };
+    });
+    const states: unknown[] = [];
+    const events = coordinator.subscribe(coordinator.subjects.eventsOfRun('run-edit'), AgentEvent, (e) => {
+      if (e.kind === '@xstate.snapshot') states.push(e.stateValue);
+    });
+    const w = await startWorker({ bus: broker.connect(), workerId: 'mem-editor', kinds: ['editor'], model, baseDir: scratch });
+    const work = await coordinator.workQueue(queues.work('editor'));
+    await work.publish(WorkItem.parse({
+      v: 1, runId: 'run-edit', attempt: 1, baseCommit: repo.commit, repo: { kind: 'local', path: repo.dir }, policy: { ask: ['Edit(src/**)'] }, issuedAt: Date.now(),
+      subtask: { id: 'greet', kind: 'editor', title: 'Shorter greeting', instructions: 'Say hi instead of hello.', scope: { paths: ['src/**'] } },
+    }));
+    const [result] = await collect((r) => r.length === 1);
+    expect(result, JSON.stringify(result?.error)).toMatchObject({ ok: true, stop: 'end_turn', workerId: 'mem-editor', filesChanged: ['src/a.ts'], summary: 'Changed the greeting.' });
+    expect(result!.diff).toContain('+export const greeting = "hi";');
+    expect(result!.usage.modelCalls).toBe(3);
+    expect(asked.map((r) => [r.tool, r.path, r.subtaskId])).toEqual([['Edit', 'src/a.ts', 'greet']]);
+    expect(states).toEqual(expect.arrayContaining(['preparing', 'thinking', 'acting', 'finalizing', 'done']));
+    await Promise.all([w.stop(), perms.unsubscribe(), events.unsubscribe()]);
   });
 });
