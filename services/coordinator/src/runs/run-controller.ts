@@ -267,14 +267,19 @@ export class RunController {
     const log = this.ctx.log.child({ runId: this.run.id, subtaskId: result.subtaskId, attempt: result.attempt });
     if (!st || !subtask) return log.warn('result for a subtask not in the plan: dropped');
     if (result.attempt !== st.attempt) return log.info({ current: st.attempt }, 'result of a stale attempt: rejected');
-    if (st.status !== 'dispatched') return log.info({ status: st.status }, 'result already handled: duplicate dropped');
+    // `merging` here means a coordinator died mid-merge: its result was never acked and is redelivered;
+    // merging it again is safe (the ledger and the branch's trailers make a landed merge a duplicate).
+    const interruptedMerge = st.status === 'merging';
+    if (st.status !== 'dispatched' && !interruptedMerge) return log.info({ status: st.status }, 'result already handled: duplicate dropped');
     clearTimeout(this.leases.get(result.subtaskId));
 
-    await this.update((r) => {
-      const s = r.subtasks[result.subtaskId]!;
-      s.usage = addUsage(s.usage, result.usage);
-      r.usage = addUsage(r.usage, result.usage);
-    });
+    if (!interruptedMerge) {
+      await this.update((r) => {
+        const s = r.subtasks[result.subtaskId]!;
+        s.usage = addUsage(s.usage, result.usage);
+        r.usage = addUsage(r.usage, result.usage);
+      });
+    } else log.info('resuming a merge interrupted by a coordinator restart');
     if (await this.checkBudgets()) return;
 
     if (!result.ok) return this.onFailure(subtask, result);
