@@ -326,7 +326,7 @@ export class RunController {
 
   private async onFailure(subtask: Subtask, result: Result): Promise<void> {
     const st = this.run.subtasks[subtask.id]!;
-    const error = result.error ?? { name: 'SubtaskFailed', message: `${subtask.kind} stopped: ${result.stop}` };
+    const error = result.error ?? { name: 'SubtaskFailed', message: `${subtask.kind} stopped: ${result.stop}${describeFailedCommand(result)}` };
     if (subtask.kind === 'tester' && result.testReport && result.testReport.failed > 0) {
       await this.update((r) => void (r.subtasks[subtask.id]!.error = error));
       await this.repair(subtask, result, {});
@@ -453,6 +453,15 @@ async function failureDiff(repoPath: string, base: string, head: string, failure
   if (files.length === 0) return diffBetween(repoPath, base, head);
   const changed = (await changedFiles(repoPath, base, head)).filter((c) => files.some((f) => f === c || f.endsWith(`/${c}`) || c.endsWith(`/${f}`)));
   return changed.length === 0 ? '' : diffBetween(repoPath, base, head, changed);
+}
+
+/** The command a shell or tester stopped at, with its stderr's end (e.g. a permission denial's reason); '' when none failed. */
+function describeFailedCommand(result: Result): string {
+  const failed = result.commands.findLast((c) => c.exitCode !== 0);
+  if (!failed) return '';
+  const how = failed.timedOut ? 'timed out' : failed.exitCode === null ? 'did not run or was killed' : `exited ${failed.exitCode}`;
+  const stderr = failed.stderr.trim();
+  return `: \`${failed.command.slice(0, 500)}\` ${how}${stderr ? `: ${stderr.slice(-2_000)}` : ''}`;
 }
 
 function formatFailures(result: Result): string {
