@@ -110,15 +110,11 @@ describe('worker processes on a real NATS server', () => {
     const work = await bus.workQueue(queues.work('shell'));
     const run = 'run-kill';
     const ids = Array.from({ length: 40 }, (_, i) => `s${i}`);
-    await Promise.all(ids.map((id) => work.publish(workItem(repo, run, id, ['sleep 0.2']))));
+    await Promise.all(ids.map((id) => work.publish(workItem(repo, run, id, ['sleep 0.3']))));
 
-    // Kill A once it has finished something and holds an item whose result nobody has seen.
-    let heldByA: string[] = [];
-    await until(() => {
-      if (!workersOf(run).has('nats-a')) return false;
-      heldByA = ids.filter((id) => started.get(`${run}/${id}`)?.has('nats-a') && !results.has(`${run}/${id}`));
-      return heldByA.length > 0;
-    });
+    // Kill A once it has finished something and holds both its slots' items with no result seen
+    // (two, so that it finishing them in the instant before the kill is not a worry).
+    await until(() => workersOf(run).has('nats-a') && ids.filter((id) => started.get(`${run}/${id}`)?.has('nats-a') && !results.has(`${run}/${id}`)).length >= 2);
     a.child.kill('SIGKILL');
     expect((await a.exited).signal).toBe('SIGKILL');
 
@@ -127,7 +123,7 @@ describe('worker processes on a real NATS server', () => {
     expect(all.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
     expect(workersOf(run)).toEqual(new Set(['nats-a', 'nats-b']));
     // What A held when it died came back after the ack wait and B finished it.
-    expect(heldByA.some((id) => results.get(`${run}/${id}`)!.some((r) => r.workerId === 'nats-b'))).toBe(true);
+    expect(ids.some((id) => started.get(`${run}/${id}`)?.has('nats-a') && results.get(`${run}/${id}`)!.some((r) => r.workerId === 'nats-b'))).toBe(true);
     expect(b.child.exitCode).toBeNull();
   }, 90_000);
 
@@ -136,12 +132,12 @@ describe('worker processes on a real NATS server', () => {
     const work = await bus.workQueue(queues.work('shell'));
     const run = 'run-term';
     const ids = Array.from({ length: 10 }, (_, i) => `t${i}`);
-    await Promise.all(ids.map((id) => work.publish(workItem(repo, run, id, ['sleep 0.2']))));
+    await Promise.all(ids.map((id) => work.publish(workItem(repo, run, id, ['sleep 0.3']))));
     await until(() => ids.some((id) => started.get(`${run}/${id}`)?.has('nats-c') && !results.has(`${run}/${id}`)));
     c.child.kill('SIGTERM');
     expect(await c.exited, c.stderr()).toEqual({ code: 0, signal: null });
     await until(() => allDone(run, ids));
     expect(ids.flatMap((id) => results.get(`${run}/${id}`)!).every((r) => r.ok)).toBe(true);
-    expect(await work.size()).toBe(0);
+    // No queue-size check: an item of the first test whose result A published before dying (but never acked) may still be on its way to B.
   }, 60_000);
 });
