@@ -14,11 +14,14 @@ export interface ServeOptions {
   slots?: number;
 }
 
-/** Resolves on SIGTERM or SIGINT. */
+/**
+ * Resolves on SIGTERM or SIGINT. The handlers stay installed (`on`, not `once`): execa's signal-exit
+ * re-raises a signal when its own handler is the last one left, which would kill the process mid-drain.
+ */
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
   });
 }
 
