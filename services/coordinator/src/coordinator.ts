@@ -24,6 +24,7 @@ import { RunController } from './runs/run-controller.js';
 import { RunStore, isFinal } from './runs/run-store.js';
 import { publishSnapshot } from './runs/snapshot.js';
 import { criticalPathSchedule } from './runs/critical-path-schedule.js';
+import { DispatchGate } from './runs/dispatch-gate.js';
 
 /** Options of startCoordinator. */
 export interface CoordinatorOptions {
@@ -36,6 +37,10 @@ export interface CoordinatorOptions {
   resultConcurrency?: number;
   planTimeoutMs?: number;
   maxConflictRetries?: number;
+  /** Subtasks in flight across all runs. Default 256. */
+  maxInFlight?: number;
+  /** How long model work pauses after a worker reports the model API overloaded without a retry-after. Default 30 s. */
+  modelBackoffMs?: number;
   /** How long an attempt may run without a result before it is re-dispatched (unless its budget sets a wall time). Default 30 min. */
   leaseMs?: number;
   userSettingsPath?: string;
@@ -87,7 +92,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     return { kind: 'snapshot', bucket: snapshots.bucket, object };
   };
 
+  const gate = new DispatchGate(options.maxInFlight ?? 256, () => {
+    for (const c of controllers.values()) void c.nudge();
+  });
   const ctx = {
+    gate,
+    modelBackoffMs: options.modelBackoffMs ?? 30_000,
     bus, store, merger, workQueues, repoSource, log,
     schedule: criticalPathSchedule(),
     planTimeoutMs: options.planTimeoutMs ?? 10 * 60_000,
@@ -188,6 +198,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       await Promise.all(subscriptions.map((sub) => sub.unsubscribe()));
       await permissions.stop();
       for (const c of controllers.values()) c.dispose();
+      gate.dispose();
       await consuming.catch((err: unknown) => log.debug({ err }, 'results consumer ended'));
     },
   };

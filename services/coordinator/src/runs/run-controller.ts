@@ -21,6 +21,7 @@ import {
   type RepoSource,
 } from '@baton/protocol';
 import { exceededBudget } from './budget.js';
+import type { DispatchGate } from './dispatch-gate.js';
 import type { MergePort, SchedulePort } from './ports.js';
 import { isFinal, type RunStore } from './run-store.js';
 import { changedFiles, diffBetween } from './git-repo.js';
@@ -45,6 +46,10 @@ export interface RunContext {
   leaseMs: number;
   /** Called when a run reaches a final status. */
   onFinished: (run: Run) => void;
+  /** The global concurrency limit and the model back-off, shared by every run. */
+  gate: DispatchGate;
+  /** Pause of model work when a worker reports 429/529 without a retry-after. */
+  modelBackoffMs: number;
 }
 
 /**
@@ -98,6 +103,11 @@ export class RunController {
       }
       await this.pump();
     });
+  }
+
+  /** Dispatches again if slots or the model became available (called by the shared gate). */
+  nudge(): Promise<void> {
+    return this.enqueue(() => this.pump());
   }
 
   /** Handles one result from a worker. */
@@ -186,8 +196,11 @@ export class RunController {
     const plan = this.run.plan?.subtasks ?? [];
     const active = Object.values(states).filter((s) => ACTIVE.has(s.status)).length;
     const ready = plan.filter((s) => states[s.id]?.status === 'pending' && s.deps.every((d) => DONE.has(states[d]?.status ?? 'pending')));
-    const free = this.run.spec.limits.maxConcurrency - active;
-    for (const id of this.ctx.schedule.order(this.run, ready.map((s) => s.id)).slice(0, Math.max(0, free))) await this.dispatch(id);
+    const free = Math.min(this.run.spec.limits.maxConcurrency - active, this.ctx.gate.free(this.run.id, active));
+    // While the model API is overloaded, only work that needs no model goes out.
+    const dispatchable = this.ctx.gate.modelPaused() ? ready.filter((s) => !usesModel(s)) : ready;
+    for (const id of this.ctx.schedule.order(this.run, dispatchable.map((s) => s.id)).slice(0, Math.max(0, free))) await this.dispatch(id);
+    this.ctx.gate.setActive(this.run.id, Object.values(this.run.subtasks).filter((s) => ACTIVE.has(s.status)).length);
     const all = Object.values(this.run.subtasks);
     if (all.every((s) => DONE.has(s.status))) {
       return this.finish('succeeded', 'success', `${all.filter((s) => s.status !== 'skipped').length} subtasks done`);
@@ -327,6 +340,11 @@ export class RunController {
   private async onFailure(subtask: Subtask, result: Result): Promise<void> {
     const st = this.run.subtasks[subtask.id]!;
     const error = result.error ?? { name: 'SubtaskFailed', message: `${subtask.kind} stopped: ${result.stop}${describeFailedCommand(result)}` };
+    if (error.name === 'ModelOverloadedError') {
+      const retryAfter = typeof error.data?.retryAfterMs === 'number' ? error.data.retryAfterMs : this.ctx.modelBackoffMs;
+      this.ctx.gate.pauseModel(retryAfter);
+      this.ctx.log.warn({ runId: this.run.id, subtaskId: subtask.id, pauseMs: retryAfter }, 'model API overloaded: pausing model work for every run');
+    }
     if (subtask.kind === 'tester' && result.testReport && result.testReport.failed > 0) {
       await this.update((r) => void (r.subtasks[subtask.id]!.error = error));
       await this.repair(subtask, result, {});
@@ -413,6 +431,7 @@ export class RunController {
 
   private async finish(status: RunStatus, reason: StopReason, detail: string): Promise<void> {
     this.dispose();
+    this.ctx.gate.setActive(this.run.id, 0);
     const now = Date.now();
     const head = await this.ctx.merger.head(this.run.id).catch((err: unknown) => {
       this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id }, 'could not read the branch head at the end of the run');
@@ -432,6 +451,11 @@ export class RunController {
     this.ctx.log.info({ runId: this.run.id, status, reason, detail }, 'run finished');
     this.ctx.onFinished(this.run);
   }
+}
+
+/** Subtasks that call the model: editors without an edit program. */
+function usesModel(s: Subtask): boolean {
+  return s.kind === 'editor' && s.program === undefined;
 }
 
 function newState(now: number): SubtaskState {
