@@ -7,7 +7,7 @@ import { startCoordinator, type Coordinator } from '@baton/coordinator';
 import { startNatsServer, type NatsServer } from '@baton/nats-launcher';
 import { createModelClient } from '@baton/model';
 import { startPlanner, type Planner } from '@baton/planner';
-import { PendingPermission, PermissionDecision, Result, RunSpec, SubmitReply, type RunSpecInput } from '@baton/protocol';
+import { PendingPermission, PermissionDecision, Result, Run, RunQuery, RunSpec, SubmitReply, type RunSpecInput } from '@baton/protocol';
 import { startScriptedApi, type ScriptedApi } from '@baton/scripted-api';
 import { startWorker, type Worker } from '@baton/worker';
 import { runFixture } from './spawn-fixture.js';
@@ -116,7 +116,9 @@ describe('permissions over NATS, decided with the baton CLI', () => {
       // Parked: the worker holds the subtask, the command has not run in its worktree, no result yet.
       expect(await findFiles(scratch, 'approved.txt')).toEqual([]);
       expect(results.filter((r) => r.runId === runId)).toEqual([]);
-      expect(watch.latest()?.subtasks.touch?.status).toBe('dispatched');
+      const bus = buses[0]!;
+      const now = await bus.request(bus.subjects.runGet(runId), RunQuery, Run, { v: 1, runId });
+      expect(now.subtasks.touch?.status).toBe('dispatched');
 
       const cli = await baton('approve', parked.request.id, '--run', runId);
       expect(cli.code, cli.stderr).toBe(0);
