@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { within } from './within.js';
+
+const READY_TIMEOUT_MS = 60_000;
 
 /** The repository root (child processes run from here so `tsx` and the workspace packages resolve). */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -8,7 +11,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /** A TypeScript fixture running in its own Node process. */
 export interface FixtureProcess {
   readonly child: ChildProcess;
-  /** Resolves when the process exits, with its code or signal. */
+  /** Resolves when the process has exited and its output is fully read, with its code or signal. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stdout(): string;
   stderr(): string;
@@ -26,7 +29,7 @@ export async function spawnFixture(script: string, args: readonly string[], opti
   });
   let out = '';
   let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   const readyLine = options.readyLine;
   let onOut = () => {};
   child.stdout.on('data', (c: Buffer) => {
@@ -35,11 +38,15 @@ export async function spawnFixture(script: string, args: readonly string[], opti
   });
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   if (readyLine !== undefined) {
-    await new Promise<void>((resolve, reject) => {
+    const ready = new Promise<void>((resolve, reject) => {
       onOut = () => {
         if (out.includes(readyLine)) resolve();
       };
       void exited.then(({ code, signal }) => reject(new Error(`${script} exited (${code ?? signal}) before it was ready:\n${err}`)));
+    });
+    await within(ready, READY_TIMEOUT_MS, `${script} to print ${JSON.stringify(readyLine)}`).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw error;
     });
   }
   return { child, exited, stdout: () => out, stderr: () => err };
