@@ -8,6 +8,7 @@ import {
   RunQuery,
   RunSpec,
   SubmitReply,
+  isFinalStatus,
   queuesFor,
   resourceNamesFor,
   type AgentKind,
@@ -21,7 +22,7 @@ import { PermissionDesk } from './permissions/permission-desk.js';
 import { createGitMergePort } from './runs/git-merge-port.js';
 import { prepareRun } from './runs/prepare-run.js';
 import { RunController } from './runs/run-controller.js';
-import { RunStore, isFinal } from './runs/run-store.js';
+import { RunStore } from './runs/run-store.js';
 import { publishSnapshot } from './runs/snapshot.js';
 import { criticalPathSchedule } from './runs/critical-path-schedule.js';
 import { DispatchGate } from './runs/dispatch-gate.js';
@@ -152,7 +153,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
 
   // Resume every unfinished run (after a crash or restart): KV, the results queue and the branch's trailers hold all state.
   for (const run of await store.list()) {
-    if (!isFinal(run.status)) {
+    if (!isFinalStatus(run.status)) {
       log.info({ runId: run.id, status: run.status }, 'resuming run');
       launch(run);
     }
@@ -175,7 +176,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     const c = controllers.get(result.runId);
     if (c) return c.onResult(result);
     const run = await store.get(result.runId);
-    if (!run || isFinal(run.status)) {
+    if (!run || isFinalStatus(run.status)) {
       log.debug({ runId: result.runId, subtaskId: result.subtaskId }, 'result for a finished or unknown run: dropped');
       return;
     }
@@ -190,7 +191,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     waitForRun: async (runId) => {
       const run = await store.get(runId);
       if (!run) throw new RunNotFoundError(runId);
-      if (isFinal(run.status)) return run;
+      if (isFinalStatus(run.status)) return run;
       return new Promise<Run>((resolve) => waiters.set(runId, [...(waiters.get(runId) ?? []), resolve]));
     },
     stop: async () => {

@@ -18,8 +18,8 @@ export {
   InvalidTransitionError, InvalidSlotsError,
 } from './schedule/errors.js';
 export { startCoordinator, type Coordinator, type CoordinatorOptions } from './coordinator.js';
-export { RunStore, isFinal } from './runs/run-store.js';
+export { RunStore } from './runs/run-store.js';
 export { prepareRun, branchOf } from './runs/prepare-run.js';
 export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
-export { PermissionDesk, inWriteScope } from './permissions/permission-desk.js';
+export { PermissionDesk } from './permissions/permission-desk.js';
 export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError } from './errors.js';

@@ -1,10 +1,9 @@
 import { nanoid } from 'nanoid';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/log';
-import { evaluate, type CompiledPolicy } from '@baton/policy';
+import { evaluate, inWriteScope, type CompiledPolicy } from '@baton/policy';
 import { PermissionDecision, PermissionRequest, type WorkItem } from '@baton/protocol';
 import type { Authorization, AuthorizeAction } from '@baton/tools';
-import picomatch from 'picomatch';
 
 /** Options of createAuthorizer. */
 export interface AuthorizerOptions {
@@ -24,14 +23,12 @@ export interface AuthorizerOptions {
 export function createAuthorizer(options: AuthorizerOptions): (action: AuthorizeAction) => Promise<Authorization> {
   const { bus, item, workerId, policy, log } = options;
   const scope = item.subtask.scope.write ?? item.subtask.scope.paths;
-  const inScope = (path: string) =>
-    scope.length === 0 || scope.some((g) => g === path || path.startsWith(g.endsWith('/') ? g : `${g}/`) || picomatch(g, { dot: true })(path));
   const trusted = new Set(item.trustedCommands);
   return async (action) => {
     const decision =
       action.tool === 'Bash'
         ? await evaluate(policy, { tool: 'Bash', command: action.command })
-        : await evaluate(policy, { tool: action.tool, path: action.path, inScope: inScope(action.path) });
+        : await evaluate(policy, { tool: action.tool, path: action.path, inScope: inWriteScope(scope, action.path) });
     if (decision.verdict === 'allow') return { allowed: true, reason: decision.reason };
     if (decision.verdict === 'deny') return { allowed: false, reason: decision.reason };
     if (action.tool === 'Bash' && trusted.has(action.command)) return { allowed: true, reason: 'a command configured for this run' };

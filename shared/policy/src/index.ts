@@ -13,3 +13,4 @@ export { SAFE_DEFAULTS, SAFE_DEFAULT_CHECKS } from './safe-defaults.js';
 export { isReadOnlyCommand } from './read-only-commands.js';
 export { loadSettings, defaultUserConfigPath, SettingsFile } from './load-settings.js';
 export type { LoadSettingsOptions } from './load-settings.js';
+export { inWriteScope } from './write-scope.js';

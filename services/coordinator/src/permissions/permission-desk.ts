@@ -1,7 +1,6 @@
-import picomatch from 'picomatch';
 import type { Bus, Subscription } from '@baton/bus';
 import type { Logger } from '@baton/log';
-import { compilePolicy, evaluate, type CompiledPolicy, type Decision } from '@baton/policy';
+import { compilePolicy, evaluate, inWriteScope, type CompiledPolicy, type Decision } from '@baton/policy';
 import {
   HumanDecision,
   PendingPermission,
@@ -76,7 +75,7 @@ export class PermissionDesk {
   private async evaluate(policy: CompiledPolicy, req: PermissionRequest, subtask: Subtask | undefined): Promise<Decision> {
     if (req.tool === 'Bash') return evaluate(policy, { tool: 'Bash', command: req.command ?? '' });
     const path = req.path ?? '';
-    return evaluate(policy, { tool: req.tool === 'Read' ? 'Read' : req.tool === 'Write' ? 'Write' : 'Edit', path, inScope: inWriteScope(subtask, path) });
+    return evaluate(policy, { tool: req.tool === 'Read' ? 'Read' : req.tool === 'Write' ? 'Write' : 'Edit', path, inScope: subtask !== undefined && inWriteScope(subtask.scope.write ?? subtask.scope.paths, path) });
   }
 
   private policyFor(runId: string, config: PolicyConfig): CompiledPolicy {
@@ -125,12 +124,4 @@ export class PermissionDesk {
     });
     return result;
   }
-}
-
-/** Whether a repository-relative path is inside a subtask's write scope (write defaults to paths; no scope means the whole repository). */
-export function inWriteScope(subtask: Subtask | undefined, path: string): boolean {
-  if (!subtask) return false;
-  const globs = subtask.scope.write ?? subtask.scope.paths;
-  if (globs.length === 0) return true;
-  return globs.some((g) => g === path || path.startsWith(g.endsWith('/') ? g : `${g}/`) || picomatch(g, { dot: true })(path));
 }

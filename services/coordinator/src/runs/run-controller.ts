@@ -5,6 +5,7 @@ import {
   PlanRequest,
   WorkCancel,
   addUsage,
+  isFinalStatus,
   emptyUsage,
   toErrorData,
   type Plan,
@@ -23,7 +24,7 @@ import {
 import { exceededBudget } from './budget.js';
 import type { DispatchGate } from './dispatch-gate.js';
 import type { MergePort, SchedulePort } from './ports.js';
-import { isFinal, type RunStore } from './run-store.js';
+import type { RunStore } from './run-store.js';
 import { changedFiles, diffBetween } from './git-repo.js';
 
 const DONE: ReadonlySet<SubtaskStatus> = new Set(['merged', 'succeeded', 'skipped']);
@@ -128,7 +129,7 @@ export class RunController {
 
   private enqueue(step: () => Promise<void>): Promise<void> {
     const next = this.chain.then(async () => {
-      if (isFinal(this.run.status)) return;
+      if (isFinalStatus(this.run.status)) return;
       try {
         await step();
       } catch (err) {
@@ -422,7 +423,7 @@ export class RunController {
   }
 
   private async checkBudgets(): Promise<boolean> {
-    if (isFinal(this.run.status)) return true;
+    if (isFinalStatus(this.run.status)) return true;
     const over = exceededBudget(this.run, Date.now());
     if (!over) return false;
     await this.finish('failed', over.reason, over.detail);

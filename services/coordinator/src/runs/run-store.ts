@@ -1,11 +1,6 @@
 import { KvConflictError, type Bus, type Kv } from '@baton/bus';
-import { Run, isFinalStatus, resourceNamesFor, type RunStatus } from '@baton/protocol';
+import { Run, resourceNamesFor } from '@baton/protocol';
 import { RunNotFoundError } from '../errors.js';
-
-/** True when a run has stopped for good. */
-export function isFinal(status: RunStatus): boolean {
-  return isFinalStatus(status);
-}
 
 /** Runs in KV, every change a compare-and-set on the key's revision, so two writers never lose an update. */
 export class RunStore {
