@@ -1,12 +1,9 @@
 import { createLogger } from '@baton/log';
 import { CancelRequest, Run, RunSpec, SubmitReply } from '@baton/protocol';
-import { connectCluster } from '../connect.js';
-import { startEmbedded } from '../embedded.js';
 import { followRun } from '../follow-run.js';
 import { promptForPermissions } from '../permission-prompt.js';
 import { createProgressView, summarize } from '../progress-view.js';
 import { runSpecFromFlags, type RunFlags } from '../run-spec-from-options.js';
-import { checkRepository } from '../check-repository.js';
 import { CliError } from '../errors.js';
 
 /** Options of `baton run`. */
@@ -23,6 +20,8 @@ export interface RunOptions extends RunFlags {
  */
 export async function runCommand(task: string | undefined, opts: RunOptions): Promise<void> {
   const spec = runSpecFromFlags(task, opts);
+  // Loaded after the flags are parsed: they pull in the whole stack, and a usage error should not wait for it.
+  const { checkRepository } = await import('../check-repository.js');
   await checkRepository(spec);
   const run = await executeRun(spec, opts);
   process.exitCode = run.status === 'succeeded' ? 0 : 1;
@@ -30,7 +29,10 @@ export async function runCommand(task: string | undefined, opts: RunOptions): Pr
 
 /** Submits a spec (embedded, or to `opts.nats`), shows progress, prints the summary; returns the final run. */
 export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> {
-  const logger = createLogger({ name: 'baton', ...(process.env.BATON_LOG_LEVEL ? {} : { level: 'warn' as const }) });
+  // The services' warnings (a failed plan, with its stack) repeat what the summary's reason says; BATON_LOG_LEVEL shows them.
+  const logger = createLogger({ name: 'baton', ...(process.env.BATON_LOG_LEVEL ? {} : { level: 'error' as const }) });
+  const { startEmbedded } = await import('../embedded.js');
+  const { connectCluster } = await import('../connect.js');
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true && opts.json !== true;
   const embedded = opts.nats === undefined ? await startEmbedded({ workers: opts.workers ?? 4, logger }) : undefined;
   const bus = embedded?.bus ?? (await connectCluster(opts.nats!, logger));
