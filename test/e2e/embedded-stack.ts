@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createMemoryBroker } from '@baton/bus';
+import { createMemoryBroker, type Bus } from '@baton/bus';
 import { startCoordinator, type Coordinator } from '@baton/coordinator';
 import { createModelClient, type ModelClient } from '@baton/model';
 import { startPlanner, type Planner } from '@baton/planner';
@@ -11,6 +11,8 @@ export interface EmbeddedStack {
   coordinator: Coordinator;
   planner: Planner;
   worker: Worker;
+  /** A connection of the test's own to the stack's in-process bus (requests, subscriptions, KV watches). */
+  bus: Bus;
   /** The scripted Messages API server, when the stack has a model. */
   api?: ScriptedApi;
   model?: ModelClient;
@@ -35,10 +37,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const planner = startPlanner({ bus: broker.connect(), ...(model === undefined ? {} : { model }) });
   const coordinator = await startCoordinator({ bus: broker.connect() });
   const worker = await startWorker({ bus: broker.connect(), slots: options.slots ?? 2, baseDir: join(options.dir, 'scratch'), ...(model === undefined ? {} : { model }) });
+  const bus = broker.connect();
   return {
     coordinator,
     planner,
     worker,
+    bus,
     ...(api === undefined ? {} : { api }),
     ...(model === undefined ? {} : { model }),
     stop: async () => {
@@ -46,6 +50,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       await coordinator.stop();
       await planner.stop();
       await api?.close();
+      await bus.close();
     },
   };
 }

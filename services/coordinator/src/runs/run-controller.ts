@@ -463,9 +463,16 @@ function newState(now: number): SubtaskState {
   return { status: 'pending', attempt: 0, conflicts: 0, filesChanged: 0, usage: emptyUsage(), updatedAt: now };
 }
 
-/** The subtask with the run's per-subtask budget filled in where the plan left it open. */
+/**
+ * The subtask with the run's per-subtask budget filled in where the plan left it open, and its token
+ * budget capped at what is left of the run's: the run only learns an attempt's usage from its Result,
+ * so without the cap one long editor session could spend many times the run's budget.
+ */
 function withRunBudget(subtask: Subtask, run: Run): Subtask {
-  return { ...subtask, budget: { ...run.spec.limits.perSubtask, ...subtask.budget } };
+  const budget = { ...run.spec.limits.perSubtask, ...subtask.budget };
+  const left = run.spec.limits.maxTokens - (run.usage.inputTokens + run.usage.outputTokens);
+  if (left > 0 && (budget.maxTokens === undefined || budget.maxTokens > left)) budget.maxTokens = left;
+  return { ...subtask, budget };
 }
 
 /**
