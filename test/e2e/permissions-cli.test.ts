@@ -18,7 +18,7 @@ import { createGitRepo, git } from './git-repo-fixture.js';
 const ACK_WAIT_MS = 2_000;
 const WAIT_MS = 60_000;
 const tuning = { ackWaitMs: ACK_WAIT_MS };
-const BATON = 'test/fixtures/baton-cli.ts';
+const BATON = 'services/cli/src/bin-source.ts';
 const COMMAND = 'touch approved.txt';
 // What the scripted model plans for every run: one shell subtask whose command the policy does not allow (verdict `ask`).
 const plan = {
