@@ -105,3 +105,55 @@ async function waitForSlowCall(stack: EmbeddedStack): Promise<void> {
     if (seen.some((r) => editorSubtaskId(r) === 'slow')) return;
   }
 }
+
+describe('cancel a run while its model planner is still thinking', () => {
+  let dir: string;
+  let stack: EmbeddedStack;
+  const problems: string[] = [];
+
+  // The planner answers only once the test releases it, after the cancel; that plan must never be used.
+  let releasePlan = () => {};
+  const planReleased = new Promise<void>((resolve) => (releasePlan = resolve));
+  const script = async (request: ScriptedRequest): Promise<ScriptTurn | undefined> => {
+    if (isPlannerRequest(request)) {
+      await planReleased;
+      return submitPlan(plan);
+    }
+    problems.push(`unexpected model request ${request.index} (subtask ${editorSubtaskId(request) ?? 'unknown'})`);
+    return undefined;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'baton-e2e-cancel-plan-'));
+    stack = await startEmbeddedStack({ dir, script });
+  });
+
+  afterAll(async () => {
+    releasePlan();
+    await stack?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers the cancel at once and never uses the plan that arrives after it', async () => {
+    const repo = join(dir, 'repo');
+    const base = await createGitRepo(repo, files);
+    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, task: 'Change old to new in both files.', policy: { mode: 'acceptEdits' } });
+    const { runId, branch } = await stack.coordinator.submit(spec);
+    await within(stack.api!.waitForRequests(1), WAIT_MS, 'the planner request');
+
+    // The plan is held back until after the reply: the cancel must not wait for planning.
+    const reply = await stack.bus.request(stack.bus.subjects.runCancel(runId), CancelRequest, Run, { v: 1, runId, reason: 'stopped while planning' }, { timeoutMs: 10_000 });
+    expect(reply).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', detail: 'stopped while planning' });
+    const run = await within(stack.coordinator.waitForRun(runId), WAIT_MS, 'the run to be final');
+    expect(run.status).toBe('cancelled');
+
+    // The plan arrives late (the planner has replied once it stops): the run stays cancelled, with nothing dispatched.
+    releasePlan();
+    await within(stack.planner.stop(), WAIT_MS, 'the planner to reply and stop');
+    await within(stack.api!.waitForRequests(1), WAIT_MS, 'the planner request');
+    expect(await stack.coordinator.store.get(runId)).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', subtasks: {} });
+    expect(stack.api!.requests.filter((r) => !isPlannerRequest(r))).toEqual([]);
+    expect(await git(repo, 'rev-parse', branch)).toBe(base);
+    expect(problems).toEqual([]);
+  }, 120_000);
+});

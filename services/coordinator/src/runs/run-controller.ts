@@ -65,6 +65,11 @@ export class RunController {
   private wallTimer: NodeJS.Timeout | undefined;
   private readonly leases = new Map<string, NodeJS.Timeout>();
   private repairs = 0;
+  /**
+   * Aborted by a cancel or the wall-time budget: a plan or repair request (minutes with a model) is
+   * abandoned so the stop queued behind it runs at once, and nothing more is dispatched meanwhile.
+   */
+  private readonly interrupt = new AbortController();
 
   constructor(
     private run: Run,
@@ -88,7 +93,10 @@ export class RunController {
   /** Starts (or, after a restart, resumes) the run. */
   start(): Promise<void> {
     const remaining = this.run.spec.limits.maxWallMs - (Date.now() - this.run.createdAt);
-    this.wallTimer = setTimeout(() => void this.enqueue(async () => void (await this.checkBudgets())), Math.max(0, remaining) + 10);
+    this.wallTimer = setTimeout(() => {
+      this.interrupt.abort();
+      void this.enqueue(async () => void (await this.checkBudgets()));
+    }, Math.max(0, remaining) + 10);
     return this.enqueue(async () => {
       await this.ctx.merger.open(this.run);
       if (this.run.status === 'queued' || this.run.status === 'planning') await this.plan();
@@ -118,6 +126,7 @@ export class RunController {
 
   /** Cancels the run: no new work; work in hand is told to stop; the branch is kept. */
   cancel(reason: string): Promise<void> {
+    this.interrupt.abort();
     return this.enqueue(() => this.finish('cancelled', 'cancelled', reason));
   }
 
@@ -159,7 +168,10 @@ export class RunController {
       repoPath: this.run.spec.repo.path,
       ...(repair ? { repair } : {}),
     };
-    const reply = await this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs });
+    const reply = await untilAborted(
+      this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs }),
+      this.interrupt.signal,
+    );
     return reply.plan;
   }
 
@@ -169,6 +181,8 @@ export class RunController {
     try {
       plan = await this.requestPlan();
     } catch (err) {
+      // Interrupted: the cancel or budget stop queued behind this step finishes the run.
+      if (this.interrupt.signal.aborted) return;
       return this.finish('failed', 'plan_failed', `planning failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (plan.subtasks.length > this.run.spec.limits.maxSubtasks) {
@@ -192,7 +206,7 @@ export class RunController {
 
   /** Dispatches every ready subtask the run's concurrency allows, then finishes the run if nothing is left. */
   private async pump(): Promise<void> {
-    if (this.run.status !== 'running') return;
+    if (this.run.status !== 'running' || this.interrupt.signal.aborted) return;
     const states = this.run.subtasks;
     const plan = this.run.plan?.subtasks ?? [];
     const active = Object.values(states).filter((s) => ACTIVE.has(s.status)).length;
@@ -393,6 +407,7 @@ export class RunController {
     try {
       plan = await this.requestPlan(repair);
     } catch (err) {
+      if (this.interrupt.signal.aborted) return;
       await this.markFailed(failed.id, result);
       return this.finish('failed', 'unrepairable_failure', `${err instanceof Error ? err.message : String(err)}\n${formatFailures(result)}`);
     }
@@ -452,6 +467,16 @@ export class RunController {
     this.ctx.log.info({ runId: this.run.id, status, reason, detail }, 'run finished');
     this.ctx.onFinished(this.run);
   }
+}
+
+/** Settles like `promise`, or rejects with the signal's reason once it aborts (the promise is left to settle unobserved). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Subtasks that call the model: editors without an edit program. */
