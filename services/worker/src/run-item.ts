@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { nanoid } from 'nanoid';
 import { createActor, toPromise, type AnyStateMachine, type EventFromLogic, type InputFrom, type OutputFrom } from 'xstate';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/log';
@@ -43,6 +44,8 @@ async function runActor<L extends AnyStateMachine>(logic: L, input: InputFrom<L>
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     actor.start();
+    // A cancel that came while the worktree was being prepared has already fired: listeners never see it.
+    if (signal.aborted) onAbort();
     return await toPromise(actor);
   } finally {
     signal.removeEventListener('abort', onAbort);
@@ -87,7 +90,7 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
       return { ...base, ok: out.ok, stop: out.stop, diff: out.diff, filesChanged: out.files, commands: [], usage: out.usage, summary: out.summary, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
     }
 
-    const tree: Worktree = await deps.workspaces.worktree(item.repo, item.baseCommit, `${item.runId}-${subtask.id}-${item.attempt}`);
+    const tree: Worktree = await deps.workspaces.worktree(item.repo, item.baseCommit, `${item.runId}-${subtask.id}-${item.attempt}-${nanoid(6)}`);
     try {
       if (subtask.kind === 'editor') {
         const out = await runActor(editorMachine, {

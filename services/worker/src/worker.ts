@@ -3,7 +3,7 @@ import { customAlphabet } from 'nanoid';
 import type { Bus, Delivery, Kv, Subscription } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
-import { Result, WorkCancel, WorkerHeartbeat, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
+import { Result, Run, WorkCancel, WorkerHeartbeat, isFinalStatus, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
 import { createRecipePool, type RecipePool } from '@baton/recipes';
 import type { EditorLimits } from './agents/editor.machine.js';
 import { HOST, runItem, type RunningItem } from './run-item.js';
@@ -77,6 +77,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const recipes = lazyRecipePool(slots);
   const results = await bus.workQueue(queues.results());
   const registry: Kv<WorkerHeartbeat> = await bus.kv(names.workersBucket, WorkerHeartbeat);
+  const runs = await bus.kv(names.runsBucket, Run);
   const inHand = new Map<string, InHand>();
   const tasks = new Set<Promise<void>>();
   const startedAt = Date.now();
@@ -130,6 +131,19 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const handle = async (delivery: Delivery<WorkItem>, lease: NodeJS.Timeout): Promise<void> => {
     const item = delivery.data;
     const key = `${item.runId}/${item.subtask.id}/${item.attempt}/${delivery.seq}`;
+    // Work of a run that already stopped (cancelled, failed, over budget) is dropped, not run:
+    // the coordinator's cancel only reaches items already in hand.
+    const run = await runs.get(item.runId).catch((err: unknown) => {
+      log.warn({ err, runId: item.runId }, 'could not read the run; working on the item anyway');
+      return null;
+    });
+    if (run && isFinalStatus(run.value.status)) {
+      log.info({ runId: item.runId, subtaskId: item.subtask.id, status: run.value.status }, 'the run has stopped: dropping its item');
+      clearInterval(lease);
+      release();
+      await delivery.ack().catch((err: unknown) => log.warn({ err }, 'could not ack a dropped item'));
+      return;
+    }
     const running = runItem(item, deps);
     inHand.set(key, { item, running, delivery });
     try {
