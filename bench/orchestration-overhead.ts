@@ -172,12 +172,15 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
         `| ${c.transport} | ${c.slots} | ${c.status} | ${c.subtasks} | ${f(c.wallMs / 1000, 2)} | ${f(c.setupMs, 0)} | ${f(perSubtask)} | ${f(1000 / perSubtask)} | ${f(workerPer)} | ${f(nonWorker)} | ${f(perSubtask / rtt.p50, 0)}x | ${f(nonWorker / rtt.p50, 0)}x |`,
       );
     }
-    console.log(`\nTarget: overhead per subtask ≤ ${options.target}x the raw round trip. Not met, by orders of magnitude: a real subtask is`);
-    console.log('a JetStream/queue dispatch, a scratch git worktree (git worktree add + remove), a shell process, a Result, and a');
-    console.log('merge on the integration branch by the coordinator (git), each costing milliseconds against a sub-millisecond');
-    console.log('round trip. "worker time" is the worker\'s own startedAt..finishedAt (worktree + agent + diff); "non-worker time" is');
-    console.log('the rest of the wall time per subtask (wall − Σ worker time / slots): queueing, dispatch, result handling, merging,');
-    console.log('planning (amortised) and the slots idling while the coordinator catches up.');
+    console.log(`\nTarget: overhead per subtask ≤ ${options.target}x the raw round trip. Not met, by orders of magnitude, and not meant to be`);
+    console.log('reachable: a real subtask is a queue dispatch, a scratch git worktree (git worktree add, then git add/diff for the');
+    console.log('subtask\'s diff, then worktree remove), a shell process and a Result, each costing milliseconds against a round trip');
+    console.log('of a fraction of one. "worker time" is the worker\'s own startedAt..finishedAt (worktree, agent, process, diff).');
+    console.log('"non-worker time" per subtask is the rest of the wall time, (wall − Σ worker time / slots) / subtasks: the');
+    console.log('coordinator\'s share (schedule, dispatch, result handling, the run record rewritten in KV at each subtask state');
+    console.log('change; empty diffs are not merged), the worker\'s queue pickup and Result publish, planning amortised, and at');
+    console.log('4 slots any slot idling. At 1 slot it is the pure orchestration overhead. On 2 cores the worker time grows with');
+    console.log('the slots (git processes compete for the CPU), so 4 slots buy little throughput here.');
   } finally {
     await rm(work, { recursive: true, force: true });
     console.log(`(part b took ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
