@@ -94,7 +94,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   };
 
   const gate = new DispatchGate(options.maxInFlight ?? 256, () => {
-    for (const c of controllers.values()) void c.nudge();
+    for (const c of controllers.values()) c.nudge();
   });
   const ctx = {
     gate,
@@ -121,6 +121,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   permissions.start();
 
   const launch = (run: Run) => {
+    if (controllers.has(run.id)) return;
     const controller = new RunController(run, ctx);
     controllers.set(run.id, controller);
     controller.start().catch((err: unknown) => log.error({ err, runId: run.id }, 'run controller failed to start'));
@@ -160,15 +161,28 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   }
 
   const abort = new AbortController();
+  const inFlight = new Set<Promise<void>>();
   const consuming = (async () => {
     for await (const delivery of resultsQueue.consume({ maxInFlight: options.resultConcurrency ?? 16, signal: abort.signal })) {
-      void handleResult(delivery.data).then(
-        () => delivery.ack(),
-        (err: unknown) => {
-          log.error({ err, runId: delivery.data.runId }, 'handling a result failed: redelivering');
-          return delivery.nak(1000);
-        },
-      );
+      // A run handles its results one at a time and may be planning a repair for minutes meanwhile:
+      // keep the delivery alive so it is not redelivered into another slot.
+      const keepAlive = setInterval(() => {
+        delivery.working().catch((err: unknown) => log.warn({ err }, 'could not extend a result delivery'));
+      }, Math.max(500, Math.floor(queues.results().ackWaitMs / 3)));
+      const handling = handleResult(delivery.data)
+        .then(
+          () => delivery.ack(),
+          (err: unknown) => {
+            log.error({ err, runId: delivery.data.runId }, 'handling a result failed: redelivering');
+            return delivery.nak(1000);
+          },
+        )
+        .catch((err: unknown) => log.warn({ err }, 'could not settle a result delivery; it comes back after its ack wait'))
+        .finally(() => {
+          clearInterval(keepAlive);
+          inFlight.delete(handling);
+        });
+      inFlight.add(handling);
     }
   })();
 
@@ -201,6 +215,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       for (const c of controllers.values()) c.dispose();
       gate.dispose();
       await consuming.catch((err: unknown) => log.debug({ err }, 'results consumer ended'));
+      // Results being handled settle (ack or nak) before the caller closes the bus.
+      await Promise.all(inFlight);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Bus, WorkQueue } from '@baton/bus';
+import { BusClosedError, NoRespondersError, RequestTimeoutError, type Bus, type WorkQueue } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import {
   PlanReply,
@@ -26,6 +26,9 @@ import type { DispatchGate } from './dispatch-gate.js';
 import type { MergePort, SchedulePort } from './ports.js';
 import type { RunStore } from './run-store.js';
 import { changedFiles, diffBetween } from './git-repo.js';
+
+/** Re-publishing a dispatch is only safe while the work queue still drops it as a duplicate (its window is 2 min). */
+const DEDUP_WINDOW_MS = 100_000;
 
 const DONE: ReadonlySet<SubtaskStatus> = new Set(['merged', 'succeeded', 'skipped']);
 const ACTIVE: ReadonlySet<SubtaskStatus> = new Set(['dispatched', 'merging']);
@@ -64,7 +67,8 @@ export class RunController {
   private chain: Promise<unknown> = Promise.resolve();
   private wallTimer: NodeJS.Timeout | undefined;
   private readonly leases = new Map<string, NodeJS.Timeout>();
-  private repairs = 0;
+  /** Stale results whose usage was counted (a redelivered copy is not counted again). */
+  private readonly countedStale = new Set<string>();
   /**
    * Aborted by a cancel or the wall-time budget: a plan or repair request (minutes with a model) is
    * abandoned so the stop queued behind it runs at once, and nothing more is dispatched meanwhile.
@@ -95,7 +99,7 @@ export class RunController {
     const remaining = this.run.spec.limits.maxWallMs - (Date.now() - this.run.createdAt);
     this.wallTimer = setTimeout(() => {
       this.interrupt.abort();
-      void this.enqueue(async () => void (await this.checkBudgets()));
+      this.background(async () => void (await this.checkBudgets()));
     }, Math.max(0, remaining) + 10);
     return this.enqueue(async () => {
       await this.ctx.merger.open(this.run);
@@ -106,7 +110,8 @@ export class RunController {
         // with the same message id (the queue drops it as a duplicate when it did arrive).
         for (const [id, st] of Object.entries(this.run.subtasks)) {
           if (st.status !== 'dispatched') continue;
-          await this.publishWork(id, st.attempt);
+          // Outside the de-dup window a copy would run twice; the attempt's lease covers a lost publish there.
+          if (Date.now() - st.updatedAt < DEDUP_WINDOW_MS) await this.publishWork(id, st.attempt);
           this.lease(id, st.attempt, Math.max(1_000, this.leaseMsOf(id) - (Date.now() - st.updatedAt)));
         }
       }
@@ -115,8 +120,8 @@ export class RunController {
   }
 
   /** Dispatches again if slots or the model became available (called by the shared gate). */
-  nudge(): Promise<void> {
-    return this.enqueue(() => this.pump());
+  nudge(): void {
+    this.background(() => this.pump());
   }
 
   /** Handles one result from a worker. */
@@ -142,12 +147,19 @@ export class RunController {
       try {
         await step();
       } catch (err) {
+        if (isTransient(err)) throw err; // the bus or KV is down: the caller retries (a result is redelivered)
         this.ctx.log.error({ err, runId: this.run.id }, 'run failed on an internal error');
         await this.finish('failed', 'internal_error', `internal error: ${err instanceof Error ? err.message : String(err)}`);
       }
     });
-    this.chain = next;
+    // A failed step must not wedge the run: later steps still run (and may succeed once KV is back).
+    this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /** Runs a step nobody awaits (timers, nudges): its failure is logged, never an unhandled rejection. */
+  private background(step: () => Promise<void>): void {
+    this.enqueue(step).catch((err: unknown) => this.ctx.log.error({ err, runId: this.run.id }, 'a background step of the run failed; it resumes on the next event or restart'));
   }
 
   private async update(change: (run: Run) => void): Promise<Run> {
@@ -168,11 +180,20 @@ export class RunController {
       repoPath: this.run.spec.repo.path,
       ...(repair ? { repair } : {}),
     };
-    const reply = await untilAborted(
-      this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs }),
-      this.interrupt.signal,
-    );
-    return reply.plan;
+    // No planner up (a restart, or the coordinator resumed first): wait for one, within the run's wall time.
+    for (let wait = 1_000; ; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        const reply = await untilAborted(
+          this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs }),
+          this.interrupt.signal,
+        );
+        return reply.plan;
+      } catch (err) {
+        if (!(err instanceof NoRespondersError) || this.interrupt.signal.aborted) throw err;
+        this.ctx.log.warn({ runId: this.run.id, retryInMs: wait }, 'no planner is answering: retrying');
+        await untilAborted(new Promise((resolve) => setTimeout(resolve, wait).unref()), this.interrupt.signal);
+      }
+    }
   }
 
   private async plan(): Promise<void> {
@@ -226,8 +247,15 @@ export class RunController {
     }
   }
 
-  private isReachable(s: Subtask): boolean {
-    return s.deps.every((d) => this.run.subtasks[d]?.status !== 'failed');
+  /** False when the subtask waits, directly or through other subtasks, on one that failed. */
+  private isReachable(s: Subtask, seen = new Set<string>()): boolean {
+    if (seen.has(s.id)) return true;
+    seen.add(s.id);
+    return s.deps.every((d) => {
+      if (this.run.subtasks[d]?.status === 'failed') return false;
+      const dep = this.subtask(d);
+      return dep === undefined || this.isReachable(dep, seen);
+    });
   }
 
   private async dispatch(subtaskId: string): Promise<void> {
@@ -254,7 +282,7 @@ export class RunController {
   private lease(subtaskId: string, attempt: number, ms: number): void {
     clearTimeout(this.leases.get(subtaskId));
     const timer = setTimeout(() => {
-      void this.enqueue(async () => {
+      this.background(async () => {
         const st = this.run.subtasks[subtaskId];
         if (st?.status !== 'dispatched' || st.attempt !== attempt) return;
         this.ctx.log.warn({ runId: this.run.id, subtaskId, attempt }, 'attempt lease expired: dispatching a new attempt');
@@ -294,7 +322,15 @@ export class RunController {
     const subtask = this.subtask(result.subtaskId);
     const log = this.ctx.log.child({ runId: this.run.id, subtaskId: result.subtaskId, attempt: result.attempt });
     if (!st || !subtask) return log.warn('result for a subtask not in the plan: dropped');
-    if (result.attempt !== st.attempt) return log.info({ current: st.attempt }, 'result of a stale attempt: rejected');
+    if (result.attempt !== st.attempt) {
+      // Its tokens were spent all the same: they count toward the run's budgets.
+      const key = `${result.subtaskId}/${result.attempt}/${result.workerId}`;
+      if (!this.countedStale.has(key)) {
+        this.countedStale.add(key);
+        await this.update((r) => void (r.usage = addUsage(r.usage, result.usage)));
+      }
+      return log.info({ current: st.attempt }, 'result of a stale attempt: rejected');
+    }
     // `merging` here means a coordinator died mid-merge: its result was never acked and is redelivered;
     // merging it again is safe (the ledger and the branch's trailers make a landed merge a duplicate).
     const interruptedMerge = st.status === 'merging';
@@ -388,11 +424,12 @@ export class RunController {
   /** Asks the planner for repair subtasks replacing `failed`; the run fails with the failures when it cannot. */
   private async repair(failed: Subtask, result: Result, extra: { conflict?: string }): Promise<void> {
     const failures = result.testReport?.failures ?? [];
-    if (this.repairs >= this.run.spec.limits.maxRetriesPerSubtask) {
+    // Repairs done so far, from the record (so a restart does not reset the bound).
+    const repairs = Object.values(this.run.subtasks).filter((st) => st.status === 'skipped' && st.error?.name === 'Superseded').length;
+    if (repairs >= this.run.spec.limits.maxRetriesPerSubtask) {
       await this.markFailed(failed.id, result);
-      return this.finish('failed', 'unrepairable_failure', `gave up after ${this.repairs} repairs:\n${formatFailures(result)}`);
+      return this.finish('failed', 'unrepairable_failure', `gave up after ${repairs} repairs:\n${formatFailures(result)}`);
     }
-    this.repairs++;
     const head = await this.ctx.merger.head(this.run.id);
     const repair: PlanRequest['repair'] = {
       failed,
@@ -418,8 +455,11 @@ export class RunController {
       // Whatever waited for the failed subtask now waits for its repairs too.
       const repairIds = plan.subtasks.map((s) => s.id);
       const rewired = r.plan!.subtasks.map((s) => (s.deps.includes(failed.id) ? { ...s, deps: [...new Set([...s.deps, ...repairIds])] } : s));
-      r.plan = { ...r.plan!, subtasks: [...rewired, ...plan.subtasks] };
-      for (const s of plan.subtasks) r.subtasks[s.id] = newState(now);
+      // Repairs come after the failed subtask (done as skipped), so they start from the branch head,
+      // where the work they repair was merged, not from the run's base.
+      const repairs = plan.subtasks.map((s) => (s.deps.length === 0 ? { ...s, deps: [failed.id] } : s));
+      r.plan = { ...r.plan!, subtasks: [...rewired, ...repairs] };
+      for (const s of repairs) r.subtasks[s.id] = newState(now);
     });
     this.ctx.log.info({ runId: this.run.id, failed: failed.id, repairs: plan.subtasks.map((s) => s.id) }, 'repair subtasks planned');
   }
@@ -470,6 +510,12 @@ export class RunController {
 }
 
 /** Settles like `promise`, or rejects with the signal's reason once it aborts (the promise is left to settle unobserved). */
+/** Errors of a bus or KV that is down for a moment: the step is retried, the run does not fail. */
+function isTransient(err: unknown): boolean {
+  return err instanceof BusClosedError || err instanceof RequestTimeoutError || err instanceof NoRespondersError ||
+    (err instanceof Error && /^(ConnectionError|ClosedConnectionError|TimeoutError|RequestError)$/.test(err.name));
+}
+
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise<T>((resolve, reject) => {
