@@ -82,8 +82,7 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
         toolContext: { root: '', files: createFileTracker(), authorize },
         diff: () => Promise.resolve({ diff: '', files: [] }),
         runProgram: async (p) => {
-          const root = await deps.workspaces.checkout(item.repo, item.baseCommit);
-          const { changed } = await deps.recipes.preview(root, p);
+          const { changed } = await deps.workspaces.withCheckout(item.repo, item.baseCommit, (root) => deps.recipes.preview(root, p));
           return { diff: diffFromChanges(changed), files: changed.filter((c) => c.before !== c.after).map((c) => c.path) };
         },
       }, item, deps, abort.signal);

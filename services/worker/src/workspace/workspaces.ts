@@ -47,7 +47,7 @@ function alive(pid: number): boolean {
  */
 export class Workspaces {
   private fetching = Promise.resolve();
-  private readonly checkouts = new Map<string, Promise<string>>();
+  private readonly checkouts = new Map<string, { dir: Promise<string>; users: number }>();
 
   private constructor(
     readonly dir: string,
@@ -124,16 +124,25 @@ export class Workspaces {
     };
   }
 
-  /** A shared read-only checkout of `commit` (recipe shards read it; nobody writes it). */
-  checkout(source: RepoSource, commit: string): Promise<string> {
-    let p = this.checkouts.get(commit);
-    if (!p) {
-      p = this.makeCheckout(source, commit);
-      this.checkouts.set(commit, p);
-      p.catch(() => this.checkouts.delete(commit));
-      this.evict(commit);
+  /**
+   * Uses the shared read-only checkout of `commit` (recipe shards read it; nobody writes it) for
+   * the duration of `use`. Checkouts in use are never evicted; idle ones are, oldest first, past the cap.
+   */
+  async withCheckout<T>(source: RepoSource, commit: string, use: (dir: string) => Promise<T>): Promise<T> {
+    let entry = this.checkouts.get(commit);
+    if (!entry) {
+      const dir = this.makeCheckout(source, commit);
+      entry = { dir, users: 0 };
+      this.checkouts.set(commit, entry);
+      dir.catch(() => this.checkouts.delete(commit));
     }
-    return p;
+    entry.users++;
+    try {
+      return await use(await entry.dir);
+    } finally {
+      entry.users--;
+      this.evict();
+    }
   }
 
   private async makeCheckout(source: RepoSource, commit: string): Promise<string> {
@@ -148,14 +157,13 @@ export class Workspaces {
     return dir;
   }
 
-  private evict(keep: string): void {
+  private evict(): void {
     const max = this.options.maxCheckouts ?? 3;
-    for (const commit of [...this.checkouts.keys()]) {
+    for (const [commit, entry] of [...this.checkouts]) {
       if (this.checkouts.size <= max) break;
-      if (commit === keep) continue;
-      const p = this.checkouts.get(commit)!;
+      if (entry.users > 0) continue;
       this.checkouts.delete(commit);
-      void p.then((dir) => rm(dir, { recursive: true, force: true })).catch(() => undefined);
+      entry.dir.then((dir) => rm(dir, { recursive: true, force: true })).catch((err: unknown) => this.options.log.warn({ err, commit }, 'could not remove an old checkout'));
     }
   }
 
