@@ -19,7 +19,7 @@ beforeAll(async () => {
       "import { test, expect } from 'vitest';",
       "test('adds', () => { expect(1 + 1).toBe(2); });",
       "test('fails', () => { expect(1 + 1).toBe(3); });",
-      "test.skip('skipped', () => {});",
+      "test('skipped', { skip: true }, () => {});",
       '',
     ].join('\n'),
     'node/math.node.mjs': [
