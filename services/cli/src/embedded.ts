@@ -38,6 +38,7 @@ export async function startEmbedded(options: { workers: number; logger: Logger }
       await worker.stop();
       await coordinator.stop();
       await planner.stop();
+      await broker.close();
     },
   };
 }
