@@ -39,3 +39,11 @@ export class PermissionRequestNotFoundError extends Error {
     super(`no pending permission request ${requestId} (already decided, expired, or never asked)`);
   }
 }
+
+/** A Result points at a diff in the object store that is not there. */
+export class DiffMissingError extends Error {
+  override name = 'DiffMissingError';
+  constructor(readonly bucket: string, readonly object: string) {
+    super(`the diff ${bucket}/${object} named by a result is not in the object store`);
+  }
+}

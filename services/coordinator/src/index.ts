@@ -22,4 +22,4 @@ export { RunStore } from './runs/run-store.js';
 export { prepareRun, branchOf } from './runs/prepare-run.js';
 export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
 export { PermissionDesk } from './permissions/permission-desk.js';
-export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError } from './errors.js';
+export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError, DiffMissingError } from './errors.js';

@@ -9,3 +9,4 @@ export { runItem, type ItemDeps, type RunningItem } from './run-item.js';
 export { Workspaces, type Worktree, type WorkspacesOptions } from './workspace/workspaces.js';
 export { diffFromChanges, blobId } from './workspace/diff-from-changes.js';
 export { SnapshotMissingError, WorkspaceError, NoModelError } from './errors.js';
+export { offloadLargeDiff, DIFF_INLINE_LIMIT } from './large-diff.js';

@@ -6,6 +6,7 @@ import type { ModelClient } from '@baton/model';
 import { Result, Run, WorkCancel, WorkerHeartbeat, isFinalStatus, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
 import { createRecipePool, type RecipePool } from '@baton/recipes';
 import type { EditorLimits } from './agents/editor.machine.js';
+import { offloadLargeDiff } from './large-diff.js';
 import { HOST, runItem, type RunningItem } from './run-item.js';
 import { Workspaces } from './workspace/workspaces.js';
 
@@ -149,7 +150,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     try {
       const result = await running.result;
       if (state === 'stopped') return; // returned to the queue by the drain
-      await results.publish(Result.parse(result), { subject: bus.subjects.results(item.runId), msgId: `${item.runId}.${item.subtask.id}.${item.attempt}` });
+      await results.publish(Result.parse(await offloadLargeDiff(bus, result)), { subject: bus.subjects.results(item.runId), msgId: `${item.runId}.${item.subtask.id}.${item.attempt}` });
       await delivery.ack();
       log.info({ runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, ok: result.ok, stop: result.stop }, 'item done');
     } catch (err) {

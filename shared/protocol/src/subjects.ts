@@ -112,5 +112,6 @@ export function resourceNamesFor(prefix = 'baton') {
     ledgerBucket: `${low}-ledger`,
     workersBucket: `${low}-workers`,
     snapshotsBucket: `${low}-snapshots`,
+    diffsBucket: `${low}-diffs`,
   } as const;
 }

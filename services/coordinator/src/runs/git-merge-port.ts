@@ -4,6 +4,7 @@ import { resourceNamesFor, type Result, type Run } from '@baton/protocol';
 import { MergeLedger } from '../merge/merge-ledger.js';
 import { Merger } from '../merge/merger.js';
 import type { MergePort } from './ports.js';
+import { DiffMissingError } from '../errors.js';
 
 /** The run controller's MergePort over git: the Merger (integration branches) and its KV ledger. */
 export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePort> {
@@ -28,7 +29,7 @@ export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePo
         subtaskId: result.subtaskId,
         attempt: result.attempt,
         currentAttempt,
-        diff: result.diff,
+        diff: await diffOf(bus, result),
         message: `${title}\n\n${result.summary}`.trim(),
       });
       switch (outcome.kind) {
@@ -49,4 +50,13 @@ export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePo
       await merger.recoverLedger(run.id);
     },
   };
+}
+
+/** The Result's diff, fetched from the object store when it was too large to travel in the message. */
+async function diffOf(bus: Bus, result: Result): Promise<string> {
+  if (!result.diffRef) return result.diff;
+  const store = await bus.objectStore(result.diffRef.bucket);
+  const bytes = await store.getBytes(result.diffRef.object);
+  if (!bytes) throw new DiffMissingError(result.diffRef.bucket, result.diffRef.object);
+  return Buffer.from(bytes).toString('utf8');
 }

@@ -347,7 +347,7 @@ export class RunController {
     if (await this.checkBudgets()) return;
 
     if (!result.ok) return this.onFailure(subtask, result);
-    if (subtask.kind === 'tester' || result.diff.trim() === '') {
+    if (subtask.kind === 'tester' || (result.diff.trim() === '' && result.diffRef === undefined)) {
       await this.setStatus(subtask.id, 'succeeded', { filesChanged: 0 });
       return this.pump();
     }
