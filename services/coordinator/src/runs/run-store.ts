@@ -1,9 +1,16 @@
-import { KvConflictError, type Bus, type Kv } from '@baton/bus';
+import { KvConflictError, type Bus, type Kv, type KvEntry } from '@baton/bus';
 import { Run, resourceNamesFor } from '@baton/protocol';
 import { RunNotFoundError } from '../errors.js';
 
-/** Runs in KV, every change a compare-and-set on the key's revision, so two writers never lose an update. */
+/**
+ * Runs in KV, every change a compare-and-set on the key's revision, so two writers never lose an
+ * update. The store remembers the revision it last wrote or read: an update compares against it
+ * without reading the record back (a Run holds its whole plan, thousands of paths, so reading and
+ * validating it on every change dominated large runs), and re-reads only when someone else wrote.
+ */
 export class RunStore {
+  private readonly known = new Map<string, KvEntry<Run>>();
+
   private constructor(private readonly kv: Kv<Run>) {}
 
   /** Opens (creating idempotently) the runs bucket of the bus's prefix. */
@@ -18,23 +25,29 @@ export class RunStore {
 
   /** Records a new run; fails if the id exists. */
   async create(run: Run): Promise<void> {
-    await this.kv.create(run.id, run);
+    const revision = await this.kv.create(run.id, run);
+    this.known.set(run.id, { key: run.id, value: run, revision });
   }
 
   async get(runId: string): Promise<Run | null> {
-    return (await this.kv.get(runId))?.value ?? null;
+    const entry = await this.kv.get(runId);
+    if (entry) this.known.set(runId, entry);
+    else this.known.delete(runId);
+    return entry?.value ?? null;
   }
 
   /** Applies `change` to the current record with compare-and-set, re-reading and retrying on a conflict. */
   async update(runId: string, change: (run: Run) => Run): Promise<Run> {
     for (let tries = 0; ; tries++) {
-      const entry = await this.kv.get(runId);
+      const entry = this.known.get(runId) ?? (await this.kv.get(runId));
       if (!entry) throw new RunNotFoundError(runId);
       const next = { ...change(structuredClone(entry.value)), updatedAt: Date.now() };
       try {
-        await this.kv.update(runId, next, entry.revision);
+        const revision = await this.kv.update(runId, next, entry.revision);
+        this.known.set(runId, { key: runId, value: next, revision });
         return next;
       } catch (err) {
+        this.known.delete(runId);
         if (!(err instanceof KvConflictError) || tries >= 50) throw err;
       }
     }
