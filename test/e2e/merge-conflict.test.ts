@@ -6,7 +6,7 @@ import { RunSpec } from '@baton/protocol';
 import type { ScriptTurn, ScriptedRequest } from '@baton/scripted-api';
 import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack.js';
 import { batonMerges, createGitRepo, git, showFile } from './git-repo-fixture.js';
-import { editorSubtaskId, editorTurn, isPlannerRequest, type ScriptedEdit } from './scripted-agents.js';
+import { editorSubtaskId, scriptedEditor, isPlannerRequest, type ScriptedEdit } from './scripted-agents.js';
 
 const files = {
   'src/app.mjs': "import { config } from './config.mjs';\nexport const banner = () => 'app';\n",
@@ -39,13 +39,7 @@ describe('merge conflict between parallel editors', () => {
 
   const script = (request: ScriptedRequest): ScriptTurn | undefined => {
     if (isPlannerRequest(request)) return { content: [{ type: 'tool_use', name: 'submit_plan', input: plan }] };
-    const id = editorSubtaskId(request);
-    const planned = id === undefined ? undefined : edits[id];
-    if (planned === undefined) {
-      problems.push(`unexpected model request ${request.index} (subtask ${id ?? 'unknown'})`);
-      return undefined;
-    }
-    return editorTurn(request, planned, problems);
+    return scriptedEditor(request, edits, problems);
   };
 
   beforeAll(async () => {

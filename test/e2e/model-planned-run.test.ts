@@ -6,7 +6,7 @@ import { RunSpec } from '@baton/protocol';
 import type { ScriptTurn, ScriptedRequest } from '@baton/scripted-api';
 import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack.js';
 import { batonMerges, createGitRepo, git, showFile } from './git-repo-fixture.js';
-import { editorSubtaskId, editorTurn, isPlannerRequest, lastToolResults, submitPlan, toolResultText, type ScriptedEdit } from './scripted-agents.js';
+import { scriptedEditor, isPlannerRequest, lastToolResults, submitPlan, toolResultText, type ScriptedEdit } from './scripted-agents.js';
 import { recordTransitions } from './subtask-transitions.js';
 
 const TEST_COMMAND = 'node --test --test-reporter=tap test/ab.test.mjs';
@@ -51,13 +51,7 @@ describe('model-planned run: invalid plan repaired by the model, fan-in DAG, two
 
   const script = (request: ScriptedRequest): ScriptTurn | undefined => {
     if (isPlannerRequest(request)) return ++plannerCalls === 1 ? submitPlan(cyclicPlan) : submitPlan(fanInPlan);
-    const id = editorSubtaskId(request);
-    const planned = id === undefined ? undefined : edits[id];
-    if (planned === undefined) {
-      problems.push(`unexpected model request ${request.index} (subtask ${id ?? 'unknown'})`);
-      return undefined;
-    }
-    return editorTurn(request, planned, problems);
+    return scriptedEditor(request, edits, problems);
   };
 
   beforeAll(async () => {

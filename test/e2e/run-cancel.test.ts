@@ -8,7 +8,7 @@ import { endedIn, recordAgentEvents } from './agent-events.js';
 import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack.js';
 import { batonMerges, createGitRepo, git } from './git-repo-fixture.js';
 import { watchRun } from './run-watch.js';
-import { editorSubtaskId, editorTurn, isPlannerRequest, submitPlan, type ScriptedEdit } from './scripted-agents.js';
+import { editorSubtaskId, scriptedEditor, isPlannerRequest, submitPlan, type ScriptedEdit } from './scripted-agents.js';
 import { within } from './within.js';
 
 const WAIT_MS = 60_000;
@@ -33,15 +33,9 @@ describe('cancel a run while a subtask is in flight', () => {
 
   const script = (request: ScriptedRequest): ScriptTurn | undefined => {
     if (isPlannerRequest(request)) return submitPlan(plan);
-    const id = editorSubtaskId(request);
-    const planned = id === undefined ? undefined : edits[id];
-    if (planned === undefined) {
-      problems.push(`unexpected model request ${request.index} (subtask ${id ?? 'unknown'})`);
-      return undefined;
-    }
-    const turn = editorTurn(request, planned, problems);
+    const turn = scriptedEditor(request, edits, problems);
     // The slow editor's first model call answers only after SLOW_TURN_MS: the cancel must cut it short.
-    return id === 'slow' && request.body.messages.length === 1 ? { ...turn, delayMs: SLOW_TURN_MS } : turn;
+    return turn && editorSubtaskId(request) === 'slow' && request.body.messages.length === 1 ? { ...turn, delayMs: SLOW_TURN_MS } : turn;
   };
 
   beforeAll(async () => {

@@ -62,3 +62,17 @@ export function editorTurn(request: ScriptedRequest, edits: readonly ScriptedEdi
   }
   return { content: [{ type: 'text', text: `Edited ${edits.map((e) => e.path).join(', ')}.` }] };
 }
+
+/**
+ * Answers an editor request with the scripted edits of its subtask (`editorTurn`); a request from a
+ * subtask without edits is recorded in `problems` and gets no answer (the script is exhausted for it).
+ */
+export function scriptedEditor(request: ScriptedRequest, edits: Readonly<Record<string, readonly ScriptedEdit[]>>, problems: string[]): ScriptTurn | undefined {
+  const id = editorSubtaskId(request);
+  const planned = id === undefined ? undefined : edits[id];
+  if (planned === undefined) {
+    problems.push(`unexpected model request ${request.index} (subtask ${id ?? 'unknown'})`);
+    return undefined;
+  }
+  return editorTurn(request, planned, problems);
+}
