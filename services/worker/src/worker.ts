@@ -1,4 +1,4 @@
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { customAlphabet } from 'nanoid';
 import type { Bus, Delivery, Kv, Subscription } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
@@ -75,7 +75,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const queues = queuesFor(bus.subjects.prefix, options.queues);
   const names = resourceNamesFor(bus.subjects.prefix);
   const workspaces = await Workspaces.open({ workerId: id, log, snapshots: (bucket) => bus.objectStore(bucket), ...(options.baseDir ? { baseDir: options.baseDir } : {}) });
-  const recipes = lazyRecipePool(slots);
+  // Recipe work is CPU-bound: more threads than cores only add memory (each holds its parsed files) and contention.
+  const recipes = lazyRecipePool(Math.min(slots, availableParallelism()));
   const results = await bus.workQueue(queues.results());
   const registry: Kv<WorkerHeartbeat> = await bus.kv(names.workersBucket, WorkerHeartbeat);
   const runs = await bus.kv(names.runsBucket, Run);

@@ -5,7 +5,7 @@ import { ts } from 'ts-morph';
 import { RenameTargetNotFoundError } from './errors.js';
 import { resolveInRepo, writeFileChanges, type FileChange } from './file-change.js';
 import { renameLocations, type RenameTarget } from './rename-locations.js';
-import { createRenameProject, refreshRenameProject, type RenameProject } from './rename-project.js';
+import { createRenameProject, type RenameProject } from './rename-project.js';
 import { applyTextEdits } from './text-edit.js';
 
 /** Options of running a recipe on one shard. */
@@ -32,7 +32,7 @@ export interface RenameInFilesInput {
 }
 
 /**
- * Computes a semantic rename over one shard without writing: a ts-morph Project holds only the shard's files (the
+ * Computes a semantic rename over one shard without writing: a TypeScript program holds only the shard's files (the
  * compiler loads the modules they import, not the whole repository), and each identifier named `from` is renamed
  * when the type checker resolves it, through import/export aliases, to the target declaration.
  * Shorthand properties keep their name (`{ purry }` becomes `{ purry: curryDataFirst }`) because a shard cannot see
@@ -41,19 +41,9 @@ export interface RenameInFilesInput {
  */
 export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[] } {
   const root = path.resolve(input.root);
-  let renameProject = input.project;
-  if (renameProject === undefined || renameProject.root !== root) {
-    renameProject = createRenameProject(root, input.tsconfig === undefined ? {} : { tsconfig: input.tsconfig });
-  } else {
-    refreshRenameProject(renameProject);
-  }
-  const { project } = renameProject;
+  const renameProject =
+    input.project !== undefined && input.project.root === root ? input.project : createRenameProject(root, input.tsconfig === undefined ? {} : { tsconfig: input.tsconfig });
   const target: RenameTarget = { from: input.from, to: input.to, comments: input.comments ?? false };
-  if (input.declaredIn !== undefined) {
-    target.declaredIn = resolveInRepo(root, input.declaredIn);
-    const declaring = project.getSourceFile(target.declaredIn) ?? project.addSourceFileAtPath(target.declaredIn);
-    if (!declaresTopLevel(declaring.compilerNode, input.from)) throw new RenameTargetNotFoundError(input.from, input.declaredIn);
-  }
   const candidates: { path: string; before: string; absolute: string }[] = [];
   for (const file of input.files) {
     const absolute = resolveInRepo(root, file);
@@ -61,17 +51,23 @@ export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[
     // A file that never spells the name has nothing to rename: skip parsing it.
     if (before.includes(input.from)) candidates.push({ path: file, before, absolute });
   }
-  const sourceFiles = candidates.map((c) => project.getSourceFile(c.absolute) ?? project.addSourceFileAtPath(c.absolute));
-  const checker = project.getProgram().getTypeChecker().compilerObject;
+  if (input.declaredIn !== undefined) target.declaredIn = resolveInRepo(root, input.declaredIn);
+  const program = renameProject.program([...candidates.map((c) => c.absolute), ...(target.declaredIn === undefined ? [] : [target.declaredIn])]);
+  if (input.declaredIn !== undefined) {
+    const declaring = program.getSourceFile(target.declaredIn!);
+    if (declaring === undefined || !declaresTopLevel(declaring, input.from)) throw new RenameTargetNotFoundError(input.from, input.declaredIn);
+  }
+  const checker = program.getTypeChecker();
   const cache = new Map<ts.Symbol, boolean>();
   const changed: FileChange[] = [];
-  candidates.forEach((candidate, i) => {
-    const sourceFile = sourceFiles[i]!.compilerNode;
+  for (const candidate of candidates) {
+    const sourceFile = program.getSourceFile(candidate.absolute);
+    if (sourceFile === undefined) continue;
     const edits = renameLocations(sourceFile, checker, target, cache);
-    if (edits.length === 0) return;
+    if (edits.length === 0) continue;
     const after = applyTextEdits(sourceFile.text, edits);
     if (after !== candidate.before) changed.push({ path: candidate.path, before: candidate.before, after });
-  });
+  }
   return { changed };
 }
 
