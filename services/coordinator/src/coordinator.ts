@@ -217,6 +217,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
       await consuming.catch((err: unknown) => log.debug({ err }, 'results consumer ended'));
       // Results being handled settle (ack or nak) before the caller closes the bus.
       await Promise.all(inFlight);
+      for (const id of controllers.keys()) merger.close(id);
     },
   };
 }

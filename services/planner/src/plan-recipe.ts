@@ -13,7 +13,7 @@ export interface PlanRecipeInput {
   spec: RunSpec;
   repoPath: string;
   baseCommit: string;
-  /** Bounds of one editor shard; default 50 files / 512 KiB. */
+  /** Bounds of one editor shard; default 200 files / 2 MiB. */
   shardLimits?: Partial<ShardLimits>;
 }
 

@@ -82,12 +82,26 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
         toolContext: { root: '', files: createFileTracker(), authorize },
         diff: () => Promise.resolve({ diff: '', files: [] }),
         runProgram: async (p) => {
-          const { changed } = await deps.workspaces.withCheckout(item.repo, item.baseCommit, (root) => deps.recipes.preview(root, p));
+          // A rename reads the commit's files straight from git; other programs read a shared checkout.
+          const { changed } =
+            p.recipe.kind === 'rename'
+              ? await deps.recipes.previewCommit(await deps.workspaces.repository(item.repo, item.baseCommit), item.baseCommit, p)
+              : await deps.workspaces.withCheckout(item.repo, item.baseCommit, (root) => deps.recipes.preview(root, p));
           return { diff: diffFromChanges(changed), files: changed.filter((c) => c.before !== c.after).map((c) => c.path) };
         },
       }, item, deps, abort.signal);
       return { ...base, ok: out.ok, stop: out.stop, diff: out.diff, filesChanged: out.files, commands: [], usage: out.usage, summary: out.summary, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
     }
+
+    const commands = subtask.commands ?? item.testCommands;
+    const authorizeCommand = (command: string) => authorize({ tool: 'Bash', command });
+    const tester = async (cwd: string): Promise<Result> => {
+      const out = await runActor(testerMachine, { commands, cwd, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, retryFailed: true }, item, deps, abort.signal);
+      return { ...base, ok: out.ok, stop: out.stop, diff: '', filesChanged: [], testReport: out.report, commands: out.commands, usage: emptyUsage(), summary: `${out.report.passed} passed, ${out.report.failed} failed`, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
+    };
+    // A tester with nothing to run (no test commands given or found) needs no checkout: writing and removing a
+    // worktree of a large repository only to run nothing took seconds.
+    if (subtask.kind === 'tester' && commands.length === 0) return tester(deps.workspaces.dir);
 
     const tree: Worktree = await deps.workspaces.worktree(item.repo, item.baseCommit, `${item.runId}-${subtask.id}-${item.attempt}-${nanoid(6)}`);
     try {
@@ -106,12 +120,7 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
         }, item, deps, abort.signal);
         return { ...base, ok: out.ok, stop: out.stop, diff: out.diff, filesChanged: out.files, commands: [], usage: out.usage, summary: out.summary, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
       }
-      const commands = subtask.commands ?? item.testCommands;
-      const authorizeCommand = (command: string) => authorize({ tool: 'Bash', command });
-      if (subtask.kind === 'tester') {
-        const out = await runActor(testerMachine, { commands, cwd: tree.dir, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, retryFailed: true }, item, deps, abort.signal);
-        return { ...base, ok: out.ok, stop: out.stop, diff: '', filesChanged: [], testReport: out.report, commands: out.commands, usage: emptyUsage(), summary: `${out.report.passed} passed, ${out.report.failed} failed`, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
-      }
+      if (subtask.kind === 'tester') return await tester(tree.dir);
       const out = await runActor(shellMachine, { commands, cwd: tree.dir, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, diff: () => tree.diff() }, item, deps, abort.signal);
       return { ...base, ok: out.ok, stop: out.stop, diff: out.diff, filesChanged: out.files, commands: out.commands, usage: emptyUsage(), summary: `${out.commands.length} commands`, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
     } finally {

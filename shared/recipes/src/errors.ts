@@ -79,3 +79,23 @@ export class RecipeTaskError extends Error {
     super(`${remoteName}: ${remoteMessage}`);
   }
 }
+
+/** The files of a commit could not be read from the repository (no such commit, not a repository). */
+export class GitReadError extends Error {
+  override readonly name = 'GitReadError';
+  constructor(
+    readonly repo: string,
+    readonly commit: string,
+    readonly detail: string,
+  ) {
+    super(`could not read the files of ${commit} in ${repo}: ${detail}`);
+  }
+}
+
+/** A shard names a file the repository (at the commit being renamed) does not have. */
+export class FileNotInRepoError extends Error {
+  override readonly name = 'FileNotInRepoError';
+  constructor(readonly file: string) {
+    super(`${file} is not in the repository`);
+  }
+}

@@ -1,6 +1,7 @@
 /** @baton/recipes: Deterministic edit programs (semantic rename via ts-morph, codemods) and the worker-thread pool that runs them. */
 export { renameInFiles, applyRename, type RenameInFilesInput, type RecipeRunOptions } from './rename-in-files.js';
-export { createRenameProject, type RenameProject } from './rename-project.js';
+export { createRenameProject, snapshotRoot, type RenameProject, type ProjectFiles } from './rename-project.js';
+export { readCommitFiles } from './commit-files.js';
 export { applyCodemod, transformWithModule, shellQuote, type CodemodTransform } from './apply-codemod.js';
 export { applyProgram, previewProgram, programFiles } from './apply-program.js';
 export { createRecipePool, type RecipePool, type RecipePoolOptions } from './recipe-pool.js';
@@ -15,4 +16,6 @@ export {
   PathOutsideRepoError,
   InvalidShardLimitsError,
   RecipeTaskError,
+  GitReadError,
+  FileNotInRepoError,
 } from './errors.js';

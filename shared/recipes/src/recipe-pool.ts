@@ -17,6 +17,11 @@ export interface RecipePool {
   run(root: string, program: EditProgram): Promise<{ filesChanged: string[] }>;
   /** Computes a program's changes on a worker thread without writing (see `previewProgram`). */
   preview(root: string, program: EditProgram): Promise<{ changed: FileChange[] }>;
+  /**
+   * Computes a rename program's changes against `commit` of the repository at `repo`, reading the commit's files
+   * from git into memory (once per thread and commit) instead of from a checkout. Rename recipes only.
+   */
+  previewCommit(repo: string, commit: string, program: EditProgram): Promise<{ changed: FileChange[] }>;
   /** Stops the threads; queued and running tasks reject. */
   destroy(): Promise<void>;
 }
@@ -48,6 +53,7 @@ export function createRecipePool(options: RecipePoolOptions): RecipePool {
     threads,
     run: async (root, program) => ({ filesChanged: (await submit({ op: 'apply', root, program })).filesChanged }),
     preview: async (root, program) => ({ changed: (await submit({ op: 'preview', root, program })).changed ?? [] }),
+    previewCommit: async (repo, commit, program) => ({ changed: (await submit({ op: 'preview-commit', repo, commit, program })).changed ?? [] }),
     destroy: () => piscina.destroy(),
   };
 }

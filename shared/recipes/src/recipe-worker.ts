@@ -1,15 +1,17 @@
 import path from 'node:path';
 import type { EditProgram } from '@baton/protocol';
-import { applyProgram, previewProgram } from './apply-program.js';
+import { applyProgram, previewProgram, programFiles } from './apply-program.js';
 import type { FileChange } from './file-change.js';
+import { readCommitFiles } from './commit-files.js';
+import { renameInFiles } from './rename-in-files.js';
 import { createRenameProject, type RenameProject } from './rename-project.js';
+import { UnsupportedRecipeError } from './errors.js';
 
 /** What the pool asks a worker thread to do. */
-export interface RecipeTask {
-  op: 'apply' | 'preview';
-  root: string;
-  program: EditProgram;
-}
+export type RecipeTask =
+  | { op: 'apply' | 'preview'; root: string; program: EditProgram }
+  /** A rename previewed against a commit's files read from the repository, without a checkout. */
+  | { op: 'preview-commit'; repo: string; commit: string; program: EditProgram };
 
 /** A worker thread's answer; errors travel as data because structured clone drops custom error classes and fields. */
 export type RecipeTaskResult =
@@ -30,9 +32,31 @@ function projectFor(root: string): RenameProject {
   return project;
 }
 
+// The same for commit snapshots (the files of a commit held in memory), by repository and commit.
+const snapshots = new Map<string, Promise<RenameProject>>();
+
+function snapshotFor(repo: string, commit: string): Promise<RenameProject> {
+  const key = `${repo}\0${commit}`;
+  const cached = snapshots.get(key);
+  snapshots.delete(key);
+  const project = cached ?? readCommitFiles(repo, commit).then((files) => createRenameProject({ kind: 'snapshot', commit, files }));
+  snapshots.set(key, project);
+  // A failed read is not kept: the next task tries again.
+  project.catch(() => snapshots.get(key) === project && snapshots.delete(key));
+  for (const k of snapshots.keys()) if (snapshots.size > MAX_PROJECTS) snapshots.delete(k);
+  return project;
+}
+
 /** Runs one recipe task inside a piscina worker thread. */
 export default async function runRecipeTask(task: RecipeTask): Promise<RecipeTaskResult> {
   try {
+    if (task.op === 'preview-commit') {
+      const { recipe } = task.program;
+      if (recipe.kind !== 'rename') throw new UnsupportedRecipeError(recipe.kind, 'preview-commit');
+      const project = await snapshotFor(task.repo, task.commit);
+      const { changed } = renameInFiles({ project, files: programFiles(task.program), from: recipe.from, to: recipe.to, comments: recipe.comments, ...(recipe.declaredIn === undefined ? {} : { declaredIn: recipe.declaredIn }) });
+      return { ok: true, filesChanged: changed.map((c) => c.path), changed };
+    }
     const options = task.program.recipe.kind === 'rename' ? { project: projectFor(path.resolve(task.root)) } : {};
     if (task.op === 'apply') return { ok: true, ...(await applyProgram(task.root, task.program, options)) };
     const { changed } = await previewProgram(task.root, task.program, options);

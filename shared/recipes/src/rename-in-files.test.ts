@@ -4,7 +4,8 @@ import path from 'node:path';
 import { generateSampleRepo, sampleRenameTarget, type SampleRepo } from '@baton/sample-repo';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RenameTargetNotFoundError } from './errors.js';
+import { readCommitFiles } from './commit-files.js';
+import { FileNotInRepoError, GitReadError, RenameTargetNotFoundError } from './errors.js';
 import { writeFileChanges, type FileChange } from './file-change.js';
 import { renameInFiles } from './rename-in-files.js';
 import { createRenameProject } from './rename-project.js';
@@ -146,5 +147,32 @@ describe('renameInFiles edge cases', () => {
     await write(root, { 'a.ts': `export const x = 1;\n` });
     expect(() => renameInFiles({ root, files: ['a.ts'], from: 'purry', to: 'y', declaredIn: 'a.ts' })).toThrow(RenameTargetNotFoundError);
     expect(await readFile(path.join(root, 'a.ts'), 'utf8')).toBe(`export const x = 1;\n`);
+  });
+});
+
+describe('renameInFiles over a commit snapshot (no checkout)', () => {
+  it('computes what the folder gives, from the commit, whatever the working tree holds', async () => {
+    const repo = await generateSampleRepo(await tempDir(), { files: 120, packages: 3 });
+    const sized = await Promise.all(repo.files.map(async (p) => ({ path: p, size: (await stat(path.join(repo.dir, p))).size })));
+    const shards = shardFiles(sized, { maxFiles: 40, maxBytes: 1 << 20 });
+    const fromFolder = shards.map((files) => renameInFiles({ root: repo.dir, files, from, to, declaredIn }).changed);
+
+    const commit = (await execa('git', ['rev-parse', 'HEAD'], { cwd: repo.dir })).stdout.trim();
+    const files = await readCommitFiles(repo.dir, commit);
+    expect(files.get('packages/pkg-00/package.json')).toContain('"name"');
+    // An uncommitted edit of the declaring file must not be seen: the snapshot is the commit.
+    await writeFile(path.join(repo.dir, declaredIn), 'export const nothing = 1;\n');
+    const project = createRenameProject({ kind: 'snapshot', commit, files });
+    expect(project.root).not.toBe(repo.dir);
+    const fromCommit = shards.map((shard) => renameInFiles({ project, files: shard, from, to, declaredIn }).changed);
+    expect(fromCommit).toEqual(fromFolder);
+    expect(fromCommit.flat().length).toBeGreaterThan(100);
+  });
+
+  it('names the commit that cannot be read', async () => {
+    const repo = await generateSampleRepo(await tempDir(), { files: 20, packages: 2 });
+    await expect(readCommitFiles(repo.dir, 'f'.repeat(40))).rejects.toBeInstanceOf(GitReadError);
+    const project = createRenameProject({ kind: 'snapshot', commit: 'HEAD', files: await readCommitFiles(repo.dir, 'HEAD') });
+    expect(() => renameInFiles({ project, files: ['packages/pkg-00/src/missing.ts'], from, to })).toThrow(FileNotInRepoError);
   });
 });

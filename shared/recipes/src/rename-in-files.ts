@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RenameRecipe } from '@baton/protocol';
 import { ts } from 'ts-morph';
-import { RenameTargetNotFoundError } from './errors.js';
+import { FileNotInRepoError, RenameTargetNotFoundError } from './errors.js';
 import { resolveInRepo, writeFileChanges, type FileChange } from './file-change.js';
 import { renameLocations, type RenameTarget } from './rename-locations.js';
 import { createRenameProject, type RenameProject } from './rename-project.js';
@@ -16,7 +15,8 @@ export interface RecipeRunOptions {
 
 /** A rename over one shard of a repository. */
 export interface RenameInFilesInput {
-  root: string;
+  /** The repository folder; may be left out when `project` is given (a commit snapshot has no folder). */
+  root?: string;
   /** The shard: repository-relative files to edit; nothing else is edited. */
   files: readonly string[];
   from: string;
@@ -40,14 +40,18 @@ export interface RenameInFilesInput {
  * Every shard must see the other files at the same base (its own worktree, or all shards computed before any is written).
  */
 export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[] } {
-  const root = path.resolve(input.root);
+  // A snapshot project carries its own (virtual) root; a folder project must be the folder asked for.
   const renameProject =
-    input.project !== undefined && input.project.root === root ? input.project : createRenameProject(root, input.tsconfig === undefined ? {} : { tsconfig: input.tsconfig });
+    input.project !== undefined && (input.root === undefined || input.project.root === path.resolve(input.root))
+      ? input.project
+      : createRenameProject(path.resolve(input.root ?? '.'), input.tsconfig === undefined ? {} : { tsconfig: input.tsconfig });
+  const root = renameProject.root;
   const target: RenameTarget = { from: input.from, to: input.to, comments: input.comments ?? false };
   const candidates: { path: string; before: string; absolute: string }[] = [];
   for (const file of input.files) {
     const absolute = resolveInRepo(root, file);
-    const before = readFileSync(absolute, 'utf8');
+    const before = renameProject.readFile(absolute);
+    if (before === undefined) throw new FileNotInRepoError(file);
     // A file that never spells the name has nothing to rename: skip parsing it.
     if (before.includes(input.from)) candidates.push({ path: file, before, absolute });
   }

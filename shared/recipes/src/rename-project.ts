@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ts } from 'ts-morph';
 import { resolveInRepo } from './file-change.js';
@@ -15,7 +15,10 @@ import { resolveInRepo } from './file-change.js';
  * imports only, and the cache is bounded.
  */
 export interface RenameProject {
+  /** The repository's root: a real folder, or for a commit snapshot a virtual path that exists nowhere on disk. */
   readonly root: string;
+  /** Reads a file under `root` (undefined when it does not exist). */
+  readFile(absolute: string): string | undefined;
   readonly options: ts.CompilerOptions;
   /** Files kept parsed between shards (least recently used leave first); lib files are always kept. */
   readonly maxCachedFiles: number;
@@ -30,29 +33,77 @@ interface Cached {
   sourceFile: ts.SourceFile;
 }
 
-/** Creates a rename project for `root`, using its tsconfig (repository-relative, default `tsconfig.json` when present) for module resolution. */
-export function createRenameProject(root: string, options: { tsconfig?: string; maxCachedFiles?: number } = {}): RenameProject {
-  const absoluteRoot = path.resolve(root);
+/** Where a rename project's files come from. */
+export type ProjectFiles =
+  /** A folder on disk (a worktree, a checkout). */
+  | { kind: 'disk'; root: string }
+  /** A commit's files held in memory (see `readCommitFiles`), by repository-relative path. */
+  | { kind: 'snapshot'; commit: string; files: ReadonlyMap<string, string> };
+
+/** The virtual root of a snapshot project: a path that exists nowhere, so a read that escaped the snapshot fails. */
+export function snapshotRoot(commit: string): string {
+  return path.join(path.parse(process.cwd()).root, '__baton_snapshot__', commit);
+}
+
+/** A module resolution host over a snapshot: files under the virtual root come from memory, others (lib files) from disk. */
+function snapshotHost(root: string, files: ReadonlyMap<string, string>): Pick<ts.CompilerHost, 'fileExists' | 'readFile' | 'directoryExists' | 'getDirectories' | 'realpath'> {
+  const dirs = new Set<string>([root]);
+  for (const file of files.keys()) for (let d = path.dirname(path.join(root, file)); d.length > root.length && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
+  const inside = (p: string): string | undefined => {
+    const rel = path.relative(root, p);
+    return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
+  };
+  return {
+    fileExists: (p) => {
+      const rel = inside(p);
+      return rel === undefined ? ts.sys.fileExists(p) : files.has(rel);
+    },
+    readFile: (p) => {
+      const rel = inside(p);
+      return rel === undefined ? ts.sys.readFile(p) : files.get(rel);
+    },
+    directoryExists: (p) => (inside(p) === undefined ? ts.sys.directoryExists(p) : dirs.has(p)),
+    getDirectories: (p) => (inside(p) === undefined ? ts.sys.getDirectories(p) : [...dirs].filter((d) => path.dirname(d) === p).map((d) => path.basename(d))),
+    realpath: (p) => (inside(p) === undefined ? (ts.sys.realpath?.(p) ?? p) : p),
+  };
+}
+
+/**
+ * Creates a rename project for a folder (`root`) or a commit snapshot, using its tsconfig (repository-relative,
+ * default `tsconfig.json` when present) for module resolution.
+ */
+export function createRenameProject(source: string | ProjectFiles, options: { tsconfig?: string; maxCachedFiles?: number } = {}): RenameProject {
+  const files: ProjectFiles = typeof source === 'string' ? { kind: 'disk', root: source } : source;
+  const absoluteRoot = files.kind === 'disk' ? path.resolve(files.root) : snapshotRoot(files.commit);
+  const io = files.kind === 'snapshot' ? snapshotHost(absoluteRoot, files.files) : undefined;
+  const readFile = (p: string): string | undefined => {
+    if (io) return io.readFile(p);
+    try {
+      return readFileSync(p, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
   const tsconfig = resolveInRepo(absoluteRoot, options.tsconfig ?? 'tsconfig.json');
+  const tsconfigText = readFile(tsconfig);
   const compilerOptions: ts.CompilerOptions = {
-    ...(existsSync(tsconfig) ? readCompilerOptions(tsconfig) : {}),
+    ...(tsconfigText === undefined ? {} : readCompilerOptions(tsconfig, io)),
     // Global type packages do not change what an import resolves to; loading them per shard is pure cost.
     types: [],
     noEmit: true,
     allowJs: true,
   };
-  const maxCachedFiles = options.maxCachedFiles ?? 3_000;
+  const maxCachedFiles = options.maxCachedFiles ?? 1_000;
   const host = ts.createCompilerHost(compilerOptions, true);
+  if (io) Object.assign(host, io);
   const libDir = path.dirname(host.getDefaultLibFileName(compilerOptions));
   const cache = new Map<string, Cached>();
   const resolution = ts.createModuleResolutionCache(absoluteRoot, (f) => f, compilerOptions);
 
   host.getSourceFile = (fileName, languageVersion, onError) => {
-    let text: string;
-    try {
-      text = readFileSync(fileName, 'utf8');
-    } catch (err) {
-      onError?.((err as Error).message);
+    const text = readFile(fileName);
+    if (text === undefined) {
+      onError?.(`cannot read ${fileName}`);
       return undefined;
     }
     const hit = cache.get(fileName);
@@ -81,6 +132,7 @@ export function createRenameProject(root: string, options: { tsconfig?: string; 
 
   return {
     root: absoluteRoot,
+    readFile,
     options: compilerOptions,
     maxCachedFiles,
     program: (files) => {
@@ -93,9 +145,12 @@ export function createRenameProject(root: string, options: { tsconfig?: string; 
 }
 
 /** The tsconfig's compiler options (following `extends`), without listing its files: only module resolution is needed. */
-function readCompilerOptions(tsconfig: string): ts.CompilerOptions {
-  const read = ts.readConfigFile(tsconfig, (file) => ts.sys.readFile(file));
+function readCompilerOptions(tsconfig: string, io: Pick<ts.CompilerHost, 'fileExists' | 'readFile'> | undefined): ts.CompilerOptions {
+  const fileExists = (file: string): boolean => (io ? io.fileExists(file) : ts.sys.fileExists(file));
+  const readFile = (file: string): string | undefined => (io ? io.readFile(file) : ts.sys.readFile(file));
+  const read = ts.readConfigFile(tsconfig, readFile);
   const config: unknown = read.config;
   if (config === undefined) return {};
-  return ts.parseJsonConfigFileContent(config, { ...ts.sys, readDirectory: () => [] }, path.dirname(tsconfig), undefined, tsconfig).options;
+  const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames, readDirectory: () => [], fileExists, readFile };
+  return ts.parseJsonConfigFileContent(config, host, path.dirname(tsconfig), undefined, tsconfig).options;
 }

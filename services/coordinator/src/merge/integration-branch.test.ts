@@ -75,6 +75,14 @@ describe('IntegrationBranch', () => {
     const conflict = await branch.merge({ subtaskId: 's2', attempt: 1, diff: d2, message: 'y' });
     expect(conflict).toMatchObject({ kind: 'conflict', files: ['a.txt'] });
     expect(await branch.head()).toBe(head);
+    // The failed apply left conflict stages in the branch's private index: the next merge must not see them.
+    const d3 = await workerDiff(repo, base, replaceLine('a.txt', 9, 'later'));
+    const next = await branch.merge({ subtaskId: 's3', attempt: 1, diff: d3, message: 'z' });
+    expect(next).toMatchObject({ kind: 'merged', files: ['a.txt'] });
+    const merged = await show(repo, next.kind === 'merged' ? next.commit! : '', 'a.txt');
+    expect(merged).toContain('mine');
+    expect(merged).toContain('later');
+    expect(merged).not.toContain('theirs');
   });
 
   it('reports a malformed diff as invalid and an empty diff as merged without a commit', async () => {

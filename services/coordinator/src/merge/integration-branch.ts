@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { applyDiffToCommit, isEmptyDiff } from './apply-diff.js';
+import { MergeIndex, isEmptyDiff } from './apply-diff.js';
 import { TRAILER_LOG_FORMAT, formatMergeMessage, parseTrailerLog, type TrailerCommit } from './baton-trailers.js';
 import { BranchDivergedError, GitCommandError, RefContentionError } from './errors.js';
 import { runGit } from './run-git.js';
@@ -39,12 +39,25 @@ const REF_PREFIX = 'refs/heads/baton/';
 
 /**
  * A run's integration branch `refs/heads/baton/<runId>`: merges land as new commits on it through
- * a throwaway index, and the ref only ever moves by compare-and-swap, so the user's checked-out
+ * a private index, and the ref only ever moves by compare-and-swap, so the user's checked-out
  * branch, HEAD, index and working tree are never touched.
+ *
+ * Between merges it remembers the head it last saw or wrote (and its tree), which subtasks the
+ * branch's trailers name up to that head, and what its index holds, so a merge onto its own last
+ * commit is four git processes (apply, write-tree, commit-tree, update-ref) with no rescans. What
+ * it remembers is only ever a guess about the ref: the compare-and-swap checks it, and when another
+ * process moved the ref, the new commits are scanned and the merge is redone on the new head.
  */
 export class IntegrationBranch {
   /** The full ref name. */
   readonly ref: string;
+  /** The head last seen or written and its tree. */
+  private known: { head: string; tree: string } | undefined;
+  /** Trailers are scanned from the base up to this commit... */
+  private scannedTo: string;
+  /** ...and these are the subtasks they name (the first landing of each). */
+  private readonly landed = new Map<string, TrailerCommit>();
+  private index: MergeIndex | undefined;
 
   private constructor(
     readonly repoPath: string,
@@ -53,6 +66,7 @@ export class IntegrationBranch {
     private readonly maxCasRetries: number,
   ) {
     this.ref = `${REF_PREFIX}${runId}`;
+    this.scannedTo = baseCommit;
   }
 
   /**
@@ -77,7 +91,7 @@ export class IntegrationBranch {
     return branch;
   }
 
-  /** The branch's current commit, or null when the ref does not exist. */
+  /** The branch's current commit (read from the ref), or null when the ref does not exist. */
   async head(): Promise<string | null> {
     const out = await runGit(this.repoPath, ['rev-parse', '--verify', '--quiet', `${this.ref}^{commit}`], { okExitCodes: [0, 1] });
     return out.exitCode === 0 ? out.stdout.trim() : null;
@@ -92,52 +106,79 @@ export class IntegrationBranch {
   /**
    * Lands a diff as one commit with Baton trailers on top of the head. Serialized per branch in
    * this process; across processes the compare-and-swap on the ref detects a moved head, and the
-   * merge is redone on the new head (after re-checking the new commits for this subtask).
+   * merge is redone on the new head (after scanning the new commits for this subtask).
    */
   async merge(input: BranchMergeInput): Promise<BranchMergeOutcome> {
     return serializeByKey(`${this.repoPath}\0${this.ref}`, async () => {
-      let head = await this.requireHead();
-      let scanFrom = this.baseCommit;
+      let known = this.known ?? (await this.readKnown());
       for (let attempt = 1; attempt <= this.maxCasRetries; attempt++) {
-        const found = await this.findSubtask(input.subtaskId, scanFrom, head);
+        const { head } = known;
+        await this.scanTo(head);
+        const found = this.landed.get(input.subtaskId);
         if (found) return { kind: 'already-merged', commit: found.commit, attempt: found.attempt, head };
-        const outcome = await this.mergeOnto(head, input);
+        const outcome = await this.mergeOnto(known, input);
         if (outcome.kind !== 'commit') return outcome;
         const moved = await runGit(this.repoPath, ['update-ref', '-m', `baton: merge ${input.subtaskId}`, this.ref, outcome.commit, head], {
           okExitCodes: [0, 1, 128],
         });
-        if (moved.exitCode === 0) return { kind: 'merged', commit: outcome.commit, head: outcome.commit, files: outcome.files };
-        const now = await this.requireHead();
-        if (now === head) throw new GitCommandError(['update-ref', this.ref, outcome.commit, head], moved.exitCode, moved.stderr);
-        // Someone else moved the ref: only the commits they added can hold this subtask.
-        scanFrom = head;
-        head = now;
+        if (moved.exitCode === 0) {
+          this.known = { head: outcome.commit, tree: outcome.tree };
+          if (this.scannedTo === head) {
+            this.scannedTo = outcome.commit;
+            this.landed.set(input.subtaskId, { commit: outcome.commit, runId: this.runId, subtaskId: input.subtaskId, attempt: input.attempt });
+          }
+          return { kind: 'merged', commit: outcome.commit, head: outcome.commit, files: outcome.files };
+        }
+        this.known = undefined;
+        known = await this.readKnown();
+        if (known.head === head) throw new GitCommandError(['update-ref', this.ref, outcome.commit, head], moved.exitCode, moved.stderr);
+        // Someone else moved the ref: the loop scans the commits they added, then merges onto their head.
       }
       throw new RefContentionError(this.ref, this.maxCasRetries);
     });
   }
 
-  private async mergeOnto(
-    head: string,
-    input: BranchMergeInput,
-  ): Promise<Exclude<BranchMergeOutcome, { kind: 'already-merged' }> | { kind: 'commit'; commit: string; files: string[] }> {
-    if (isEmptyDiff(input.diff)) return { kind: 'merged', commit: null, head, files: [] };
-    const applied = await applyDiffToCommit(this.repoPath, head, input.diff);
-    if (applied.kind !== 'tree') return applied;
-    const headTree = (await runGit(this.repoPath, ['rev-parse', `${head}^{tree}`])).stdout.trim();
-    // The change is already on the branch (another subtask made it): nothing to commit.
-    if (applied.tree === headTree) return { kind: 'merged', commit: null, head, files: applied.files };
-    const message = formatMergeMessage(input.message, { runId: this.runId, subtaskId: input.subtaskId, attempt: input.attempt });
-    const commit = (await runGit(this.repoPath, ['commit-tree', '--no-gpg-sign', applied.tree, '-p', head], { input: message })).stdout.trim();
-    return { kind: 'commit', commit, files: applied.files };
+  /** Removes the private index (the branch itself stays). */
+  dispose(): void {
+    this.index?.dispose();
+    this.index = undefined;
   }
 
-  private async findSubtask(subtaskId: string, from: string, to: string): Promise<TrailerCommit | undefined> {
-    if (from === to) return undefined;
-    return (await this.trailerCommits(from, to)).find((c) => c.subtaskId === subtaskId);
+  private async mergeOnto(
+    known: { head: string; tree: string },
+    input: BranchMergeInput,
+  ): Promise<Exclude<BranchMergeOutcome, { kind: 'already-merged' }> | { kind: 'commit'; commit: string; tree: string; files: string[] }> {
+    const { head } = known;
+    if (isEmptyDiff(input.diff)) return { kind: 'merged', commit: null, head, files: [] };
+    this.index ??= new MergeIndex(this.repoPath);
+    const applied = await this.index.apply(known.tree, input.diff);
+    if (applied.kind !== 'tree') return applied;
+    // The change is already on the branch (another subtask made it): nothing to commit.
+    if (applied.tree === known.tree) return { kind: 'merged', commit: null, head, files: applied.files };
+    const message = formatMergeMessage(input.message, { runId: this.runId, subtaskId: input.subtaskId, attempt: input.attempt });
+    const commit = (await runGit(this.repoPath, ['commit-tree', '--no-gpg-sign', applied.tree, '-p', head], { input: message })).stdout.trim();
+    return { kind: 'commit', commit, tree: applied.tree, files: applied.files };
+  }
+
+  /** Reads the ref and its tree (one git process). */
+  private async readKnown(): Promise<{ head: string; tree: string }> {
+    const out = await runGit(this.repoPath, ['rev-parse', `${this.ref}^{commit}`, `${this.ref}^{tree}`], { okExitCodes: [0, 128] });
+    const [head, tree] = out.stdout.trim().split('\n');
+    if (out.exitCode !== 0 || !head || !tree) throw new GitCommandError(['rev-parse', this.ref], 1, `${this.ref} does not exist`);
+    this.known = { head, tree };
+    return this.known;
+  }
+
+  /** Scans the trailers of the commits between what was scanned and `head` (nothing when they are the same). */
+  private async scanTo(head: string): Promise<void> {
+    if (this.scannedTo === head) return;
+    // Oldest first, so a subtask that somehow landed twice is remembered by its first landing.
+    for (const c of (await this.trailerCommits(this.scannedTo, head)).reverse()) if (!this.landed.has(c.subtaskId)) this.landed.set(c.subtaskId, c);
+    this.scannedTo = head;
   }
 
   private async trailerCommits(from: string, to: string): Promise<TrailerCommit[]> {
+    if (from === to) return [];
     const out = await runGit(this.repoPath, ['log', '-z', '--first-parent', `--format=${TRAILER_LOG_FORMAT}`, `${from}..${to}`]);
     return parseTrailerLog(out.stdout).filter((c) => c.runId === this.runId);
   }

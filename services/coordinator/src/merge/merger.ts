@@ -53,6 +53,7 @@ export class Merger {
   /** Creates or resumes the run's integration branch; call once per run (again after a restart). */
   async open(options: IntegrationBranchOptions): Promise<IntegrationBranch> {
     const branch = await IntegrationBranch.create(options);
+    this.branches.get(options.runId)?.dispose();
     this.branches.set(options.runId, branch);
     return branch;
   }
@@ -66,6 +67,7 @@ export class Merger {
 
   /** Forgets a finished run's branch handle (the branch itself stays). */
   close(runId: string): void {
+    this.branches.get(runId)?.dispose();
     this.branches.delete(runId);
   }
 

@@ -49,6 +49,10 @@ export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePo
       await ensureOpen(run);
       await merger.recoverLedger(run.id);
     },
+    close: (runId: string) => {
+      if (!opened.delete(runId)) return;
+      merger.close(runId);
+    },
   };
 }
 

@@ -16,6 +16,8 @@ export interface MergePort {
   merge(run: Run, result: Result, currentAttempt: number, title: string): Promise<MergeOutcome>;
   /** Rebuilds the exactly-once ledger from the branch's trailers (after a restart). */
   recover(run: Run): Promise<void>;
+  /** Releases what merging the run held (its private index); the branch stays. Opening again resumes. */
+  close(runId: string): void;
 }
 
 /** Priority order of dispatchable subtasks. */

@@ -235,7 +235,7 @@ export class RunController {
     const free = Math.min(this.run.spec.limits.maxConcurrency - active, this.ctx.gate.free(this.run.id, active));
     // While the model API is overloaded, only work that needs no model goes out.
     const dispatchable = this.ctx.gate.modelPaused() ? ready.filter((s) => !usesModel(s)) : ready;
-    for (const id of this.ctx.schedule.order(this.run, dispatchable.map((s) => s.id)).slice(0, Math.max(0, free))) await this.dispatch(id);
+    await this.dispatch(this.ctx.schedule.order(this.run, dispatchable.map((s) => s.id)).slice(0, Math.max(0, free)));
     this.ctx.gate.setActive(this.run.id, Object.values(this.run.subtasks).filter((s) => ACTIVE.has(s.status)).length);
     const all = Object.values(this.run.subtasks);
     if (all.every((s) => DONE.has(s.status))) {
@@ -258,16 +258,21 @@ export class RunController {
     });
   }
 
-  private async dispatch(subtaskId: string): Promise<void> {
-    const attempt = (this.run.subtasks[subtaskId]?.attempt ?? 0) + 1;
+  /** Records the subtasks as dispatched (one write), then publishes each and starts its lease. */
+  private async dispatch(subtaskIds: readonly string[]): Promise<void> {
+    if (subtaskIds.length === 0) return;
+    const now = Date.now();
     await this.update((r) => {
-      const st = r.subtasks[subtaskId]!;
-      st.status = 'dispatched';
-      st.attempt = attempt;
-      st.updatedAt = Date.now();
+      for (const id of subtaskIds) {
+        const st = r.subtasks[id]!;
+        Object.assign(st, { status: 'dispatched', attempt: st.attempt + 1, updatedAt: now });
+      }
     });
-    await this.publishWork(subtaskId, attempt);
-    this.lease(subtaskId, attempt, this.leaseMsOf(subtaskId));
+    for (const id of subtaskIds) {
+      const attempt = this.run.subtasks[id]!.attempt;
+      await this.publishWork(id, attempt);
+      this.lease(id, attempt, this.leaseMsOf(id));
+    }
   }
 
   private leaseMsOf(subtaskId: string): number {
@@ -337,21 +342,21 @@ export class RunController {
     if (st.status !== 'dispatched' && !interruptedMerge) return log.info({ status: st.status }, 'result already handled: duplicate dropped');
     clearTimeout(this.leases.get(result.subtaskId));
 
+    const nothingToMerge = subtask.kind === 'tester' || (result.diff.trim() === '' && result.diffRef === undefined);
     if (!interruptedMerge) {
+      // One write: the usage, and where a successful result goes next (so a restart never counts its usage twice).
       await this.update((r) => {
         const s = r.subtasks[result.subtaskId]!;
         s.usage = addUsage(s.usage, result.usage);
         r.usage = addUsage(r.usage, result.usage);
+        if (!result.ok) return;
+        Object.assign(s, { status: nothingToMerge ? 'succeeded' : 'merging', updatedAt: Date.now() }, nothingToMerge ? { filesChanged: 0 } : {});
       });
     } else log.info('resuming a merge interrupted by a coordinator restart');
     if (await this.checkBudgets()) return;
 
     if (!result.ok) return this.onFailure(subtask, result);
-    if (subtask.kind === 'tester' || (result.diff.trim() === '' && result.diffRef === undefined)) {
-      await this.setStatus(subtask.id, 'succeeded', { filesChanged: 0 });
-      return this.pump();
-    }
-    await this.setStatus(subtask.id, 'merging');
+    if (nothingToMerge) return this.pump();
     const outcome = await this.ctx.merger.merge(this.run, result, st.attempt, `${subtask.title}`);
     switch (outcome.kind) {
       case 'merged':
@@ -501,6 +506,7 @@ export class RunController {
       if (head) r.headCommit = head;
       for (const s of Object.values(r.subtasks)) if (s.status === 'pending' || ACTIVE.has(s.status)) s.status = 'cancelled';
     });
+    this.ctx.merger.close(this.run.id);
     if (status !== 'succeeded') {
       await this.ctx.bus.publish(this.ctx.bus.subjects.workCancel(this.run.id), WorkCancel, { v: 1, runId: this.run.id, reason: detail });
     }

@@ -41,7 +41,7 @@ export class RunStore {
     for (let tries = 0; ; tries++) {
       const entry = this.known.get(runId) ?? (await this.kv.get(runId));
       if (!entry) throw new RunNotFoundError(runId);
-      const next = { ...change(structuredClone(entry.value)), updatedAt: Date.now() };
+      const next = { ...change(cloneRun(entry.value)), updatedAt: Date.now() };
       try {
         const revision = await this.kv.update(runId, next, entry.revision);
         this.known.set(runId, { key: runId, value: next, revision });
@@ -58,4 +58,16 @@ export class RunStore {
     const runs = await Promise.all(keys.map((k) => this.get(k)));
     return runs.filter((r): r is Run => r !== null).sort((a, b) => b.createdAt - a.createdAt);
   }
+}
+
+/**
+ * A copy of the run that `change` may mutate. The plan (thousands of paths in a large run) is shared, not copied:
+ * plans are only ever replaced (`r.plan = …`), never changed in place, so sharing it is safe and saves copying
+ * it on every state change.
+ */
+function cloneRun(run: Run): Run {
+  const { plan, ...rest } = run;
+  const copy = structuredClone(rest) as Run;
+  if (plan !== undefined) copy.plan = plan;
+  return copy;
 }
