@@ -32,6 +32,11 @@ export interface ItemDeps {
 export interface RunningItem {
   cancel(reason: string): void;
   result: Promise<Result>;
+  /**
+   * Settles once the item's scratch worktree is removed (never rejects). The Result does not wait for it: removing
+   * a checkout takes milliseconds to seconds that nobody downstream needs to wait for.
+   */
+  cleanup: Promise<void>;
 }
 
 async function runActor<L extends AnyStateMachine>(logic: L, input: InputFrom<L>, item: WorkItem, deps: ItemDeps, signal: AbortSignal): Promise<OutputFrom<L>> {
@@ -71,6 +76,7 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
     startedAt,
   };
 
+  let cleanup: Promise<void> = Promise.resolve();
   const work = async (): Promise<Result> => {
     const policy = compilePolicy(item.policy);
     const authorize = createAuthorizer({ bus: deps.bus, item, workerId: deps.workerId, policy, log });
@@ -124,7 +130,7 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
       const out = await runActor(shellMachine, { commands, cwd: tree.dir, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, diff: () => tree.diff() }, item, deps, abort.signal);
       return { ...base, ok: out.ok, stop: out.stop, diff: out.diff, filesChanged: out.files, commands: out.commands, usage: emptyUsage(), summary: `${out.commands.length} commands`, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
     } finally {
-      await tree.remove();
+      cleanup = tree.remove().catch((err: unknown) => log.warn({ err, dir: tree.dir }, 'could not remove a scratch worktree'));
     }
   };
 
@@ -132,7 +138,13 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
     log.error({ err }, 'work item failed');
     return { ...base, ok: false, stop: abort.signal.aborted ? 'cancelled' : 'error', diff: '', filesChanged: [], commands: [], usage: emptyUsage(), summary: '', error: toErrorData(err), finishedAt: Date.now() };
   });
-  return { cancel: (reason) => abort.abort(new Error(reason)), result };
+  return {
+    cancel: (reason) => abort.abort(new Error(reason)),
+    result,
+    get cleanup() {
+      return result.then(() => cleanup);
+    },
+  };
 }
 
 function limits(item: WorkItem, deps: ItemDeps): EditorLimits {

@@ -94,8 +94,13 @@ describe('an editor item through the worker', () => {
       return { v: 1, requestId: req.id, runId: req.runId, decision: 'allow', reason: 'approved in the test', decidedBy: 'human', decidedAt: Date.now() };
     });
     const states: unknown[] = [];
+    // Agent events are sent as they happen and may trail the Result: the test waits for the final state's event.
+    let sawDone!: () => void;
+    const doneEvent = new Promise<void>((resolve) => (sawDone = resolve));
     const events = coordinator.subscribe(coordinator.subjects.eventsOfRun('run-edit'), AgentEvent, (e) => {
-      if (e.kind === '@xstate.snapshot') states.push(e.stateValue);
+      if (e.kind !== '@xstate.snapshot') return;
+      states.push(e.stateValue);
+      if (e.stateValue === 'done') sawDone();
     });
     const w = await startWorker({ bus: broker.connect(), workerId: 'mem-editor', kinds: ['editor'], model, baseDir: scratch });
     const work = await coordinator.workQueue(queues.work('editor'));
@@ -108,6 +113,7 @@ describe('an editor item through the worker', () => {
     expect(result!.diff).toContain('+export const greeting = "hi";');
     expect(result!.usage.modelCalls).toBe(3);
     expect(asked.map((r) => [r.tool, r.path, r.subtaskId])).toEqual([['Edit', 'src/a.ts', 'greet']]);
+    await doneEvent;
     expect(states).toEqual(expect.arrayContaining(['preparing', 'thinking', 'acting', 'finalizing', 'done']));
     await Promise.all([w.stop(), perms.unsubscribe(), events.unsubscribe()]);
   });

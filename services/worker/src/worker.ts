@@ -97,6 +97,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const runs = await bus.kv(names.runsBucket, Run);
   const inHand = new Map<string, InHand>();
   const tasks = new Set<Promise<void>>();
+  const cleanups = new Set<Promise<void>>();
   const startedAt = Date.now();
   const abort = new AbortController();
   let state: WorkerHeartbeat['state'] = 'running';
@@ -180,9 +181,17 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     }
     const running = runItem(item, deps);
     inHand.set(key, { item, running, delivery });
+    // The slot is free once the Result is out; the worktree is removed meanwhile (awaited when the worker stops).
+    const cleanup = running.cleanup;
+    cleanups.add(cleanup);
+    void cleanup.finally(() => cleanups.delete(cleanup));
+    let released = false;
     try {
       const result = await running.result;
       if (state === 'stopped') return; // returned to the queue by the drain
+      // The work is done: the slot goes to the next item (already in hand, see consume) while this Result is published.
+      released = true;
+      release();
       await results.publish(Result.parse(await offloadLargeDiff(bus, result)), { subject: bus.subjects.results(item.runId), msgId: `${item.runId}.${item.subtask.id}.${item.attempt}` });
       await delivery.ack();
       log.info({ runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, ok: result.ok, stop: result.stop }, 'item done');
@@ -192,13 +201,15 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     } finally {
       clearInterval(lease);
       inHand.delete(key);
-      release();
+      if (!released) release();
     }
   };
 
   const workQueues = await Promise.all(kinds.map((kind) => bus.workQueue(queues.work(kind))));
   const loops = workQueues.map(async (queue) => {
-    for await (const delivery of queue.consume({ maxInFlight: slots, signal: abort.signal })) {
+    // One item more than the slots is taken from each queue, so the next item is in hand the moment a slot frees
+    // (waiting for a slot it is kept alive with working(), like the items that run).
+    for await (const delivery of queue.consume({ maxInFlight: slots + 1, signal: abort.signal })) {
       const lease = keepAlive(delivery);
       if (!(await acquire())) {
         clearInterval(lease);
@@ -241,6 +252,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       await cancelSub.unsubscribe();
       await registry.delete(id);
       await recipes.destroy();
+      await Promise.all([...cleanups]);
       await workspaces.close();
       log.info('worker stopped');
     },
