@@ -18,32 +18,27 @@ export type RecipeTaskResult =
   | { ok: true; filesChanged: string[]; changed?: FileChange[] }
   | { ok: false; error: { name: string; message: string; stack?: string } };
 
-// One rename project per repository this thread works in (the most recent few), so lib files and shared
-// dependencies are parsed once per thread rather than once per shard.
+// Rename projects this thread keeps (the most recent few), so lib files and shared dependencies are parsed once per
+// thread rather than once per shard: by folder, and for commit snapshots (files held in memory) by repository + commit.
 const MAX_PROJECTS = 2;
-const projects = new Map<string, RenameProject>();
+const projects = new Map<string, RenameProject | Promise<RenameProject>>();
 
-function projectFor(root: string): RenameProject {
-  const cached = projects.get(root);
-  projects.delete(root);
-  const project = cached ?? createRenameProject(root);
-  projects.set(root, project);
-  for (const key of projects.keys()) if (projects.size > MAX_PROJECTS) projects.delete(key);
+/** The kept project under `key`, or a new one from `make`; the least recently used leave past MAX_PROJECTS. */
+function keep<T extends RenameProject | Promise<RenameProject>>(key: string, make: () => T): T {
+  const project = (projects.get(key) as T | undefined) ?? make();
+  projects.delete(key);
+  projects.set(key, project);
+  for (const k of projects.keys()) if (projects.size > MAX_PROJECTS) projects.delete(k);
   return project;
 }
 
-// The same for commit snapshots (the files of a commit held in memory), by repository and commit.
-const snapshots = new Map<string, Promise<RenameProject>>();
+const projectFor = (root: string): RenameProject => keep(`dir\0${root}`, () => createRenameProject(root));
 
 function snapshotFor(repo: string, commit: string): Promise<RenameProject> {
-  const key = `${repo}\0${commit}`;
-  const cached = snapshots.get(key);
-  snapshots.delete(key);
-  const project = cached ?? readCommitFiles(repo, commit).then((files) => createRenameProject({ kind: 'snapshot', commit, files }));
-  snapshots.set(key, project);
+  const key = `commit\0${repo}\0${commit}`;
+  const project = keep(key, () => readCommitFiles(repo, commit).then((files) => createRenameProject({ kind: 'snapshot', commit, files })));
   // A failed read is not kept: the next task tries again.
-  project.catch(() => snapshots.get(key) === project && snapshots.delete(key));
-  for (const k of snapshots.keys()) if (snapshots.size > MAX_PROJECTS) snapshots.delete(k);
+  project.catch(() => projects.get(key) === project && projects.delete(key));
   return project;
 }
 
