@@ -86,11 +86,23 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     waiters.delete(run.id);
   };
 
-  const repoSource = async (run: Run): Promise<RepoSource> => {
+  // Snapshots this coordinator published (or found), by commit: a dispatch of a commit already published costs no git
+  // process and no object-store look-up, and concurrent dispatches of one commit share one publish. Bounded; a
+  // forgotten commit is looked up in the store again.
+  const published = new Map<string, Promise<string>>();
+  const snapshotOf = (repoPath: string, commit: string): Promise<string> => {
+    let object = published.get(commit);
+    if (!object) {
+      object = publishSnapshot(snapshots!, repoPath, commit);
+      published.set(commit, object);
+      object.catch(() => published.delete(commit));
+      if (published.size > 1_000) published.delete(published.keys().next().value!);
+    }
+    return object;
+  };
+  const repoSource = async (run: Run, commit: string): Promise<RepoSource> => {
     if (!snapshots) return { kind: 'local', path: run.spec.repo.path };
-    const head = await merger.head(run.id);
-    const object = await publishSnapshot(snapshots, run.spec.repo.path, head);
-    return { kind: 'snapshot', bucket: snapshots.bucket, object };
+    return { kind: 'snapshot', bucket: snapshots.bucket, object: await snapshotOf(run.spec.repo.path, commit) };
   };
 
   const gate = new DispatchGate(options.maxInFlight ?? 256, () => {

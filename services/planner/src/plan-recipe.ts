@@ -15,6 +15,8 @@ export interface PlanRecipeInput {
   baseCommit: string;
   /** Bounds of one editor shard; default 200 files / 2 MiB. */
   shardLimits?: Partial<ShardLimits>;
+  /** The files of `baseCommit` when the caller has listed them already (listRepoFiles); listed here otherwise. */
+  files?: readonly RepoFile[];
 }
 
 /**
@@ -28,7 +30,7 @@ export async function planRecipe(input: PlanRecipeInput): Promise<Plan> {
   const { spec, repoPath, baseCommit } = input;
   const recipe = spec.recipe;
   if (recipe === undefined) throw new NoRecipeError();
-  const files = await listRepoFiles(repoPath, baseCommit);
+  const files = input.files ?? (await listRepoFiles(repoPath, baseCommit));
   const packages = await readRepoPackages(repoPath, baseCommit, files);
   const ids = createIdAllocator();
   const limits = { ...DEFAULT_SHARD_LIMITS, ...input.shardLimits };

@@ -65,9 +65,9 @@ async function planFor(request: PlanRequest, model: ModelClient | undefined, max
     return checked(plan, { maxSubtasks: spec.limits.maxSubtasks });
   }
   if (spec.recipe !== undefined) {
-    const plan = await planRecipe({ spec, repoPath, baseCommit });
-    const repoFiles = (await listRepoFiles(repoPath, baseCommit)).map((f) => f.path);
-    return checked(plan, { repoFiles, maxSubtasks: spec.limits.maxSubtasks });
+    const files = await listRepoFiles(repoPath, baseCommit);
+    const plan = await planRecipe({ spec, repoPath, baseCommit, files });
+    return checked(plan, { repoFiles: files.map((f) => f.path), maxSubtasks: spec.limits.maxSubtasks });
   }
   if (model === undefined) throw new ModelNotConfiguredError();
   return (await planWithModel({ spec, repoPath, baseCommit, model, ...(maxTries === undefined ? {} : { maxTries }) })).plan;

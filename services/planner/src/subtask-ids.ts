@@ -30,14 +30,23 @@ export function createIdAllocator(taken: Iterable<string> = []): IdAllocator {
  */
 export function packageSlugs(dirs: readonly string[]): Map<string, string> {
   const slugs = new Map<string, string>();
-  const tail = (dir: string, depth: number): string => (dir === '' ? 'root' : dir.split('/').slice(-depth).join('-'));
-  for (const dir of dirs) {
-    const segments = dir === '' ? 1 : dir.split('/').length;
-    let depth = 1;
-    while (depth < segments && dirs.some((other) => other !== dir && tail(other, depth) === tail(dir, depth))) depth++;
-    slugs.set(dir, sanitise(tail(dir, depth)));
+  const segmentsOf = new Map(dirs.map((dir) => [dir, dir === '' ? ['root'] : dir.split('/')]));
+  const tail = (dir: string, depth: number): string => segmentsOf.get(dir)!.slice(-depth).join('-');
+  // Depth by depth, each folder takes the first depth at which its tail is unique (or its whole path): one pass per
+  // depth over the folders, not a scan of every other folder per folder (200 packages took ~20 ms that way).
+  const unique = [...new Set(dirs)];
+  let open = unique;
+  for (let depth = 1; open.length > 0; depth++) {
+    const counts = new Map<string, number>();
+    for (const dir of unique) counts.set(tail(dir, depth), (counts.get(tail(dir, depth)) ?? 0) + 1);
+    open = open.filter((dir) => {
+      if (counts.get(tail(dir, depth)) !== 1 && depth < segmentsOf.get(dir)!.length) return true;
+      slugs.set(dir, sanitise(tail(dir, depth)));
+      return false;
+    });
   }
-  return slugs;
+  // In the order given, as before.
+  return new Map(dirs.map((dir) => [dir, slugs.get(dir)!]));
 }
 
 function sanitise(text: string): string {

@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBroker, type Bus, type MemoryBroker } from '@baton/bus';
 import { createModelClient } from '@baton/model';
-import { AgentEvent, PermissionDecision, PermissionRequest, WorkItem, queuesFor, type Result } from '@baton/protocol';
+import { AgentEvent, PermissionDecision, PermissionRequest, Run, WorkItem, emptyUsage, queuesFor, resourceNamesFor, type Result } from '@baton/protocol';
 import { startScriptedApi } from '@baton/scripted-api';
 import { makeTempRepo, type TempRepo } from '../test/temp-repo.js';
 import { workItem } from '../test/work-item.js';
@@ -57,6 +57,25 @@ describe('worker on the in-process bus', () => {
     expect(new Set(results.map((r) => r.workerId))).toEqual(new Set(['mem-a', 'mem-b']));
     await Promise.all([a.stop(), b.stop()]);
     expect(await work.size()).toBe(0);
+  });
+
+  it('drops the items of a run that has stopped without running them, and runs the items of a live run', async () => {
+    const runs = await coordinator.kv(resourceNamesFor('baton').runsBucket, Run);
+    const record = (id: string, status: Run['status']): Run => Run.parse({
+      v: 1, id, status, spec: { v: 1, repo: { path: repo.dir }, task: 'x' }, usage: emptyUsage(), createdAt: Date.now(), updatedAt: Date.now(),
+    });
+    await runs.put('run-gone', record('run-gone', 'cancelled'));
+    await runs.put('run-live', record('run-live', 'running'));
+    const work = await coordinator.workQueue(queues.work('shell'));
+    // The stopped run's item would leave a file behind in the user's repository if it ran.
+    await work.publish(workItem(repo, 'run-gone', 'never', [`touch ${join(scratch, 'ran-gone')}`], 'shell', ['Bash(touch:*)']));
+    await work.publish(workItem(repo, 'run-live', 'after', ['true']));
+    const worker = await start('mem-gone');
+    const results = await collect((r) => r.some((x) => x.subtaskId === 'after'));
+    await worker.stop();
+    expect(results.map((r) => `${r.runId}/${r.subtaskId}`)).toEqual(['run-live/after']);
+    expect(await work.size()).toBe(0);
+    await expect(access(join(scratch, 'ran-gone'))).rejects.toThrow();
   });
 
   it('a draining worker returns an item it cannot finish in its grace period, and another finishes it', async () => {

@@ -102,22 +102,23 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const abort = new AbortController();
   let state: WorkerHeartbeat['state'] = 'running';
   let free = slots;
-  const waiting: ((got: boolean) => void)[] = [];
-  // Resolves false when the worker starts draining: a loop waiting for a slot must not hold up stop().
-  const acquire = (): Promise<boolean> => {
-    if (abort.signal.aborted) return Promise.resolve(false);
+  // Items waiting for a slot, oldest first. A freed slot starts the next one in the same call (no hop through the
+  // event loop), so a slot never sits idle while an item is in hand; a draining worker returns the waiting ones.
+  const waiting: { start: () => void; giveUp: () => void }[] = [];
+  const whenSlotFree = (start: () => void, giveUp: () => void): void => {
+    if (abort.signal.aborted) return giveUp();
     if (free > 0) {
       free--;
-      return Promise.resolve(true);
+      return start();
     }
-    return new Promise<boolean>((r) => waiting.push(r));
+    waiting.push({ start, giveUp });
   };
   const release = () => {
     const next = waiting.shift();
-    if (next) next(true);
+    if (next) next.start();
     else free++;
   };
-  abort.signal.addEventListener('abort', () => waiting.splice(0).forEach((r) => r(false)), { once: true });
+  abort.signal.addEventListener('abort', () => waiting.splice(0).forEach((w) => w.giveUp()), { once: true });
 
   const heartbeat = (): WorkerHeartbeat => ({
     v: 1, workerId: id, host: HOST, pid: process.pid, kinds: [...kinds], slots, busy: inHand.size,
@@ -132,23 +133,42 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const beatTimer = setInterval(() => void beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed')), options.heartbeatMs ?? 5_000);
 
   // Whether a run has stopped, so items of a stopped run are dropped unrun. A run's record holds its whole plan
-  // (megabytes for a large run), so it is read at most every RUN_CHECK_MS per run, not for every item; a cancel
-  // broadcast marks the run stopped at once.
+  // (megabytes for a large run): the first item of a run waits for one read of it; later items go by the last
+  // answer, refreshed in the background when it is older than RUN_CHECK_MS, so no read sits between a freed slot
+  // and the next item. A cancel broadcast marks the run stopped at once.
   const stopped = new Set<string>();
-  const checkedAt = new Map<string, number>();
-  const runStopped = async (runId: string): Promise<{ stopped: boolean; status?: string }> => {
-    if (stopped.has(runId)) return { stopped: true };
-    const last = checkedAt.get(runId);
-    if (last !== undefined && Date.now() - last < RUN_CHECK_MS) return { stopped: false };
-    checkedAt.set(runId, Date.now());
-    const run = await runs.get(runId).catch((err: unknown) => {
-      log.warn({ err, runId }, 'could not read the run; working on the item anyway');
-      return null;
+  const checks = new Map<string, { at: number; answered: boolean; reading?: Promise<{ stopped: boolean; status?: string }> }>();
+  const readStopped = (runId: string): Promise<{ stopped: boolean; status?: string }> => {
+    const check = checks.get(runId) ?? { at: 0, answered: false };
+    checks.set(runId, check);
+    check.at = Date.now();
+    const reading = runs.get(runId).then(
+      (run) => {
+        if (!run || !isFinalStatus(run.value.status)) return { stopped: false };
+        stopped.add(runId);
+        checks.delete(runId);
+        // An item started on the earlier answer stops as a cancel broadcast would stop it.
+        for (const h of inHand.values()) if (h.item.runId === runId) h.running.cancel(`the run is ${run.value.status}`);
+        return { stopped: true, status: run.value.status };
+      },
+      (err: unknown) => {
+        log.warn({ err, runId }, 'could not read the run; working on its items anyway');
+        return { stopped: false };
+      },
+    ).finally(() => {
+      check.answered = true;
+      if (check.reading === reading) delete check.reading;
     });
-    if (!run || !isFinalStatus(run.value.status)) return { stopped: false };
-    stopped.add(runId);
-    checkedAt.delete(runId);
-    return { stopped: true, status: run.value.status };
+    check.reading = reading;
+    return reading;
+  };
+  /** True / false when known without waiting for a read; undefined when no read of this run has answered yet. */
+  const knownStopped = (runId: string): boolean | undefined => {
+    if (stopped.has(runId)) return true;
+    const check = checks.get(runId);
+    if (check === undefined || !check.answered) return undefined;
+    if (check.reading === undefined && Date.now() - check.at >= RUN_CHECK_MS) void readStopped(runId);
+    return false;
   };
   const cancelSub: Subscription = bus.subscribe(bus.subjects.workCancelAll(), WorkCancel, (msg) => {
     stopped.add(msg.runId);
@@ -166,19 +186,28 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const giveBack = (delivery: Delivery<WorkItem>) =>
     delivery.nak().catch((err: unknown) => log.warn({ err, seq: delivery.seq }, 'could not return an item; it comes back after its ack wait'));
 
-  const handle = async (delivery: Delivery<WorkItem>, lease: NodeJS.Timeout): Promise<void> => {
-    const item = delivery.data;
-    const key = `${item.runId}/${item.subtask.id}/${item.attempt}/${delivery.seq}`;
+  const drop = async (delivery: Delivery<WorkItem>, lease: NodeJS.Timeout, status?: string): Promise<void> => {
+    log.info({ runId: delivery.data.runId, subtaskId: delivery.data.subtask.id, ...(status ? { status } : {}) }, 'the run has stopped: dropping its item');
+    clearInterval(lease);
+    release();
+    await delivery.ack().catch((err: unknown) => log.warn({ err }, 'could not ack a dropped item'));
+  };
+
+  // Called with a slot held. Up to runItem it is synchronous unless the run's record must be read, so the item
+  // starts in the call that freed the slot.
+  const handle = (delivery: Delivery<WorkItem>, lease: NodeJS.Timeout): Promise<void> => {
+    const runId = delivery.data.runId;
     // Work of a run that already stopped (cancelled, failed, over budget) is dropped, not run:
     // the coordinator's cancel only reaches items already in hand.
-    const check = await runStopped(item.runId);
-    if (check.stopped) {
-      log.info({ runId: item.runId, subtaskId: item.subtask.id, ...(check.status ? { status: check.status } : {}) }, 'the run has stopped: dropping its item');
-      clearInterval(lease);
-      release();
-      await delivery.ack().catch((err: unknown) => log.warn({ err }, 'could not ack a dropped item'));
-      return;
-    }
+    const known = knownStopped(runId);
+    if (known === true) return drop(delivery, lease);
+    if (known === false) return work(delivery, lease);
+    return (checks.get(runId)?.reading ?? readStopped(runId)).then((check) => (check.stopped ? drop(delivery, lease, check.status) : work(delivery, lease)));
+  };
+
+  const work = async (delivery: Delivery<WorkItem>, lease: NodeJS.Timeout): Promise<void> => {
+    const item = delivery.data;
+    const key = `${item.runId}/${item.subtask.id}/${item.attempt}/${delivery.seq}`;
     const running = runItem(item, deps);
     inHand.set(key, { item, running, delivery });
     // The slot is free once the Result is out; the worktree is removed meanwhile (awaited when the worker stops).
@@ -207,18 +236,21 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const workQueues = await Promise.all(kinds.map((kind) => bus.workQueue(queues.work(kind))));
   const loops = workQueues.map(async (queue) => {
-    // One item more than the slots is taken from each queue, so the next item is in hand the moment a slot frees
-    // (waiting for a slot it is kept alive with working(), like the items that run).
+    // One item more than the slots is taken from each queue (consume never has more unsettled), so the next item is
+    // in hand the moment a slot frees; waiting for a slot it is kept alive with working(), like the items that run.
     for await (const delivery of queue.consume({ maxInFlight: slots + 1, signal: abort.signal })) {
       const lease = keepAlive(delivery);
-      if (!(await acquire())) {
-        clearInterval(lease);
-        await giveBack(delivery);
-        break;
-      }
-      const task = handle(delivery, lease);
-      tasks.add(task);
-      void task.finally(() => tasks.delete(task));
+      const track = (task: Promise<void>) => {
+        tasks.add(task);
+        void task.finally(() => tasks.delete(task));
+      };
+      whenSlotFree(
+        () => track(handle(delivery, lease)),
+        () => {
+          clearInterval(lease);
+          track(giveBack(delivery));
+        },
+      );
     }
   });
   log.info({ kinds, slots }, 'worker started');

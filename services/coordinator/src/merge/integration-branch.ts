@@ -74,11 +74,15 @@ export class IntegrationBranch {
    * it when it exists and descends from `baseCommit` (else BranchDivergedError).
    */
   static async create(options: IntegrationBranchOptions): Promise<IntegrationBranch> {
-    const top = (await runGit(options.repoPath, ['rev-parse', '--show-toplevel'])).stdout.trim();
+    const ref = `${REF_PREFIX}${options.runId}`;
+    // One process for the top level and the base (each git process is a fork of this one: they add up per run).
+    const [resolved] = await Promise.all([
+      runGit(options.repoPath, ['rev-parse', '--show-toplevel', '--verify', '--end-of-options', `${options.baseCommit}^{commit}`]),
+      runGit(options.repoPath, ['check-ref-format', ref]),
+    ]);
+    const [top = '', base = ''] = resolved.stdout.trim().split('\n');
     const repoPath = await realpath(top);
-    const base = (await runGit(repoPath, ['rev-parse', '--verify', '--end-of-options', `${options.baseCommit}^{commit}`])).stdout.trim();
     const branch = new IntegrationBranch(repoPath, options.runId, base, options.maxCasRetries ?? 5);
-    await runGit(repoPath, ['check-ref-format', branch.ref]);
     const zero = '0'.repeat(base.length);
     const created = await runGit(repoPath, ['update-ref', '-m', `baton: start run ${options.runId}`, branch.ref, base, zero], {
       okExitCodes: [0, 1, 128],

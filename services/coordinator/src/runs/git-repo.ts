@@ -30,6 +30,19 @@ export async function resolveCommit(repoPath: string, ref: string): Promise<stri
   }
 }
 
+/**
+ * The repository's top level and `ref` resolved to a full commit id, in one git process; NotARepositoryError or
+ * UnknownRefError (told apart with a second look only when it fails).
+ */
+export async function resolveBase(path: string, ref: string): Promise<{ root: string; commit: string }> {
+  try {
+    const [root = '', commit = ''] = (await git(path, ['rev-parse', '--show-toplevel', '--verify', '--end-of-options', `${ref}^{commit}`])).split('\n');
+    return { root, commit };
+  } catch (err) {
+    throw new UnknownRefError(ref, await repositoryRoot(path), { cause: err });
+  }
+}
+
 /** Fails with DirtyWorkingTreeError when tracked files have uncommitted changes (untracked files are ignored: Baton works from commits). */
 export async function assertClean(repoPath: string): Promise<void> {
   const status = await git(repoPath, ['status', '--porcelain', '--untracked-files=no']);

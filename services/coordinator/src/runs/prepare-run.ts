@@ -1,7 +1,7 @@
 import { customAlphabet } from 'nanoid';
 import { loadSettings } from '@baton/policy';
 import { emptyUsage, type PolicyConfig, type Run, type RunSpec } from '@baton/protocol';
-import { assertClean, repositoryRoot, resolveCommit } from './git-repo.js';
+import { assertClean, resolveBase } from './git-repo.js';
 
 const newRunId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 10);
 
@@ -16,10 +16,11 @@ export function branchOf(runId: string): string {
  * `.baton/settings.json` and the user's settings into the run's policy.
  */
 export async function prepareRun(spec: RunSpec, options: { userSettingsPath?: string } = {}): Promise<Run> {
-  const root = await repositoryRoot(spec.repo.path);
-  if (!spec.allowDirty) await assertClean(root);
-  const baseCommit = await resolveCommit(root, spec.baseRef);
-  const settings = await loadSettings({ repoPath: root, ...(options.userSettingsPath ? { userConfigPath: options.userSettingsPath } : {}) });
+  const { root, commit: baseCommit } = await resolveBase(spec.repo.path, spec.baseRef);
+  const [, settings] = await Promise.all([
+    spec.allowDirty ? undefined : assertClean(root),
+    loadSettings({ repoPath: root, ...(options.userSettingsPath ? { userConfigPath: options.userSettingsPath } : {}) }),
+  ]);
   const policy = mergePolicies(settings, spec.policy);
   const id = newRunId();
   const now = Date.now();

@@ -40,7 +40,8 @@ export interface RunContext {
   merger: MergePort;
   schedule: SchedulePort;
   workQueues: Record<AgentKind, WorkQueue<WorkItem>>;
-  repoSource: (run: Run) => Promise<RepoSource>;
+  /** Where a worker gets the repository holding `commit` (the local path, or a published snapshot of it). */
+  repoSource: (run: Run, commit: string) => Promise<RepoSource>;
   log: Logger;
   /** Plan requests can take a model several minutes. */
   planTimeoutMs: number;
@@ -74,6 +75,8 @@ export class RunController {
    * abandoned so the stop queued behind it runs at once, and nothing more is dispatched meanwhile.
    */
   private readonly interrupt = new AbortController();
+  /** Opening the integration branch, which runs alongside planning: a run that stops meanwhile waits for it. */
+  private opening: Promise<void> | undefined;
 
   constructor(
     private run: Run,
@@ -102,9 +105,20 @@ export class RunController {
       this.background(async () => void (await this.checkBudgets()));
     }, Math.max(0, remaining) + 10);
     return this.enqueue(async () => {
-      await this.ctx.merger.open(this.run);
-      if (this.run.status === 'queued' || this.run.status === 'planning') await this.plan();
-      else {
+      if (this.run.status === 'queued' || this.run.status === 'planning') {
+        // The branch and (on NATS) the base snapshot the first dispatches need are made while the planner plans.
+        const opening = (this.opening = this.ctx.merger.open(this.run));
+        const publishing = this.ctx.repoSource(this.run, this.run.baseCommit!).catch((err: unknown) => {
+          this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id }, 'could not publish the base snapshot early; the first dispatch publishes it');
+        });
+        try {
+          await this.plan();
+        } finally {
+          await publishing;
+        }
+        await opening;
+      } else {
+        await this.ctx.merger.open(this.run);
         await this.ctx.merger.recover(this.run);
         // A dispatch may have been recorded without its publish reaching the queue: publish again
         // with the same message id (the queue drops it as a duplicate when it did arrive).
@@ -304,15 +318,16 @@ export class RunController {
 
   private async publishWork(subtaskId: string, attempt: number): Promise<void> {
     const subtask = this.subtask(subtaskId)!;
+    // Independent first attempts start from the run's base (shards stay disjoint, workers share one
+    // checkout); work that depends on merged work, or lost a merge, starts from the branch head.
+    const baseCommit = subtask.deps.length === 0 && (this.run.subtasks[subtaskId]?.conflicts ?? 0) === 0 ? this.run.baseCommit! : await this.ctx.merger.head(this.run.id);
     const item: WorkItem = {
       v: 1,
       runId: this.run.id,
       attempt,
       subtask: withRunBudget(subtask, this.run),
-      // Independent first attempts start from the run's base (shards stay disjoint, workers share one
-      // checkout); work that depends on merged work, or lost a merge, starts from the branch head.
-      baseCommit: subtask.deps.length === 0 && (this.run.subtasks[subtaskId]?.conflicts ?? 0) === 0 ? this.run.baseCommit! : await this.ctx.merger.head(this.run.id),
-      repo: await this.ctx.repoSource(this.run),
+      baseCommit,
+      repo: await this.ctx.repoSource(this.run, baseCommit),
       policy: this.run.spec.policy ?? { mode: 'default', allow: [], ask: [], deny: [], askTimeoutMs: 15 * 60_000 },
       testCommands: this.run.spec.testCommands ?? [],
       trustedCommands: this.run.trustedCommands,
@@ -493,6 +508,7 @@ export class RunController {
   private async finish(status: RunStatus, reason: StopReason, detail: string): Promise<void> {
     this.dispose();
     this.ctx.gate.setActive(this.run.id, 0);
+    await this.opening?.catch(() => undefined);
     const now = Date.now();
     const head = await this.ctx.merger.head(this.run.id).catch((err: unknown) => {
       this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id }, 'could not read the branch head at the end of the run');
