@@ -1,7 +1,9 @@
 /**
- * Part (b) of bench/run.bench.ts: wall time per subtask of a plan of N trivial shell subtasks (a `command` recipe
- * running `true` in N tiny packages) through the real planner + coordinator + worker, on the memory bus and on
- * NATS, next to the raw request/reply round trip on the same transport measured in the same run.
+ * Part (b) of bench/run.bench.ts: what orchestration adds per subtask to plans of trivial shell subtasks (a `command`
+ * recipe running `true` per package) through the real planner + coordinator + worker, on the memory bus and on NATS,
+ * against the raw nats.js request/reply round trip measured in the same run (bench:bus's baseline). Two plan shapes:
+ * "wide" (N independent subtasks, all dispatched at once) and "chain" (each subtask waits for the previous one, so
+ * the coordinator's handling of every Result is on the critical path).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,11 +15,13 @@ import { RunSpec, type Result } from '@baton/protocol';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { startOrchestrationStack, type StackBuses } from './orchestration-stack.js';
-import { writeTinyPackagesRepo } from './tiny-packages-repo.js';
+import { writeNestedPackagesRepo, writeTinyPackagesRepo } from './tiny-packages-repo.js';
 
 /** Settings of part (b). */
 export interface OverheadOptions {
   subtasks: number;
+  /** Length of the chain plan (nested packages). */
+  chain: number;
   slots: readonly number[];
   requests: number;
   target: number;
@@ -31,8 +35,11 @@ interface Rtt {
   mean: number;
 }
 
+type Shape = 'wide' | 'chain';
+
 interface Case {
   transport: string;
+  shape: Shape;
   slots: number;
   status: string;
   subtasks: number;
@@ -90,7 +97,7 @@ async function rawNatsRoundTrip(url: string, count: number): Promise<Rtt> {
   }
 }
 
-async function runCase(transport: string, buses: StackBuses, slots: number, repo: string, packages: string, scratch: string): Promise<Case> {
+async function runCase(transport: string, buses: StackBuses, shape: Shape, slots: number, repo: string, packages: string, scratch: string): Promise<Case> {
   const stack = await startOrchestrationStack(buses, slots, scratch);
   try {
     const spec = RunSpec.parse({
@@ -110,6 +117,7 @@ async function runCase(transport: string, buses: StackBuses, slots: number, repo
     const gaps = results.slice(1).map((r, i) => r.startedAt - results[i]!.finishedAt);
     return {
       transport,
+      shape,
       slots,
       status: run.status === 'succeeded' ? 'succeeded' : `${run.status}: ${run.detail ?? ''}`.slice(0, 200),
       subtasks: results.length,
@@ -142,60 +150,63 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
   const t0 = performance.now();
   const work = await mkdtemp(path.join(os.tmpdir(), 'baton-run-bench-b-'));
   try {
-    const repo = path.join(work, 'repo');
-    const packages = await writeTinyPackagesRepo(repo, options.subtasks);
+    const repos: Record<Shape, { repo: string; packages: string }> = {
+      wide: { repo: path.join(work, 'wide'), packages: await writeTinyPackagesRepo(path.join(work, 'wide'), options.subtasks) },
+      chain: { repo: path.join(work, 'chain'), packages: await writeNestedPackagesRepo(path.join(work, 'chain'), options.chain) },
+    };
+    const plans: [Shape, number][] = [...options.slots.map((slots): [Shape, number] => ['wide', slots]), ['chain', 1]];
     await using server = await startNatsServer();
-    console.log(`\n## (b) orchestration overhead per subtask: ${options.subtasks} shell subtasks (\`true\` in ${options.subtasks} tiny packages) + 1 empty tester`);
+    console.log(`\n## (b) orchestration overhead per subtask: "wide" = ${options.subtasks} independent shell subtasks (\`true\` in ${options.subtasks} tiny packages), "chain" = ${options.chain} shell subtasks each waiting for the previous one; each plan + 1 empty tester`);
     console.log(`nats-server ${server.url}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
-    const rtts = new Map<string, Rtt[]>();
+    const rtts = new Map<string, Rtt>();
     const cases: Case[] = [];
     for (const transport of ['memory', 'nats'] as const) {
-      for (const slots of options.slots) {
-        const prefix = `bench${transport}${slots}`;
+      for (const [shape, slots] of plans) {
+        const prefix = `bench${transport}${shape}${slots}`;
         const { buses, close } = transport === 'memory' ? memoryBuses(prefix) : await natsBuses(server.url, prefix);
         try {
           if (!rtts.has(transport)) {
-            rtts.set(transport, [await busRoundTrip(`Baton bus.request (${transport})`, buses, options.requests), ...(transport === 'nats' ? [await rawNatsRoundTrip(server.url, options.requests)] : [])]);
+            rtts.set(transport, await busRoundTrip(`Baton bus.request (${transport})`, buses, options.requests));
+            if (transport === 'nats') rtts.set('raw', await rawNatsRoundTrip(server.url, options.requests));
           }
-          const c = await runCase(transport, buses, slots, repo, packages, path.join(work, `scratch-${prefix}`));
+          const c = await runCase(transport, buses, shape, slots, repos[shape].repo, repos[shape].packages, path.join(work, `scratch-${prefix}`));
           cases.push(c);
-          console.log(`${transport} @ ${slots} slot(s): ${c.status}, ${c.subtasks} subtasks in ${f(c.wallMs / 1000, 2)} s`);
+          console.log(`${transport} ${shape} @ ${slots} slot(s): ${c.status}, ${c.subtasks} subtasks in ${f(c.wallMs / 1000, 2)} s`);
         } finally {
           await close();
         }
       }
     }
 
+    const raw = rtts.get('raw')!;
     console.log('\n| round trip (same run) | p50 ms | mean ms |');
     console.log('| --- | ---: | ---: |');
-    for (const r of [...rtts.values()].flat()) console.log(`| ${r.label} | ${f(r.p50, 3)} | ${f(r.mean, 3)} |`);
+    for (const r of rtts.values()) console.log(`| ${r.label} | ${f(r.p50, 3)} | ${f(r.mean, 3)} |`);
 
-    console.log('\n| transport | slots | status | subtasks | wall s | setup ms (submit→first start) | tail ms (last end→final status) | wall / subtask ms | worker time / subtask ms | non-worker time / subtask ms | non-worker ÷ RTT p50 | gap between subtasks ms (1 slot) | gap ÷ RTT p50 |');
-    console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const ratio = (ms: number, held: boolean) => `${f(ms / raw.p50, 1)}x${held ? (ms / raw.p50 <= options.target ? ' ok' : ' OVER') : ''}`;
+    console.log('\n| transport | plan | slots | status | subtasks | wall s | setup ms (submit→first start) | tail ms (last end→final status) | worker time / subtask ms | gap between subtasks ms (1 slot) | gap ÷ raw RTT | gap ÷ own RTT | non-worker time / subtask ms | non-worker ÷ raw RTT |');
+    console.log('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const c of cases) {
-      const rtt = rtts.get(c.transport)![0]!;
-      const perSubtask = c.wallMs / c.subtasks;
-      const workerPer = c.workerMs / c.subtasks;
+      const own = rtts.get(c.transport)!;
       // What the wall time holds beyond the worker's own time, spread over the slots.
       const nonWorker = (c.wallMs - c.workerMs / c.slots) / c.subtasks;
-      const gap = Number.isNaN(c.gapMs) ? '—' : f(c.gapMs, 2);
-      const gapRatio = Number.isNaN(c.gapMs) ? '—' : `${f(c.gapMs / rtt.p50, 1)}x ${c.gapMs / rtt.p50 <= options.target ? 'ok' : 'OVER'}`;
+      const gap = Number.isNaN(c.gapMs);
       console.log(
-        `| ${c.transport} | ${c.slots} | ${c.status} | ${c.subtasks} | ${f(c.wallMs / 1000, 2)} | ${f(c.setupMs, 0)} | ${f(c.tailMs, 0)} | ${f(perSubtask)} | ${f(workerPer)} | ${f(nonWorker, 2)} | ${f(nonWorker / rtt.p50, 1)}x | ${gap} | ${gapRatio} |`,
+        `| ${c.transport} | ${c.shape} | ${c.slots} | ${c.status} | ${c.subtasks} | ${f(c.wallMs / 1000, 2)} | ${f(c.setupMs, 0)} | ${f(c.tailMs, 0)} | ${f(c.workerMs / c.subtasks)} | ${gap ? '—' : f(c.gapMs, 2)} | ${gap ? '—' : ratio(c.gapMs, true)} | ${gap ? '—' : `${f(c.gapMs / own.p50, 1)}x`} | ${f(nonWorker, 2)} | ${ratio(nonWorker, false)} |`,
       );
     }
-    console.log(`\nTarget: orchestration overhead per subtask ≤ ${options.target}x the round trip of the same transport (Baton's bus.request, measured`);
-    console.log('above in the same run). Two measures of that overhead, both printed:');
-    console.log('- "gap between subtasks" (the one held to the target): at 1 slot, how long the slot sits idle from one subtask\'s');
-    console.log('  end to the next one\'s start, once the run is going: Result out, queue hand-over, next item started. It is the');
-    console.log('  cost Baton adds for each further subtask.');
-    console.log('- "non-worker time / subtask": everything in the wall time that is not the worker\'s own time, spread over the');
-    console.log('  subtasks and slots, (wall − Σ worker time / slots) / subtasks: the gaps, plus the run\'s one-time costs (pin the');
-    console.log('  base, plan, record the plan: "setup"; final status: "tail"), plus at 4 slots any slot idling.');
+    console.log(`\nTarget: orchestration overhead per subtask ≤ ${options.target}x the raw bus round trip (raw nats.js request/reply p50, measured above`);
+    console.log('in the same run: the baseline of bench:bus). Held to it: the "gap between subtasks" at 1 slot, how long the slot');
+    console.log('sits idle from one subtask\'s end to the next one\'s start once the run is going, i.e. the time each further');
+    console.log('subtask adds. "wide": the next item is already queued (Result out, slot handed over). "chain": the next item is');
+    console.log('dispatched only after the coordinator has taken the Result (Result published, consumed, recorded, the next');
+    console.log('subtask recorded and published, pulled by the worker): the whole loop. "gap ÷ own RTT" compares with the round');
+    console.log('trip of the same transport (the in-process bus\'s is ~3x shorter than a NATS one).');
+    console.log('"non-worker time / subtask" (not held): (wall − Σ worker time / slots) / subtasks, the gaps plus the run\'s one-time');
+    console.log('costs (pin the base, plan, record the plan: "setup"; final status: "tail"), plus at 4 slots any slot idling.');
     console.log('"worker time" is the worker\'s own startedAt..finishedAt: a scratch git checkout, the shell process, the diff. It is');
-    console.log('the subtask\'s work, not orchestration; removing the checkout happens after the Result is out and off the slot.');
-    console.log('Everything runs in one process here (memory or NATS connections), so the coordinator\'s handling of each Result');
-    console.log('shares the event loop with the worker: the gap includes it.');
+    console.log('the subtask\'s work, not orchestration. Everything runs in one process (memory or NATS connections): the');
+    console.log('coordinator shares the event loop and the cores with the worker.');
   } finally {
     await rm(work, { recursive: true, force: true });
     console.log(`(part b took ${((performance.now() - t0) / 1000).toFixed(1)} s)`);

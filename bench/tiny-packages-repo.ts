@@ -15,12 +15,34 @@ export async function writeTinyPackagesRepo(dir: string, packages: number): Prom
     await mkdir(path.join(dir, 'pkgs', name), { recursive: true });
     await writeFile(path.join(dir, 'pkgs', name, 'package.json'), `${JSON.stringify({ name, version: '0.0.0', private: true }, null, 2)}\n`);
   }
+  await commitAll(dir, 'tiny packages');
+  return 'pkgs/*';
+}
+
+/**
+ * A git repository of `depth` packages nested in one another (`chain/c/package.json`, `chain/c/c/package.json`, …):
+ * a `command` recipe runs a package's shell after the shells of the packages inside it, so its plan is one chain,
+ * each subtask dispatched only once the coordinator has handled the previous one's Result. Returns the glob.
+ */
+export async function writeNestedPackagesRepo(dir: string, depth: number): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'nested-packages', private: true }, null, 2)}\n`);
+  let folder = path.join(dir, 'chain');
+  for (let i = 0; i < depth; i++) {
+    folder = path.join(folder, 'c');
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, 'package.json'), `${JSON.stringify({ name: `c-${i}`, version: '0.0.0', private: true }, null, 2)}\n`);
+  }
+  await commitAll(dir, 'nested packages');
+  return 'chain/**';
+}
+
+async function commitAll(dir: string, message: string): Promise<void> {
   const git = (...args: string[]) => execa('git', args, { cwd: dir });
   await git('init', '-q', '-b', 'main');
   await git('config', 'user.name', 'Baton Bench');
   await git('config', 'user.email', 'bench@baton.invalid');
   await git('config', 'commit.gpgsign', 'false');
   await git('add', '-A');
-  await git('commit', '-q', '-m', 'tiny packages');
-  return 'pkgs/*';
+  await git('commit', '-q', '-m', message);
 }

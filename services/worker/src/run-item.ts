@@ -5,7 +5,7 @@ import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
 import { compilePolicy } from '@baton/policy';
-import { AgentEvent, emptyUsage, toErrorData, type Result, type WorkItem } from '@baton/protocol';
+import { AgentEvent, actorIdOf, emptyUsage, toErrorData, type Result, type WorkItem } from '@baton/protocol';
 import type { RecipePool } from '@baton/recipes';
 import { createFileTracker, createToolset } from '@baton/tools';
 import { DEFAULT_EDITOR_LIMITS, editorMachine, type EditorLimits } from './agents/editor.machine.js';
@@ -40,8 +40,9 @@ export interface RunningItem {
 }
 
 async function runActor<L extends AnyStateMachine>(logic: L, input: InputFrom<L>, item: WorkItem, deps: ItemDeps, signal: AbortSignal): Promise<OutputFrom<L>> {
-  const subject = deps.bus.subjects.events(item.runId, `${item.subtask.id}-${item.attempt}`);
-  const inspect = agentEventInspector({ runId: item.runId, subtaskId: item.subtask.id, workerId: deps.workerId, actorId: `${item.subtask.id}-${item.attempt}`, machineId: logic.id }, (event) => {
+  const actorId = actorIdOf(item.subtask.id, item.attempt);
+  const subject = deps.bus.subjects.events(item.runId, actorId);
+  const inspect = agentEventInspector({ runId: item.runId, subtaskId: item.subtask.id, workerId: deps.workerId, actorId, machineId: logic.id }, (event) => {
     deps.bus.publish(subject, AgentEvent, event).catch((err: unknown) => deps.log.warn({ err }, 'could not publish an agent event'));
   });
   const actor = createActor(logic, { input, inspect });

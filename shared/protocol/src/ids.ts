@@ -15,6 +15,21 @@ export const WorkerId = Id.describe('worker id');
 /** Id of an agent actor (unique within a run). */
 export const ActorId = Id.describe('actor id');
 
+/**
+ * The id of the agent actor running `attempt` of a subtask: `<subtaskId>-<attempt>`. A subtask id may use all 64
+ * characters, so when that does not fit, the id keeps its start and ends with a hash of the whole subtask id
+ * (`<start>_<hash>-<attempt>`): still unique within the run, still a valid id.
+ */
+export function actorIdOf(subtaskId: string, attempt: number): string {
+  const suffix = `-${attempt}`;
+  if (subtaskId.length + suffix.length <= 64) return `${subtaskId}${suffix}`;
+  // FNV-1a, 32 bits: pure JS, so the protocol package stays usable in a browser.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < subtaskId.length; i++) hash = Math.imul(hash ^ subtaskId.charCodeAt(i), 0x01000193) >>> 0;
+  const tag = `_${hash.toString(36)}`;
+  return `${subtaskId.slice(0, 64 - tag.length - suffix.length)}${tag}${suffix}`;
+}
+
 /** A full git commit id (SHA-1 or SHA-256). */
 export const CommitId = z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full hex commit id');
 

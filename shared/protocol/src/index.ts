@@ -1,5 +1,5 @@
 /** @baton/protocol: the wire contract. Every message is a strict zod schema with a `v` field; subjects come from typed builders. */
-export { ID_PATTERN, Id, RunId, SubtaskId, WorkerId, ActorId, CommitId, Timestamp, SCHEMA_VERSION, V } from './ids.js';
+export { ID_PATTERN, Id, RunId, SubtaskId, WorkerId, ActorId, actorIdOf, CommitId, Timestamp, SCHEMA_VERSION, V } from './ids.js';
 export { ErrorData, toErrorData } from './error-data.js';
 export { Verdict, VerdictSchema, PermissionMode, PermissionModeSchema, PermissionRule, PolicyConfig } from './policy.js';
 export { RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe } from './recipe.js';

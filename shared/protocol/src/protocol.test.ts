@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InvalidSubjectTokenError, PermissionRequest, Plan, RunSpec, WorkItem, jsonSchemaOf, messages, subjectsFor, type MessageName } from './index.js';
+import { ActorId, InvalidSubjectTokenError, PermissionRequest, actorIdOf, Plan, RunSpec, WorkItem, jsonSchemaOf, messages, subjectsFor, type MessageName } from './index.js';
 
 const schemaDir = fileURLToPath(new URL('../../../docs/schemas/', import.meta.url));
 
@@ -53,6 +53,16 @@ describe('messages', () => {
     expect(PermissionRequest.safeParse(base).success).toBe(true);
     expect(PermissionRequest.safeParse({ ...base, runId: 'a.b' }).success).toBe(false);
     expect(PermissionRequest.safeParse({ ...base, runId: 'a>' }).success).toBe(false);
+  });
+
+  it('makes a valid actor id of every subtask id and attempt, distinct for distinct subtasks', () => {
+    expect(actorIdOf('edit-a', 2)).toBe('edit-a-2');
+    // Nested package folders make 64-character subtask ids that differ only at the end.
+    const long = ['a', 'b'].map((end) => `cmd-${'c-'.repeat(29)}${end}`);
+    const ids = long.flatMap((id) => [1, 12, 1234].map((attempt) => actorIdOf(id, attempt)));
+    for (const id of ids) expect(ActorId.safeParse(id).success, id).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(actorIdOf(long[0]!, 12)).toBe(actorIdOf(long[0]!, 12));
   });
 
   it('requires a full commit id on work items', () => {

@@ -25,12 +25,15 @@ describe('IntegrationBranch', () => {
     const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r1', baseCommit: base });
     expect(branch.ref).toBe('refs/heads/baton/r1');
     expect(await branch.head()).toBe(base);
+    expect(await branch.currentHead()).toBe(base);
     const diff = await workerDiff(repo, base, replaceLine('a.txt', 2, 'two'));
     const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'edit a' });
     expect(merged.kind).toBe('merged');
+    expect(await branch.currentHead()).toBe(merged.kind === 'merged' ? merged.commit : '');
 
     const resumed = await IntegrationBranch.create({ repoPath: repo, runId: 'r1', baseCommit: base });
     expect(await resumed.head()).toBe(merged.kind === 'merged' ? merged.commit : '');
+    expect(await resumed.currentHead()).toBe(merged.kind === 'merged' ? merged.commit : '');
 
     await git(repo, ['commit', '-q', '--allow-empty', '-m', 'other']);
     const other = (await git(repo, ['rev-parse', 'HEAD'])).trim();
@@ -165,6 +168,9 @@ describe('IntegrationBranch', () => {
     expect(await race.fired()).toBe(true);
     const subtasks = (await other.mergedCommits()).map((c) => c.subtaskId);
     expect(subtasks).toEqual(['s1', 's9']);
+    // What it remembers follows its own merge on top of the other writer's.
+    expect(await branch.currentHead()).toBe(merged.commit);
+    expect(await branch.head()).toBe(merged.commit);
     expect(await show(repo, merged.commit!, 'a.txt')).toContain('three\n');
     expect(await show(repo, merged.commit!, 'b.txt')).toContain('tres\n');
   });

@@ -58,6 +58,8 @@ export class IntegrationBranch {
   /** ...and these are the subtasks they name (the first landing of each). */
   private readonly landed = new Map<string, TrailerCommit>();
   private index: MergeIndex | undefined;
+  /** The head `create` found or set, until a merge or a read knows better. */
+  private created: string | undefined;
 
   private constructor(
     readonly repoPath: string,
@@ -87,11 +89,15 @@ export class IntegrationBranch {
     const created = await runGit(repoPath, ['update-ref', '-m', `baton: start run ${options.runId}`, branch.ref, base, zero], {
       okExitCodes: [0, 1, 128],
     });
-    if (created.exitCode === 0) return branch;
+    if (created.exitCode === 0) {
+      branch.created = base;
+      return branch;
+    }
     const head = await branch.head();
     if (head === null) throw new GitCommandError(['update-ref', branch.ref, base, zero], created.exitCode, created.stderr);
     const descends = await runGit(repoPath, ['merge-base', '--is-ancestor', base, head], { okExitCodes: [0, 1] });
     if (descends.exitCode !== 0) throw new BranchDivergedError(branch.ref, head, base);
+    branch.created = head;
     return branch;
   }
 
@@ -99,6 +105,15 @@ export class IntegrationBranch {
   async head(): Promise<string | null> {
     const out = await runGit(this.repoPath, ['rev-parse', '--verify', '--quiet', `${this.ref}^{commit}`], { okExitCodes: [0, 1] });
     return out.exitCode === 0 ? out.stdout.trim() : null;
+  }
+
+  /**
+   * The head this process last read or wrote (no git process), else the ref's. Only this coordinator moves the ref
+   * of its runs, and every merge it makes updates what it remembers, so this is the ref's value unless another
+   * process moved it; the compare-and-swap of the next merge notices that.
+   */
+  async currentHead(): Promise<string | null> {
+    return this.known?.head ?? this.created ?? this.head();
   }
 
   /** Commits on the branch since the base (first-parent, newest first) that carry this run's trailers. */
@@ -134,6 +149,7 @@ export class IntegrationBranch {
           return { kind: 'merged', commit: outcome.commit, head: outcome.commit, files: outcome.files };
         }
         this.known = undefined;
+        this.created = undefined;
         known = await this.readKnown();
         if (known.head === head) throw new GitCommandError(['update-ref', this.ref, outcome.commit, head], moved.exitCode, moved.stderr);
         // Someone else moved the ref: the loop scans the commits they added, then merges onto their head.

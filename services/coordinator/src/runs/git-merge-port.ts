@@ -18,7 +18,7 @@ export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePo
   return {
     open: ensureOpen,
     head: async (runId) => {
-      const head = await merger.branch(runId).head();
+      const head = await merger.branch(runId).currentHead();
       if (head === null) throw new Error(`the integration branch of run ${runId} is gone`);
       return head;
     },
