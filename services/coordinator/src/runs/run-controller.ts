@@ -24,7 +24,7 @@ import {
 import { exceededBudget } from './budget.js';
 import type { DispatchGate } from './dispatch-gate.js';
 import type { MergePort, SchedulePort } from './ports.js';
-import type { RunStore } from './run-store.js';
+import { cloneRun, type RunStore } from './run-store.js';
 import { changedFiles, diffBetween } from './git-repo.js';
 
 /** Re-publishing a dispatch is only safe while the work queue still drops it as a duplicate (its window is 2 min). */
@@ -78,10 +78,16 @@ export class RunController {
   /** Opening the integration branch, which runs alongside planning: a run that stops meanwhile waits for it. */
   private opening: Promise<void> | undefined;
 
+  /** Changes applied to `run` but not yet written (see stage); `written` is the run as last written or read. */
+  private staged: ((run: Run) => void)[] = [];
+  private written: Run;
+
   constructor(
     private run: Run,
     private readonly ctx: RunContext,
-  ) {}
+  ) {
+    this.written = run;
+  }
 
   get id(): string {
     return this.run.id;
@@ -160,7 +166,11 @@ export class RunController {
       if (isFinalStatus(this.run.status)) return;
       try {
         await step();
+        if (this.staged.length > 0) await this.update(() => undefined);
       } catch (err) {
+        // What the step staged was never written: the run is what KV holds (a redelivered result is handled anew).
+        this.staged = [];
+        this.run = this.written;
         if (isTransient(err)) throw err; // the bus or KV is down: the caller retries (a result is redelivered)
         this.ctx.log.error({ err, runId: this.run.id }, 'run failed on an internal error');
         await this.finish('failed', 'internal_error', `internal error: ${err instanceof Error ? err.message : String(err)}`);
@@ -176,12 +186,26 @@ export class RunController {
     this.enqueue(step).catch((err: unknown) => this.ctx.log.error({ err, runId: this.run.id }, 'a background step of the run failed; it resumes on the next event or restart'));
   }
 
+  /** Writes `change`, with the changes staged before it, in one compare-and-set. */
   private async update(change: (run: Run) => void): Promise<Run> {
-    this.run = await this.ctx.store.update(this.run.id, (r) => {
-      change(r);
+    const changes = [...this.staged, change];
+    this.staged = [];
+    this.run = this.written = await this.ctx.store.update(this.run.id, (r) => {
+      for (const c of changes) c(r);
       return r;
     });
     return this.run;
+  }
+
+  /**
+   * Applies `change` to the run as this controller sees it and writes it with the next write of the same step (at
+   * the latest when the step ends, before its result is acked): a Result and the dispatch it frees are one write.
+   */
+  private stage(change: (run: Run) => void): void {
+    const next = cloneRun(this.run);
+    change(next);
+    this.run = next;
+    this.staged.push(change);
   }
 
   /** Asks the planner (a queue group) for the run's plan, or for repair subtasks. */
@@ -359,14 +383,17 @@ export class RunController {
 
     const nothingToMerge = subtask.kind === 'tester' || (result.diff.trim() === '' && result.diffRef === undefined);
     if (!interruptedMerge) {
-      // One write: the usage, and where a successful result goes next (so a restart never counts its usage twice).
-      await this.update((r) => {
+      // One change: the usage, and where a successful result goes next (so a restart never counts its usage twice).
+      // A merge is recorded as started before it runs; otherwise the change goes with the step's next write.
+      const taken = (r: Run) => {
         const s = r.subtasks[result.subtaskId]!;
         s.usage = addUsage(s.usage, result.usage);
         r.usage = addUsage(r.usage, result.usage);
         if (!result.ok) return;
         Object.assign(s, { status: nothingToMerge ? 'succeeded' : 'merging', updatedAt: Date.now() }, nothingToMerge ? { filesChanged: 0 } : {});
-      });
+      };
+      if (nothingToMerge || !result.ok) this.stage(taken);
+      else await this.update(taken);
     } else log.info('resuming a merge interrupted by a coordinator restart');
     if (await this.checkBudgets()) return;
 
@@ -377,7 +404,9 @@ export class RunController {
       case 'merged':
       case 'duplicate': {
         const commit = outcome.commit ?? undefined;
-        await this.update((r) => {
+        // Written with the dispatch it frees (or at the end of this step): a crash before that redelivers the
+        // Result, recorded as merging, and the merge is found on the branch.
+        this.stage((r) => {
           Object.assign(r.subtasks[subtask.id]!, {
             status: 'merged',
             updatedAt: Date.now(),

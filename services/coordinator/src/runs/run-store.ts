@@ -65,7 +65,7 @@ export class RunStore {
  * plans are only ever replaced (`r.plan = …`), never changed in place, so sharing it is safe and saves copying
  * it on every state change.
  */
-function cloneRun(run: Run): Run {
+export function cloneRun(run: Run): Run {
   const { plan, ...rest } = run;
   const copy = structuredClone(rest) as Run;
   if (plan !== undefined) copy.plan = plan;
