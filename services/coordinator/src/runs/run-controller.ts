@@ -61,13 +61,14 @@ export interface RunContext {
  * Drives one run: plan, dispatch ready subtasks (longest critical path first), take results of the
  * current attempt only, merge exactly once, repair failures through the planner, stop on success,
  * cancel, a budget or an unrepairable failure. Events for a run are handled one at a time, in order;
- * every change is written to KV (compare-and-set) before anything is sent, so a restarted
- * coordinator resumes from KV.
+ * every change is written to KV (compare-and-set) before anything that depends on it is sent (a
+ * dispatch goes out while its record is written, see dispatch), so a restarted coordinator resumes from KV.
  */
 export class RunController {
   private chain: Promise<unknown> = Promise.resolve();
   private wallTimer: NodeJS.Timeout | undefined;
   private readonly leases = new Map<string, NodeJS.Timeout>();
+  private readonly republishing = new Set<NodeJS.Timeout>();
   /** Stale results whose usage was counted (a redelivered copy is not counted again). */
   private readonly countedStale = new Set<string>();
   /**
@@ -131,7 +132,7 @@ export class RunController {
         for (const [id, st] of Object.entries(this.run.subtasks)) {
           if (st.status !== 'dispatched') continue;
           // Outside the de-dup window a copy would run twice; the attempt's lease covers a lost publish there.
-          if (Date.now() - st.updatedAt < DEDUP_WINDOW_MS) await this.publishWork(id, st.attempt);
+          if (Date.now() - st.updatedAt < DEDUP_WINDOW_MS) await this.publishItem(await this.workItem(id, st.attempt));
           this.lease(id, st.attempt, Math.max(1_000, this.leaseMsOf(id) - (Date.now() - st.updatedAt)));
         }
       }
@@ -159,6 +160,7 @@ export class RunController {
   dispose(): void {
     clearTimeout(this.wallTimer);
     for (const t of this.leases.values()) clearTimeout(t);
+    for (const t of this.republishing) clearTimeout(t);
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
@@ -296,21 +298,54 @@ export class RunController {
     });
   }
 
-  /** Records the subtasks as dispatched (one write), then publishes each and starts its lease. */
+  /**
+   * Records the subtasks as dispatched (one write) and publishes them, the write and the publishes at once: every
+   * link of a chain of dependent subtasks waits for this step, and one after the other they cost a round trip more.
+   * Either may fail without losing or doubling work. A publish whose write failed is the very attempt, under the
+   * same message id, that the step publishes again when it is retried (its Result is redelivered): the queue drops
+   * the copy (past its de-dup window the attempt runs twice and the second Result is dropped as a duplicate). A
+   * publish that failed once its write landed is published again in the background while the attempt is current.
+   */
   private async dispatch(subtaskIds: readonly string[]): Promise<void> {
     if (subtaskIds.length === 0) return;
     const now = Date.now();
-    await this.update((r) => {
-      for (const id of subtaskIds) {
-        const st = r.subtasks[id]!;
-        Object.assign(st, { status: 'dispatched', attempt: st.attempt + 1, updatedAt: now });
-      }
+    const attempts = subtaskIds.map((id) => this.run.subtasks[id]!.attempt + 1);
+    // Built first (a failure here, say a snapshot that cannot be made, fails the step before anything is written).
+    const items: WorkItem[] = [];
+    for (const [i, id] of subtaskIds.entries()) items.push(await this.workItem(id, attempts[i]!));
+    const writing = this.update((r) => {
+      for (const [i, id] of subtaskIds.entries()) Object.assign(r.subtasks[id]!, { status: 'dispatched', attempt: attempts[i], updatedAt: now });
     });
-    for (const id of subtaskIds) {
-      const attempt = this.run.subtasks[id]!.attempt;
-      await this.publishWork(id, attempt);
+    // Published in the schedule's order (the queue's order), while the write is in flight.
+    const [written, ...sent] = await Promise.allSettled([writing, ...items.map((item) => this.publishItem(item))]);
+    if (written.status === 'rejected') throw written.reason;
+    for (const [i, id] of subtaskIds.entries()) {
+      const attempt = attempts[i]!;
       this.lease(id, attempt, this.leaseMsOf(id));
+      const outcome = sent[i]!;
+      if (outcome.status === 'fulfilled') continue;
+      this.ctx.log.warn({ err: toErrorData(outcome.reason), runId: this.run.id, subtaskId: id, attempt }, 'dispatch recorded but not published: publishing it again shortly');
+      this.republish(id, attempt, 1_000);
     }
+  }
+
+  /** Publishes a recorded attempt again after `delayMs`, backing off, for as long as it is the current attempt. */
+  private republish(subtaskId: string, attempt: number, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.republishing.delete(timer);
+      this.background(async () => {
+        const st = this.run.subtasks[subtaskId];
+        if (st?.status !== 'dispatched' || st.attempt !== attempt) return;
+        try {
+          await this.publishItem(await this.workItem(subtaskId, attempt));
+        } catch (err) {
+          this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id, subtaskId, attempt }, 'publishing a dispatch failed again');
+          this.republish(subtaskId, attempt, Math.min(delayMs * 2, 30_000));
+        }
+      });
+    }, delayMs);
+    timer.unref();
+    this.republishing.add(timer);
   }
 
   private leaseMsOf(subtaskId: string): number {
@@ -340,7 +375,8 @@ export class RunController {
     this.leases.set(subtaskId, timer);
   }
 
-  private async publishWork(subtaskId: string, attempt: number): Promise<void> {
+  /** The work item of one attempt. */
+  private async workItem(subtaskId: string, attempt: number): Promise<WorkItem> {
     const subtask = this.subtask(subtaskId)!;
     // Independent first attempts start from the run's base (shards stay disjoint, workers share one
     // checkout); work that depends on merged work, or lost a merge, starts from the branch head.
@@ -357,8 +393,13 @@ export class RunController {
       trustedCommands: this.run.trustedCommands,
       issuedAt: Date.now(),
     };
-    await this.ctx.workQueues[subtask.kind].publish(item, { msgId: `${this.run.id}.${subtaskId}.${attempt}` });
-    this.ctx.log.debug({ runId: this.run.id, subtaskId, attempt, kind: subtask.kind }, 'dispatched');
+    return item;
+  }
+
+  /** Publishes an attempt's item; its message id makes a second publish of the same attempt a duplicate the queue drops. */
+  private async publishItem(item: WorkItem): Promise<void> {
+    await this.ctx.workQueues[item.subtask.kind].publish(item, { msgId: `${item.runId}.${item.subtask.id}.${item.attempt}` });
+    this.ctx.log.debug({ runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, kind: item.subtask.kind }, 'dispatched');
   }
 
   private async handleResult(result: Result): Promise<void> {

@@ -61,13 +61,15 @@ export class RunStore {
 }
 
 /**
- * A copy of the run that `change` may mutate. The plan (thousands of paths in a large run) is shared, not copied:
- * plans are only ever replaced (`r.plan = …`), never changed in place, so sharing it is safe and saves copying
- * it on every state change.
+ * A copy of the run that a change may mutate, made for every state change (a staged step, then the write), so it
+ * copies only what changes assign to: the run's own fields and each subtask state's fields. Everything nested below
+ * those (the spec, the plan, thousands of paths in a large run; usage records; errors; trusted commands) is shared:
+ * changes replace such values (`r.plan = …`, `s.usage = addUsage(…)`), never mutate them in place. A structured
+ * clone of the whole record cost ~0.2 ms per change at 50 subtasks, on the path between a Result and the dispatch
+ * it frees.
  */
 export function cloneRun(run: Run): Run {
-  const { plan, ...rest } = run;
-  const copy = structuredClone(rest) as Run;
-  if (plan !== undefined) copy.plan = plan;
-  return copy;
+  const subtasks: Run['subtasks'] = {};
+  for (const id in run.subtasks) subtasks[id] = { ...run.subtasks[id]! };
+  return { ...run, subtasks };
 }
