@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Run, RunSpec, resourceNamesFor } from '@baton/protocol';
+import { RunRecord, RunSpec, resourceNamesFor } from '@baton/protocol';
 import type { ScriptTurn, ScriptedRequest } from '@baton/scripted-api';
 import { endedIn, recordAgentEvents } from './agent-events.js';
 import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack.js';
@@ -172,7 +172,7 @@ describe('recipe runs against wall-time and retry budgets', () => {
 
   it('retries an always-failing shell subtask maxRetriesPerSubtask times, then stops with budget_retries', async () => {
     const { stack, repo, base } = ctx;
-    const runs = await stack.bus.kv(resourceNamesFor(stack.bus.subjects.prefix).runsBucket, Run, { history: 1 });
+    const runs = await stack.bus.kv(resourceNamesFor(stack.bus.subjects.prefix).runsBucket, RunRecord, { history: 1 });
     const transitions = recordTransitions(runs);
     try {
       const spec = RunSpec.parse({

@@ -1,8 +1,9 @@
 import type { Bus } from '@baton/bus';
-import { Run, isFinalStatus, resourceNamesFor } from '@baton/protocol';
+import { RunPlans } from '@baton/coordinator';
+import { RunRecord, isFinalStatus, resourceNamesFor, type Run } from '@baton/protocol';
 import { createSignal } from './within.js';
 
-/** A live view of one run's KV record. */
+/** A live view of one run's KV record (with its plan). */
 export interface RunWatch {
   /** The record as last seen (undefined before the first one). */
   latest(): Run | undefined;
@@ -15,14 +16,15 @@ export interface RunWatch {
 
 /** Follows a run through a KV watch of the runs bucket (works with any coordinator, in this process or not). */
 export async function watchRun(bus: Bus, runId: string): Promise<RunWatch> {
-  const kv = await bus.kv(resourceNamesFor(bus.subjects.prefix).runsBucket, Run, { history: 1 });
+  const kv = await bus.kv(resourceNamesFor(bus.subjects.prefix).runsBucket, RunRecord, { history: 1 });
+  const plans = await RunPlans.open(bus);
   const abort = new AbortController();
   const signal = createSignal();
   let latest: Run | undefined;
   void (async () => {
     for await (const change of kv.watch({ key: runId, signal: abort.signal })) {
       if (change.value === undefined) continue;
-      latest = change.value;
+      latest = await plans.assemble(change.value);
       signal.notify();
     }
   })().catch((err: unknown) => {

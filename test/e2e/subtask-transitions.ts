@@ -1,5 +1,5 @@
 import type { Kv } from '@baton/bus';
-import type { Run, SubtaskStatus } from '@baton/protocol';
+import type { RunRecord, SubtaskStatus } from '@baton/protocol';
 
 /** One change of a subtask's status or attempt, as written to the runs bucket. */
 export interface SubtaskTransition {
@@ -17,7 +17,7 @@ export interface TransitionLog {
 }
 
 /** Watches the coordinator's runs bucket and records each subtask transition (start it before submitting). */
-export function recordTransitions(runs: Kv<Run>): TransitionLog {
+export function recordTransitions(runs: Kv<RunRecord>): TransitionLog {
   const abort = new AbortController();
   const transitions: SubtaskTransition[] = [];
   const last = new Map<string, string>();

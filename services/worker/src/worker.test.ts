@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBroker, type Bus, type MemoryBroker } from '@baton/bus';
 import { createModelClient } from '@baton/model';
-import { AgentEvent, PermissionDecision, PermissionRequest, Run, WorkItem, emptyUsage, queuesFor, resourceNamesFor, type Result } from '@baton/protocol';
+import { AgentEvent, PermissionDecision, PermissionRequest, RunRecord, WorkItem, emptyUsage, queuesFor, resourceNamesFor, type Result } from '@baton/protocol';
 import { startScriptedApi } from '@baton/scripted-api';
 import { makeTempRepo, type TempRepo } from '../test/temp-repo.js';
 import { workItem } from '../test/work-item.js';
@@ -60,8 +60,8 @@ describe('worker on the in-process bus', () => {
   });
 
   it('drops the items of a run that has stopped without running them, and runs the items of a live run', async () => {
-    const runs = await coordinator.kv(resourceNamesFor('baton').runsBucket, Run);
-    const record = (id: string, status: Run['status']): Run => Run.parse({
+    const runs = await coordinator.kv(resourceNamesFor('baton').runsBucket, RunRecord);
+    const record = (id: string, status: RunRecord['status']): RunRecord => RunRecord.parse({
       v: 1, id, status, spec: { v: 1, repo: { path: repo.dir }, task: 'x' }, usage: emptyUsage(), createdAt: Date.now(), updatedAt: Date.now(),
     });
     await runs.put('run-gone', record('run-gone', 'cancelled'));

@@ -3,7 +3,7 @@ import { customAlphabet } from 'nanoid';
 import type { Bus, Delivery, Kv, Subscription } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
-import { Result, Run, WorkCancel, WorkerHeartbeat, isFinalStatus, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
+import { Result, RunRecord, WorkCancel, WorkerHeartbeat, isFinalStatus, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
 import { createRecipePool, type RecipePool } from '@baton/recipes';
 import type { EditorLimits } from './agents/editor.machine.js';
 import { offloadLargeDiff } from './large-diff.js';
@@ -94,7 +94,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const recipes = lazyRecipePool(options.recipeThreads ?? defaultRecipeThreads(slots));
   const results = await bus.workQueue(queues.results());
   const registry: Kv<WorkerHeartbeat> = await bus.kv(names.workersBucket, WorkerHeartbeat);
-  const runs = await bus.kv(names.runsBucket, Run);
+  const runs = await bus.kv(names.runsBucket, RunRecord);
   const inHand = new Map<string, InHand>();
   const tasks = new Set<Promise<void>>();
   const cleanups = new Set<Promise<void>>();

@@ -89,6 +89,24 @@ export const Run = z.strictObject({
 /** A run. */
 export type Run = z.infer<typeof Run>;
 
+/** Where a run's plan is kept: an object of the plans bucket, named by the plan's content. */
+export const PlanRef = z.strictObject({
+  object: z.string().regex(/^[^\s*>]+$/).max(512),
+  subtasks: z.number().int().nonnegative(),
+});
+/** Where a run's plan is kept. */
+export type PlanRef = z.infer<typeof PlanRef>;
+
+/**
+ * A run as the runs KV bucket holds it: the Run with its plan referenced, not inlined. A plan holds every path of a
+ * large change (hundreds of kilobytes) and changes only when the run is planned or repaired, while the record is
+ * rewritten on every state change: inlined, each of those writes carried the whole plan, and a plan past the
+ * server's max_payload (1 MiB: ~15,000 files) could not be recorded at all.
+ */
+export const RunRecord = Run.omit({ plan: true }).extend({ planRef: PlanRef.optional() });
+/** A run as the runs KV bucket holds it. */
+export type RunRecord = z.infer<typeof RunRecord>;
+
 /** Reply to a submit: the run id, or the validation errors. */
 export const SubmitReply = z.strictObject({ v: V, runId: RunId, branch: z.string() });
 /** Reply to a submit. */

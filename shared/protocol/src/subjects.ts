@@ -113,5 +113,7 @@ export function resourceNamesFor(prefix = 'baton') {
     workersBucket: `${low}-workers`,
     snapshotsBucket: `${low}-snapshots`,
     diffsBucket: `${low}-diffs`,
+    /** Runs' plans (object store), referenced from their records in the runs bucket. */
+    plansBucket: `${low}-plans`,
   } as const;
 }

@@ -1,50 +1,60 @@
-import { KvConflictError, type Bus, type Kv, type KvEntry } from '@baton/bus';
-import { Run, resourceNamesFor } from '@baton/protocol';
+import { KvConflictError, type Bus, type Kv } from '@baton/bus';
+import { RunRecord, resourceNamesFor, type PlanRef, type Run } from '@baton/protocol';
 import { RunNotFoundError } from '../errors.js';
+import { RunPlans } from './run-plans.js';
+
+interface Known {
+  run: Run;
+  revision: number;
+  planRef: PlanRef | undefined;
+}
 
 /**
- * Runs in KV, every change a compare-and-set on the key's revision, so two writers never lose an
- * update. The store remembers the revision it last wrote or read: an update compares against it
- * without reading the record back (a Run holds its whole plan, thousands of paths, so reading and
- * validating it on every change dominated large runs), and re-reads only when someone else wrote.
+ * Runs in KV, every change a compare-and-set on the key's revision, so two writers never lose an update. The record
+ * holds the run's state and references its plan, stored apart (RunPlans) and written only when it changes: a state
+ * change writes the states, not every path of the plan. The store remembers the run it last wrote or read: an
+ * update compares against that revision without reading the record back, and re-reads only when someone else wrote.
  */
 export class RunStore {
-  private readonly known = new Map<string, KvEntry<Run>>();
+  private readonly known = new Map<string, Known>();
 
-  private constructor(private readonly kv: Kv<Run>) {}
+  private constructor(
+    private readonly kv: Kv<RunRecord>,
+    readonly plans: RunPlans,
+  ) {}
 
-  /** Opens (creating idempotently) the runs bucket of the bus's prefix. */
+  /** Opens (creating idempotently) the runs bucket and the plans bucket of the bus's prefix. */
   static async open(bus: Bus): Promise<RunStore> {
-    return new RunStore(await bus.kv(resourceNamesFor(bus.subjects.prefix).runsBucket, Run, { history: 1 }));
+    const kv = await bus.kv(resourceNamesFor(bus.subjects.prefix).runsBucket, RunRecord, { history: 1 });
+    return new RunStore(kv, await RunPlans.open(bus));
   }
 
-  /** The underlying bucket (watchers use it to follow runs). */
-  get bucket(): Kv<Run> {
+  /** The underlying bucket of records (watchers use it to follow runs; `plans.assemble` gives a record's Run). */
+  get bucket(): Kv<RunRecord> {
     return this.kv;
   }
 
   /** Records a new run; fails if the id exists. */
   async create(run: Run): Promise<void> {
-    const revision = await this.kv.create(run.id, run);
-    this.known.set(run.id, { key: run.id, value: run, revision });
+    const record = await this.recordOf(run, undefined);
+    const revision = await this.kv.create(run.id, record);
+    this.known.set(run.id, { run, revision, planRef: record.planRef });
   }
 
   async get(runId: string): Promise<Run | null> {
-    const entry = await this.kv.get(runId);
-    if (entry) this.known.set(runId, entry);
-    else this.known.delete(runId);
-    return entry?.value ?? null;
+    return (await this.read(runId))?.run ?? null;
   }
 
-  /** Applies `change` to the current record with compare-and-set, re-reading and retrying on a conflict. */
+  /** Applies `change` to the current run with compare-and-set, re-reading and retrying on a conflict. */
   async update(runId: string, change: (run: Run) => Run): Promise<Run> {
     for (let tries = 0; ; tries++) {
-      const entry = this.known.get(runId) ?? (await this.kv.get(runId));
-      if (!entry) throw new RunNotFoundError(runId);
-      const next = { ...change(cloneRun(entry.value)), updatedAt: Date.now() };
+      const known = this.known.get(runId) ?? (await this.read(runId));
+      if (!known) throw new RunNotFoundError(runId);
+      const next = { ...change(cloneRun(known.run)), updatedAt: Date.now() };
+      const record = await this.recordOf(next, known);
       try {
-        const revision = await this.kv.update(runId, next, entry.revision);
-        this.known.set(runId, { key: runId, value: next, revision });
+        const revision = await this.kv.update(runId, record, known.revision);
+        this.known.set(runId, { run: next, revision, planRef: record.planRef });
         return next;
       } catch (err) {
         this.known.delete(runId);
@@ -57,6 +67,25 @@ export class RunStore {
     const keys = await this.kv.keys();
     const runs = await Promise.all(keys.map((k) => this.get(k)));
     return runs.filter((r): r is Run => r !== null).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  private async read(runId: string): Promise<Known | null> {
+    const entry = await this.kv.get(runId);
+    if (!entry) {
+      this.known.delete(runId);
+      return null;
+    }
+    const known = { run: await this.plans.assemble(entry.value), revision: entry.revision, planRef: entry.value.planRef };
+    this.known.set(runId, known);
+    return known;
+  }
+
+  /** The record of `run`: its plan stored first when it is not the one `before` already references. */
+  private async recordOf(run: Run, before: Known | undefined): Promise<RunRecord> {
+    const { plan, ...record } = run;
+    if (plan === undefined) return record;
+    const planRef = before?.planRef && before.run.plan === plan ? before.planRef : await this.plans.put(run.id, plan);
+    return { ...record, planRef };
   }
 }
 
