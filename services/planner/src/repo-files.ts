@@ -39,6 +39,8 @@ export async function readRepoFiles(repoPath: string, commit: string, paths: rea
       cwd: repoPath,
       input: paths.map((p) => `${commit}:${p}\n`).join(''),
       encoding: 'buffer',
+      // Bytes: a final newline (or CR LF) is data, not something to strip.
+      stripFinalNewline: false,
       maxBuffer: 512 * 1024 * 1024,
     }));
   } catch (err) {

@@ -27,7 +27,7 @@ export async function readCommitFiles(repo: string, commit: string): Promise<Map
   }
   const files = new Map<string, string>();
   if (ids.length === 0) return files;
-  const batch = await execa('git', ['cat-file', '--batch'], { cwd: repo, env, input: `${ids.join('\n')}\n`, encoding: 'buffer', reject: false, maxBuffer: 2 ** 31 });
+  const batch = await execa('git', ['cat-file', '--batch'], { cwd: repo, env, input: `${ids.join('\n')}\n`, encoding: 'buffer', stripFinalNewline: false, reject: false, maxBuffer: 2 ** 31 });
   if (batch.exitCode !== 0) throw new GitReadError(repo, commit, Buffer.from(batch.stderr).toString('utf8').trim());
   const out = Buffer.from(batch.stdout);
   let at = 0;

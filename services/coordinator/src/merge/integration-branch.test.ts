@@ -116,7 +116,7 @@ describe('IntegrationBranch', () => {
     const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r5', baseCommit: base });
     const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'binary' });
     if (merged.kind !== 'merged') throw new Error(merged.kind);
-    const blob = await execa('git', ['cat-file', 'blob', `${merged.commit}:img.bin`], { cwd: repo, encoding: 'buffer' });
+    const blob = await execa('git', ['cat-file', 'blob', `${merged.commit}:img.bin`], { cwd: repo, encoding: 'buffer', stripFinalNewline: false });
     expect(Buffer.from(blob.stdout).equals(bigger)).toBe(true);
     expect(await git(repo, ['ls-tree', '--name-only', merged.commit!])).toBe('a.txt\nempty.txt\nimg.bin\nnew.bin\nrenamed.txt\n');
     expect(await show(repo, merged.commit!, 'renamed.txt')).toBe(lines(30));

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import type { ObjectStore } from '@baton/bus';
 
@@ -18,13 +22,18 @@ export async function publishSnapshot(store: ObjectStore, repoPath: string, comm
   // unique per call: with one name per commit, a concurrent publish of the same commit deleted the ref under a
   // running `git bundle create`, and the truncated bundle was stored (and, existing, reused by every later run).
   const ref = `refs/baton-snapshots/${commit}-${randomUUID()}`;
+  // Written to a file and streamed from it (git writes the file whole or not at all), not read from git's stdout:
+  // execa strips a final newline even from binary output by default, and a bundle ends with its pack's SHA-1, whose
+  // last byte is 0x0a one time in 256; such snapshots were stored one byte short and every fetch of them failed.
+  const dir = await mkdtemp(join(tmpdir(), 'baton-snapshot-'));
+  const file = join(dir, name);
   await execa('git', ['update-ref', ref, commit], { cwd: repoPath });
   try {
-    const proc = execa('git', ['bundle', 'create', '-', ref], { cwd: repoPath, encoding: 'buffer', buffer: true });
-    const { stdout } = await proc;
-    await store.put(name, new Uint8Array(stdout));
+    await execa('git', ['bundle', 'create', '-q', file, ref], { cwd: repoPath });
+    await store.put(name, createReadStream(file));
   } finally {
     await execa('git', ['update-ref', '-d', ref], { cwd: repoPath });
+    await rm(dir, { recursive: true, force: true });
   }
   return name;
 }
