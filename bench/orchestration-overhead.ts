@@ -12,6 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { connectNats, createMemoryBroker, type Bus } from '@baton/bus';
 import { startNatsServer } from '@baton/nats-launcher';
 import { RunSpec, type Result } from '@baton/protocol';
+import { AckPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { startOrchestrationStack, type StackBuses } from './orchestration-stack.js';
@@ -55,6 +57,8 @@ interface Case {
   gapMs: number;
   /** From the last subtask's end to the run's final status. */
   tailMs: number;
+  /** Mean sizes of what one subtask moved. */
+  sizes: LinkSizes;
 }
 
 async function timeRoundTrips(label: string, send: (n: number) => Promise<unknown>, count: number): Promise<Rtt> {
@@ -97,6 +101,67 @@ async function rawNatsRoundTrip(url: string, count: number): Promise<Rtt> {
   }
 }
 
+/** Sizes (JSON bytes) of what one link of the chain moves: the Result, the next work item, the Run record written. */
+interface LinkSizes {
+  result: number;
+  item: number;
+  record: number;
+}
+
+/**
+ * The floor of one link of a chain with raw nats.js, no Baton code: the three durable operations Baton's loop
+ * cannot do without, on messages of the sizes Baton's run moved. A "worker" publishes a result to a work-queue
+ * stream (awaiting its ack, like Baton's worker); a "coordinator" consuming that stream writes a KV record
+ * (compare-and-set on its revision) and publishes the next item to a second work-queue stream, the two at once;
+ * the worker consumes it. Timed from the result's publish to the next item's arrival; JSON both ways, no validation.
+ */
+async function rawChainFloor(url: string, sizes: LinkSizes, links: number): Promise<Rtt> {
+  const worker = await connect({ servers: url });
+  const coordinator = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(coordinator);
+    for (const name of ['FLOOR_WORK', 'FLOOR_RESULTS']) {
+      await jsm.streams.add({ name, subjects: [`floor.${name}`], retention: RetentionPolicy.Workqueue, storage: StorageType.File });
+      await jsm.consumers.add(name, { durable_name: 'c', ack_policy: AckPolicy.Explicit });
+    }
+    const kv = await new Kvm(coordinator).create('floor_runs', { history: 1 });
+    const pad = (bytes: number) => ({ v: 1, runId: 'floor', pad: 'x'.repeat(Math.max(0, bytes - 30)) });
+    const [result, item, record] = [pad(sizes.result), pad(sizes.item), pad(sizes.record)];
+    let revision = await kv.put('run', JSON.stringify(record));
+    const cjs = jetstream(coordinator);
+    const wjs = jetstream(worker);
+    const total = links + 20; // the first 20 links warm up
+    const results = await (await cjs.consumers.get('FLOOR_RESULTS', 'c')).consume({ max_messages: 16 });
+    const coordinating = (async () => {
+      let n = 0;
+      for await (const msg of results) {
+        msg.json<unknown>();
+        const [rev] = await Promise.all([kv.update('run', JSON.stringify(record), revision), cjs.publish('floor.FLOOR_WORK', JSON.stringify(item))]);
+        revision = rev;
+        msg.ack();
+        if (++n === total) break;
+      }
+    })();
+    const work = await (await wjs.consumers.get('FLOOR_WORK', 'c')).consume({ max_messages: 2 });
+    const samples: number[] = [];
+    let sent = performance.now();
+    await wjs.publish('floor.FLOOR_RESULTS', JSON.stringify(result));
+    for await (const msg of work) {
+      samples.push(performance.now() - sent);
+      msg.json<unknown>();
+      msg.ack();
+      if (samples.length === total) break;
+      sent = performance.now();
+      await wjs.publish('floor.FLOOR_RESULTS', JSON.stringify(result));
+    }
+    await coordinating;
+    const timed = samples.slice(20).sort((a, b) => a - b);
+    return { label: 'raw nats.js chain link (floor)', p50: timed[Math.floor(timed.length / 2)]!, mean: timed.reduce((a, b) => a + b, 0) / timed.length };
+  } finally {
+    await Promise.all([worker.close(), coordinator.close()]);
+  }
+}
+
 async function runCase(transport: string, buses: StackBuses, shape: Shape, slots: number, repo: string, packages: string, scratch: string): Promise<Case> {
   const stack = await startOrchestrationStack(buses, slots, scratch);
   try {
@@ -126,6 +191,12 @@ async function runCase(transport: string, buses: StackBuses, shape: Shape, slots
       workerMs: results.reduce((s, r) => s + (r.finishedAt - r.startedAt), 0),
       gapMs: slots === 1 && gaps.length > 0 ? gaps.reduce((a, b) => a + b, 0) / gaps.length : Number.NaN,
       tailMs: submittedAt + wallMs - Math.max(...results.map((r) => r.finishedAt)),
+      sizes: {
+        result: mean(results.map((r) => JSON.stringify(r).length)),
+        item: mean(stack.itemBytes),
+        // As the runs bucket holds it: the plan is stored apart and referenced (~100 bytes).
+        record: JSON.stringify({ ...run, plan: undefined }).length + 100,
+      },
     };
   } finally {
     await stack.stop();
@@ -144,6 +215,7 @@ async function natsBuses(url: string, prefix: string): Promise<{ buses: StackBus
 }
 
 const f = (ms: number, digits = 1) => ms.toFixed(digits);
+const mean = (xs: readonly number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
 
 /** Runs part (b) and prints its tables. */
 export async function runOverheadPart(options: OverheadOptions): Promise<void> {
@@ -171,7 +243,8 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
           }
           const c = await runCase(transport, buses, shape, slots, repos[shape].repo, repos[shape].packages, path.join(work, `scratch-${prefix}`));
           cases.push(c);
-          console.log(`${transport} ${shape} @ ${slots} slot(s): ${c.status}, ${c.subtasks} subtasks in ${f(c.wallMs / 1000, 2)} s`);
+          console.log(`${transport} ${shape} @ ${slots} slot(s): ${c.status}, ${c.subtasks} subtasks in ${f(c.wallMs / 1000, 2)} s; per subtask: Result ${c.sizes.result} B, work item ${c.sizes.item} B, Run record ${c.sizes.record} B`);
+          if (transport === 'nats' && shape === 'chain') rtts.set('floor', await rawChainFloor(server.url, c.sizes, 200));
         } finally {
           await close();
         }
@@ -184,15 +257,16 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
     for (const r of rtts.values()) console.log(`| ${r.label} | ${f(r.p50, 3)} | ${f(r.mean, 3)} |`);
 
     const ratio = (ms: number, held: boolean) => `${f(ms / raw.p50, 1)}x${held ? (ms / raw.p50 <= options.target ? ' ok' : ' OVER') : ''}`;
-    console.log('\n| transport | plan | slots | status | subtasks | wall s | setup ms (submit→first start) | tail ms (last end→final status) | worker time / subtask ms | gap between subtasks ms (1 slot) | gap ÷ raw RTT | gap ÷ own RTT | non-worker time / subtask ms | non-worker ÷ raw RTT |');
-    console.log('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const floor = rtts.get('floor');
+    console.log('\n| transport | plan | slots | status | subtasks | wall s | setup ms (submit→first start) | tail ms (last end→final status) | worker time / subtask ms | gap between subtasks ms (1 slot) | gap ÷ raw RTT | gap ÷ own RTT | gap ÷ raw chain link | non-worker time / subtask ms | non-worker ÷ raw RTT |');
+    console.log('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const c of cases) {
       const own = rtts.get(c.transport)!;
       // What the wall time holds beyond the worker's own time, spread over the slots.
       const nonWorker = (c.wallMs - c.workerMs / c.slots) / c.subtasks;
       const gap = Number.isNaN(c.gapMs);
       console.log(
-        `| ${c.transport} | ${c.shape} | ${c.slots} | ${c.status} | ${c.subtasks} | ${f(c.wallMs / 1000, 2)} | ${f(c.setupMs, 0)} | ${f(c.tailMs, 0)} | ${f(c.workerMs / c.subtasks)} | ${gap ? '—' : f(c.gapMs, 2)} | ${gap ? '—' : ratio(c.gapMs, true)} | ${gap ? '—' : `${f(c.gapMs / own.p50, 1)}x`} | ${f(nonWorker, 2)} | ${ratio(nonWorker, false)} |`,
+        `| ${c.transport} | ${c.shape} | ${c.slots} | ${c.status} | ${c.subtasks} | ${f(c.wallMs / 1000, 2)} | ${f(c.setupMs, 0)} | ${f(c.tailMs, 0)} | ${f(c.workerMs / c.subtasks)} | ${gap ? '—' : f(c.gapMs, 2)} | ${gap ? '—' : ratio(c.gapMs, true)} | ${gap ? '—' : `${f(c.gapMs / own.p50, 1)}x`} | ${!gap && floor && c.transport === 'nats' && c.shape === 'chain' ? `${f(c.gapMs / floor.mean, 1)}x` : '—'} | ${f(nonWorker, 2)} | ${ratio(nonWorker, false)} |`,
       );
     }
     console.log(`\nTarget: orchestration overhead per subtask ≤ ${options.target}x the raw bus round trip (raw nats.js request/reply p50, measured above`);
@@ -201,7 +275,10 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
     console.log('subtask adds. "wide": the next item is already queued (Result out, slot handed over). "chain": the next item is');
     console.log('dispatched only after the coordinator has taken the Result (Result published, consumed, recorded, the next');
     console.log('subtask recorded and published, pulled by the worker): the whole loop. "gap ÷ own RTT" compares with the round');
-    console.log('trip of the same transport (the in-process bus\'s is ~3x shorter than a NATS one).');
+    console.log('trip of the same transport (the in-process bus\'s is ~3x shorter than a NATS one). "raw chain link": the same');
+    console.log('link done by raw nats.js with no Baton code (result published to a work-queue stream, consumed, a KV');
+    console.log('compare-and-set of the Run record\'s size and the next item\'s publish at once, the item consumed; mean of 200),');
+    console.log('the durable operations a dependent subtask cannot do without: the floor of the "chain" gap on NATS.');
     console.log('"non-worker time / subtask" (not held): (wall − Σ worker time / slots) / subtasks, the gaps plus the run\'s one-time');
     console.log('costs (pin the base, plan, record the plan: "setup"; final status: "tail"), plus at 4 slots any slot idling.');
     console.log('"worker time" is the worker\'s own startedAt..finishedAt: a scratch git checkout, the shell process, the diff. It is');
