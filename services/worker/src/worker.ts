@@ -132,8 +132,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await beat();
   const beatTimer = setInterval(() => void beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed')), options.heartbeatMs ?? 5_000);
 
-  // Whether a run has stopped, so items of a stopped run are dropped unrun. A run's record holds its whole plan
-  // (megabytes for a large run): the first item of a run waits for one read of it; later items go by the last
+  // Whether a run has stopped, so items of a stopped run are dropped unrun. A run's record (its states, one entry
+  // per subtask; the plan is stored apart) is read once before the run's first item; later items go by the last
   // answer, refreshed in the background when it is older than RUN_CHECK_MS, so no read sits between a freed slot
   // and the next item. A cancel broadcast marks the run stopped at once.
   const stopped = new Set<string>();

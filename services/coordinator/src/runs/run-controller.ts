@@ -390,7 +390,7 @@ export class RunController {
       repo: await this.ctx.repoSource(this.run, baseCommit),
       policy: this.run.spec.policy ?? { mode: 'default', allow: [], ask: [], deny: [], askTimeoutMs: 15 * 60_000 },
       testCommands: this.run.spec.testCommands ?? [],
-      trustedCommands: this.run.trustedCommands,
+      trustedCommands: trustedFor(subtask, this.run),
       issuedAt: Date.now(),
     };
     return item;
@@ -624,6 +624,17 @@ function usesModel(s: Subtask): boolean {
 
 function newState(now: number): SubtaskState {
   return { status: 'pending', attempt: 0, conflicts: 0, filesChanged: 0, usage: emptyUsage(), updatedAt: now };
+}
+
+/**
+ * The run's trusted commands an item needs. An editor's model may run any of them (a package's tests, say). A shell or
+ * tester runs its own commands and the run's test commands only: a command recipe over 2,000 packages trusts 2,000
+ * commands, and each of its items would otherwise carry them all.
+ */
+function trustedFor(subtask: Subtask, run: Run): string[] {
+  if (subtask.kind === 'editor') return run.trustedCommands;
+  const own = new Set([...(subtask.commands ?? []), ...(run.spec.testCommands ?? [])]);
+  return run.trustedCommands.filter((c) => own.has(c));
 }
 
 /**
