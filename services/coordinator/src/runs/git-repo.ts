@@ -50,13 +50,14 @@ export async function assertClean(repoPath: string): Promise<void> {
   if (files.length > 0) throw new DirtyWorkingTreeError(repoPath, files);
 }
 
-/** Files changed between two commits. */
+/** Files changed between two commits (as they are: -z, so git neither quotes nor escapes unusual names). */
 export async function changedFiles(repoPath: string, from: string, to: string): Promise<string[]> {
-  const out = await git(repoPath, ['diff', '--name-only', from, to]);
-  return out.split('\n').filter(Boolean);
+  const out = await git(repoPath, ['diff', '--name-only', '-z', from, to]);
+  return out.split('\0').filter(Boolean);
 }
 
 /** The unified diff between two commits restricted to some paths (context for repair subtasks). */
 export async function diffBetween(repoPath: string, from: string, to: string, paths: string[] = []): Promise<string> {
-  return git(repoPath, ['diff', '--binary', from, to, '--', ...paths]);
+  // Paths, not pathspecs: a file named `a[1].ts` or `*.ts` means that file only.
+  return git(repoPath, ['--literal-pathspecs', 'diff', '--binary', from, to, '--', ...paths]);
 }

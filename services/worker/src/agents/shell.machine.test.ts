@@ -48,6 +48,13 @@ describe('shellMachine', () => {
     expect(out.commands.map((c) => c.exitCode)).toEqual([0, 0, 0]);
   });
 
+  it('names changed files as they are: spaces, non-ASCII letters, quotes', async () => {
+    const { out } = await shell(['mkdir -p "src/naïve dir" && echo x > "src/naïve dir/é \\"q\\".txt"', 'echo y > "a b.txt"']);
+    expect(out).toMatchObject({ ok: true, stop: 'completed' });
+    expect(out.files.sort()).toEqual(['a b.txt', 'src/naïve dir/é "q".txt']);
+    expect(out.diff.endsWith('\n')).toBe(true);
+  });
+
   it('never runs a denied command', async () => {
     const asked: string[] = [];
     const { out, dir, state } = await shell(['touch created-by-denied'], (command) => {

@@ -7,7 +7,7 @@ import type { ObjectStore } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import type { RepoSource } from '@baton/protocol';
 import { SnapshotMissingError } from '../errors.js';
-import { git } from './run-git.js';
+import { git, gitScript } from './run-git.js';
 
 /** A private scratch checkout of one subtask attempt. */
 export interface Worktree {
@@ -110,15 +110,15 @@ export class Workspaces {
     const repo = await this.repository(source, commit);
     const dir = join(this.dir, 'trees', name);
     await rm(dir, { recursive: true, force: true });
-    await git(this.dir, ['clone', '-q', '--shared', '--no-checkout', repo, dir]);
-    await git(dir, ['checkout', '-q', '--detach', commit]);
+    await gitScript(this.dir, 'git clone --shared + checkout', 'git clone -q --shared --no-checkout "$1" "$2"\ncd "$2"\ngit checkout -q --detach "$3"', [repo, dir, commit]);
     return {
       dir,
       diff: async () => {
-        await git(dir, ['add', '-A']);
-        const diff = await git(dir, ['diff', '--cached', '--binary', commit]);
-        const files = (await git(dir, ['diff', '--cached', '--name-only', commit])).split('\n').filter(Boolean);
-        return { diff: diff === '' ? '' : `${diff}\n`, files };
+        // The patch, a NUL (never in `diff --binary` output: binary files are base85), then the paths NUL-separated
+        // (-z: as they are, not quoted and escaped as git prints unusual names otherwise).
+        const out = await gitScript(dir, 'git add + diff', 'git add -A\ngit diff --cached --binary "$1"\nprintf "\\0"\ngit diff --cached --name-only -z "$1"', [commit]);
+        const cut = out.indexOf('\0');
+        return { diff: out.slice(0, cut), files: out.slice(cut + 1).split('\0').filter(Boolean) };
       },
       remove: () => rm(dir, { recursive: true, force: true }),
     };
