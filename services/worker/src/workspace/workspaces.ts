@@ -47,6 +47,8 @@ function alive(pid: number): boolean {
  */
 export class Workspaces {
   private fetching = Promise.resolve();
+  /** Commits the snapshot mirror is known to hold. */
+  private readonly present = new Set<string>();
   private readonly checkouts = new Map<string, { dir: Promise<string>; users: number }>();
 
   private constructor(
@@ -85,10 +87,15 @@ export class Workspaces {
   async repository(source: RepoSource, commit: string): Promise<string> {
     if (source.kind === 'local') return source.path;
     const mirror = join(this.dir, 'mirror.git');
+    // The mirror only grows: a commit found or fetched once needs no git process on the next attempt that uses it.
+    if (this.present.has(commit)) return mirror;
     const step = this.fetching.then(async () => {
       if (!existsSync(mirror)) await git(this.dir, ['init', '-q', '--bare', mirror]);
       const have = await execa('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: mirror, reject: false });
-      if (have.exitCode === 0) return;
+      if (have.exitCode === 0) {
+        this.present.add(commit);
+        return;
+      }
       const store = await this.options.snapshots?.(source.bucket);
       const bytes = await store?.getBytes(source.object);
       if (!bytes) throw new SnapshotMissingError(source.bucket, source.object);
@@ -96,6 +103,7 @@ export class Workspaces {
       await writeFile(file, bytes);
       try {
         await git(mirror, ['fetch', '-q', file, `+refs/*:refs/baton-cache/${commit}/*`]);
+        this.present.add(commit);
       } finally {
         await rm(file, { force: true });
       }
