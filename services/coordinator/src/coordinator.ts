@@ -67,7 +67,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const log = (options.logger ?? silentLogger()).child({ component: 'coordinator' });
   const s = bus.subjects;
   const queues = queuesFor(s.prefix, options.queues);
-  const store = await RunStore.open(bus);
+  const store = await RunStore.open(bus, log);
   const merger = await createGitMergePort(bus, log);
   const workQueues = Object.fromEntries(
     await Promise.all(AgentKindSchema.options.map(async (k) => [k, await bus.workQueue(queues.work(k))] as const)),
@@ -149,7 +149,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
 
   const subscriptions: Subscription[] = [
     bus.serve(s.runsSubmit(), RunSpec, SubmitReply, submit, { queue: 'coordinators' }),
-    bus.serve(s.runsList(), RunQuery, RunList, async () => ({ v: 1 as const, runs: await store.list() }), { queue: 'coordinators' }),
+    // Every run without its plan (each up to megabytes): `runs.<id>.get` gives one run whole.
+    bus.serve(s.runsList(), RunQuery, RunList, async () => ({ v: 1 as const, runs: (await store.list()).map(({ plan: _plan, ...run }) => run) }), { queue: 'coordinators' }),
     bus.serve(s.runGetAll(), RunQuery, Run, async (q) => {
       const run = q.runId ? await store.get(q.runId) : null;
       if (!run) throw new RunNotFoundError(q.runId ?? '');

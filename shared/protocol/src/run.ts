@@ -101,9 +101,10 @@ export type PlanRef = z.infer<typeof PlanRef>;
  * A run as the runs KV bucket holds it: the Run with its plan referenced, not inlined. A plan holds every path of a
  * large change (hundreds of kilobytes) and changes only when the run is planned or repaired, while the record is
  * rewritten on every state change: inlined, each of those writes carried the whole plan, and a plan past the
- * server's max_payload (1 MiB: ~15,000 files) could not be recorded at all.
+ * server's max_payload (1 MiB: ~15,000 files) could not be recorded at all. `plan` is only ever present in records
+ * written before plans were stored apart (they are still read; the next write moves the plan out).
  */
-export const RunRecord = Run.omit({ plan: true }).extend({ planRef: PlanRef.optional() });
+export const RunRecord = Run.extend({ planRef: PlanRef.optional() });
 /** A run as the runs KV bucket holds it. */
 export type RunRecord = z.infer<typeof RunRecord>;
 
@@ -127,7 +128,7 @@ export const RunQuery = z.strictObject({ v: V, runId: RunId.optional() });
 /** A run query. */
 export type RunQuery = z.infer<typeof RunQuery>;
 
-/** Runs, newest first. */
+/** Runs, newest first, without their plans (`runs.<id>.get` gives one run whole). */
 export const RunList = z.strictObject({ v: V, runs: z.array(Run) });
 /** Runs, newest first. */
 export type RunList = z.infer<typeof RunList>;

@@ -61,14 +61,15 @@ export interface RunContext {
  * Drives one run: plan, dispatch ready subtasks (longest critical path first), take results of the
  * current attempt only, merge exactly once, repair failures through the planner, stop on success,
  * cancel, a budget or an unrepairable failure. Events for a run are handled one at a time, in order;
- * every change is written to KV (compare-and-set) before anything that depends on it is sent (a
- * dispatch goes out while its record is written, see dispatch), so a restarted coordinator resumes from KV.
+ * every change is written to KV (compare-and-set) before anything is sent, so a restarted
+ * coordinator resumes from KV.
  */
 export class RunController {
   private chain: Promise<unknown> = Promise.resolve();
   private wallTimer: NodeJS.Timeout | undefined;
   private readonly leases = new Map<string, NodeJS.Timeout>();
   private readonly republishing = new Set<NodeJS.Timeout>();
+  private disposed = false;
   /** Stale results whose usage was counted (a redelivered copy is not counted again). */
   private readonly countedStale = new Set<string>();
   /**
@@ -159,6 +160,7 @@ export class RunController {
   /** Stops timers (coordinator shutdown); the run stays as recorded and resumes on the next start. */
   dispose(): void {
     clearTimeout(this.wallTimer);
+    this.disposed = true;
     for (const t of this.leases.values()) clearTimeout(t);
     for (const t of this.republishing) clearTimeout(t);
   }
@@ -299,12 +301,12 @@ export class RunController {
   }
 
   /**
-   * Records the subtasks as dispatched (one write) and publishes them, the write and the publishes at once: every
-   * link of a chain of dependent subtasks waits for this step, and one after the other they cost a round trip more.
-   * Either may fail without losing or doubling work. A publish whose write failed is the very attempt, under the
-   * same message id, that the step publishes again when it is retried (its Result is redelivered): the queue drops
-   * the copy (past its de-dup window the attempt runs twice and the second Result is dropped as a duplicate). A
-   * publish that failed once its write landed is published again in the background while the attempt is current.
+   * Records the subtasks as dispatched (one write), then publishes them, in the schedule's order, and starts their
+   * leases. The write comes first: an item out before its record could run and send its Result while the coordinator
+   * still knows the previous attempt only, and the Result would be rejected as stale (or, if the write failed, the
+   * retried dispatch's copy dropped by the queue as a duplicate). A publish that fails once its write landed is
+   * published again in the background while the attempt is current (its Result being redelivered finds its own
+   * subtask already handled, so nothing else would send it).
    */
   private async dispatch(subtaskIds: readonly string[]): Promise<void> {
     if (subtaskIds.length === 0) return;
@@ -313,12 +315,10 @@ export class RunController {
     // Built first (a failure here, say a snapshot that cannot be made, fails the step before anything is written).
     const items: WorkItem[] = [];
     for (const [i, id] of subtaskIds.entries()) items.push(await this.workItem(id, attempts[i]!));
-    const writing = this.update((r) => {
+    await this.update((r) => {
       for (const [i, id] of subtaskIds.entries()) Object.assign(r.subtasks[id]!, { status: 'dispatched', attempt: attempts[i], updatedAt: now });
     });
-    // Published in the schedule's order (the queue's order), while the write is in flight.
-    const [written, ...sent] = await Promise.allSettled([writing, ...items.map((item) => this.publishItem(item))]);
-    if (written.status === 'rejected') throw written.reason;
+    const sent = await Promise.allSettled(items.map((item) => this.publishItem(item)));
     for (const [i, id] of subtaskIds.entries()) {
       const attempt = attempts[i]!;
       this.lease(id, attempt, this.leaseMsOf(id));
@@ -329,13 +329,17 @@ export class RunController {
     }
   }
 
-  /** Publishes a recorded attempt again after `delayMs`, backing off, for as long as it is the current attempt. */
+  /**
+   * Publishes a recorded attempt again after `delayMs`, backing off, while it is the current attempt and the queue
+   * would still drop a copy of an earlier publish that did arrive (past that window the lease re-dispatches it).
+   */
   private republish(subtaskId: string, attempt: number, delayMs: number): void {
+    if (this.disposed) return;
     const timer = setTimeout(() => {
       this.republishing.delete(timer);
       this.background(async () => {
         const st = this.run.subtasks[subtaskId];
-        if (st?.status !== 'dispatched' || st.attempt !== attempt) return;
+        if (this.disposed || st?.status !== 'dispatched' || st.attempt !== attempt || Date.now() - st.updatedAt >= DEDUP_WINDOW_MS) return;
         try {
           await this.publishItem(await this.workItem(subtaskId, attempt));
         } catch (err) {
@@ -359,6 +363,8 @@ export class RunController {
    */
   private lease(subtaskId: string, attempt: number, ms: number): void {
     clearTimeout(this.leases.get(subtaskId));
+    // A step that was running when the coordinator stopped arms no timer past its stop (the next start re-arms).
+    if (this.disposed) return;
     const timer = setTimeout(() => {
       this.background(async () => {
         const st = this.run.subtasks[subtaskId];

@@ -12,6 +12,8 @@ const CACHED_PLANS = 64;
  */
 export class RunPlans {
   private readonly cache = new Map<string, Promise<Plan>>();
+  /** Objects known to be in the store (this process put them, or read them whole). */
+  private readonly stored = new Set<string>();
 
   constructor(private readonly store: ObjectStore) {}
 
@@ -24,7 +26,8 @@ export class RunPlans {
   async put(runId: string, plan: Plan): Promise<PlanRef> {
     const bytes = Buffer.from(JSON.stringify(plan));
     const object = `${runId}.plan.${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
-    if (!this.cache.has(object) && !(await this.store.info(object))) await this.store.put(object, new Uint8Array(bytes));
+    if (!this.stored.has(object) && !(await this.store.info(object))) await this.store.put(object, new Uint8Array(bytes));
+    this.stored.add(object);
     this.remember(object, Promise.resolve(plan));
     return { object, subtasks: plan.subtasks.length };
   }
@@ -33,17 +36,22 @@ export class RunPlans {
   get(ref: PlanRef): Promise<Plan> {
     let plan = this.cache.get(ref.object);
     if (!plan) {
-      plan = this.store.getBytes(ref.object).then((bytes) => {
+      const reading = this.store.getBytes(ref.object).then((bytes) => {
         if (!bytes) throw new PlanMissingError(this.store.bucket, ref.object);
-        return Plan.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+        const read = Plan.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+        this.stored.add(ref.object);
+        return read;
       });
-      plan.catch(() => this.cache.delete(ref.object));
+      reading.catch(() => {
+        if (this.cache.get(ref.object) === reading) this.cache.delete(ref.object);
+      });
+      plan = reading;
     }
     this.remember(ref.object, plan);
     return plan;
   }
 
-  /** The Run a record describes: the record with its plan put back. */
+  /** The Run a record describes: the record with its plan put back (inline in records of earlier versions). */
   async assemble(record: RunRecord): Promise<Run> {
     const { planRef, ...rest } = record;
     return planRef ? { ...rest, plan: await this.get(planRef) } : rest;

@@ -92,14 +92,34 @@ describe('RunStore', () => {
     expect(await (await RunStore.open(broker.connect())).get('r1')).toMatchObject({ plan: repaired });
   });
 
-  it('names a missing plan object when a record references one', async () => {
+  it('names a missing plan object when a record references one, and lists the runs that can be read', async () => {
     const bus = broker.connect();
     const store = await RunStore.open(bus);
     await store.create({ ...run(), plan: plan(3) });
+    await store.create({ ...run(), id: 'r2', createdAt: 2, plan: plan(4) });
     const { planRef } = (await (await bus.kv(resourceNamesFor('baton').runsBucket, RunRecord)).get('r1'))!.value;
     await (await bus.objectStore(resourceNamesFor('baton').plansBucket)).delete(planRef!.object);
-    const error = await (await RunStore.open(broker.connect())).get('r1').catch((err: unknown) => err);
+    const fresh = await RunStore.open(broker.connect());
+    const error = await fresh.get('r1').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(PlanMissingError);
     expect((error as Error).message).toContain(planRef!.object);
+    expect((await fresh.list()).map((r) => r.id)).toEqual(['r2']);
+  });
+
+  it('reads a record written with its plan inline (an earlier version), and moves the plan out on the next write', async () => {
+    const bus = broker.connect();
+    const records = await bus.kv(resourceNamesFor('baton').runsBucket, RunRecord);
+    const inline = { ...run(), plan: plan(5) };
+    await records.put('r1', inline);
+    const store = await RunStore.open(bus);
+    expect(await store.get('r1')).toMatchObject({ id: 'r1', plan: inline.plan, subtasks: inline.subtasks });
+    await store.update('r1', (r) => {
+      r.subtasks.b!.status = 'dispatched';
+      return r;
+    });
+    const record = (await records.get('r1'))!.value;
+    expect(record.plan).toBeUndefined();
+    expect(record.planRef).toMatchObject({ subtasks: 2 });
+    expect(await (await RunStore.open(broker.connect())).get('r1')).toMatchObject({ plan: inline.plan, subtasks: { b: { status: 'dispatched' } } });
   });
 });

@@ -1,4 +1,5 @@
 import { KvConflictError, type Bus, type Kv } from '@baton/bus';
+import { silentLogger, type Logger } from '@baton/log';
 import { RunRecord, resourceNamesFor, type PlanRef, type Run } from '@baton/protocol';
 import { RunNotFoundError } from '../errors.js';
 import { RunPlans } from './run-plans.js';
@@ -21,12 +22,13 @@ export class RunStore {
   private constructor(
     private readonly kv: Kv<RunRecord>,
     readonly plans: RunPlans,
+    private readonly log: Logger,
   ) {}
 
   /** Opens (creating idempotently) the runs bucket and the plans bucket of the bus's prefix. */
-  static async open(bus: Bus): Promise<RunStore> {
+  static async open(bus: Bus, log: Logger = silentLogger()): Promise<RunStore> {
     const kv = await bus.kv(resourceNamesFor(bus.subjects.prefix).runsBucket, RunRecord, { history: 1 });
-    return new RunStore(kv, await RunPlans.open(bus));
+    return new RunStore(kv, await RunPlans.open(bus), log);
   }
 
   /** The underlying bucket of records (watchers use it to follow runs; `plans.assemble` gives a record's Run). */
@@ -63,10 +65,16 @@ export class RunStore {
     }
   }
 
+  /** Every run that can be read, newest first; one that cannot (its plan gone, say) is logged and left out. */
   async list(): Promise<Run[]> {
     const keys = await this.kv.keys();
-    const runs = await Promise.all(keys.map((k) => this.get(k)));
-    return runs.filter((r): r is Run => r !== null).sort((a, b) => b.createdAt - a.createdAt);
+    const read = await Promise.allSettled(keys.map((k) => this.get(k)));
+    const runs: Run[] = [];
+    for (const [i, r] of read.entries()) {
+      if (r.status === 'rejected') this.log.error({ err: r.reason as unknown, runId: keys[i] }, 'a run cannot be read: left out');
+      else if (r.value !== null) runs.push(r.value);
+    }
+    return runs.sort((a, b) => b.createdAt - a.createdAt);
   }
 
   private async read(runId: string): Promise<Known | null> {

@@ -26,13 +26,22 @@ export async function publishSnapshot(store: ObjectStore, repoPath: string, comm
   // execa strips a final newline even from binary output by default, and a bundle ends with its pack's SHA-1, whose
   // last byte is 0x0a one time in 256; such snapshots were stored one byte short and every fetch of them failed.
   const dir = await mkdtemp(join(tmpdir(), 'baton-snapshot-'));
-  const file = join(dir, name);
-  await execa('git', ['update-ref', ref, commit], { cwd: repoPath });
   try {
-    await execa('git', ['bundle', 'create', '-q', file, ref], { cwd: repoPath });
-    await store.put(name, createReadStream(file));
+    const file = join(dir, name);
+    await execa('git', ['update-ref', ref, commit], { cwd: repoPath });
+    try {
+      await execa('git', ['bundle', 'create', '-q', file, ref], { cwd: repoPath });
+    } finally {
+      await execa('git', ['update-ref', '-d', ref], { cwd: repoPath });
+    }
+    const bytes = createReadStream(file);
+    try {
+      await store.put(name, bytes);
+    } finally {
+      // A failed put may leave the file half read: close it so the folder can go.
+      bytes.destroy();
+    }
   } finally {
-    await execa('git', ['update-ref', '-d', ref], { cwd: repoPath });
     await rm(dir, { recursive: true, force: true });
   }
   return name;
