@@ -7,7 +7,7 @@ import { startCoordinator, type Coordinator } from '@baton/coordinator';
 import { startNatsServer, type NatsServer } from '@baton/nats-launcher';
 import { createModelClient } from '@baton/model';
 import { startPlanner, type Planner } from '@baton/planner';
-import { PendingPermission, PermissionDecision, Result, Run, RunQuery, RunSpec, SubmitReply, type RunSpecInput } from '@baton/protocol';
+import { PendingPermission, PermissionDecision, Result, RunRecord, RunQuery, RunSpec, SubmitReply, type RunSpecInput } from '@baton/protocol';
 import { startScriptedApi, type ScriptedApi } from '@baton/scripted-api';
 import { startWorker, type Worker } from '@baton/worker';
 import { runFixture } from './spawn-fixture.js';
@@ -117,7 +117,7 @@ describe('permissions over NATS, decided with the baton CLI', () => {
       expect(await findFiles(scratch, 'approved.txt')).toEqual([]);
       expect(results.filter((r) => r.runId === runId)).toEqual([]);
       const bus = buses[0]!;
-      const now = await bus.request(bus.subjects.runGet(runId), RunQuery, Run, { v: 1, runId });
+      const now = await bus.request(bus.subjects.runGet(runId), RunQuery, RunRecord, { v: 1, runId });
       expect(now.subtasks.touch?.status).toBe('dispatched');
 
       const cli = await baton('approve', parked.request.id, '--run', runId);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelRequest, Run, RunSpec } from '@baton/protocol';
+import { CancelRequest, RunRecord, RunSpec } from '@baton/protocol';
 import type { ScriptTurn, ScriptedRequest } from '@baton/scripted-api';
 import { endedIn, recordAgentEvents } from './agent-events.js';
 import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack.js';
@@ -61,7 +61,7 @@ describe('cancel a run while a subtask is in flight', () => {
       await within(waitForSlowCall(stack), WAIT_MS, "the slow editor's model call");
       const headAtCancel = await git(repo, 'rev-parse', branch);
 
-      const reply = await stack.bus.request(stack.bus.subjects.runCancel(runId), CancelRequest, Run, { v: 1, runId, reason: 'stopped by the test' }, { timeoutMs: WAIT_MS });
+      const reply = await stack.bus.request(stack.bus.subjects.runCancel(runId), CancelRequest, RunRecord, { v: 1, runId, reason: 'stopped by the test' }, { timeoutMs: WAIT_MS });
       expect(reply).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', detail: 'stopped by the test' });
 
       // The worker was told to stop: the slow editor's agent ends in its `cancelled` state (long before its model answers).
@@ -136,7 +136,7 @@ describe('cancel a run while its model planner is still thinking', () => {
     await within(stack.api!.waitForRequests(1), WAIT_MS, 'the planner request');
 
     // The plan is held back until after the reply: the cancel must not wait for planning.
-    const reply = await stack.bus.request(stack.bus.subjects.runCancel(runId), CancelRequest, Run, { v: 1, runId, reason: 'stopped while planning' }, { timeoutMs: 10_000 });
+    const reply = await stack.bus.request(stack.bus.subjects.runCancel(runId), CancelRequest, RunRecord, { v: 1, runId, reason: 'stopped while planning' }, { timeoutMs: 10_000 });
     expect(reply).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', detail: 'stopped while planning' });
     const run = await within(stack.coordinator.waitForRun(runId), WAIT_MS, 'the run to be final');
     expect(run.status).toBe('cancelled');

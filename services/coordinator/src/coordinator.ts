@@ -3,7 +3,7 @@ import { silentLogger, type Logger } from '@baton/log';
 import {
   AgentKindSchema,
   CancelRequest,
-  Run,
+  RunRecord,
   RunList,
   RunQuery,
   RunSpec,
@@ -13,6 +13,7 @@ import {
   resourceNamesFor,
   type AgentKind,
   type QueueTuning,
+  type Run,
   type RepoSource,
   type Result,
   type WorkItem,
@@ -151,15 +152,16 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     bus.serve(s.runsSubmit(), RunSpec, SubmitReply, submit, { queue: 'coordinators' }),
     // Every run without its plan (each up to megabytes): `runs.<id>.get` gives one run whole.
     bus.serve(s.runsList(), RunQuery, RunList, async () => ({ v: 1 as const, runs: (await store.list()).map(({ plan: _plan, ...run }) => run) }), { queue: 'coordinators' }),
-    bus.serve(s.runGetAll(), RunQuery, Run, async (q) => {
-      const run = q.runId ? await store.get(q.runId) : null;
+    // One run as stored, its plan by reference (RunPlans.assemble puts it back): a plan may be larger than a message.
+    bus.serve(s.runGetAll(), RunQuery, RunRecord, async (q) => {
+      const run = q.runId ? await store.record(q.runId) : null;
       if (!run) throw new RunNotFoundError(q.runId ?? '');
       return run;
     }, { queue: 'coordinators' }),
-    bus.serve(s.runCancelAll(), CancelRequest, Run, async (req) => {
+    bus.serve(s.runCancelAll(), CancelRequest, RunRecord, async (req) => {
       const c = controllers.get(req.runId);
       if (c) await c.cancel(req.reason);
-      const run = await store.get(req.runId);
+      const run = await store.record(req.runId);
       if (!run) throw new RunNotFoundError(req.runId);
       return run;
     }, { queue: 'coordinators' }),

@@ -1,5 +1,6 @@
 import { createLogger } from '@baton/log';
-import { AgentEvent, CancelRequest, HumanDecision, PendingPermission, PermissionDecision, Run, RunList, RunQuery, RunSpec, SubmitReply, isFinalStatus } from '@baton/protocol';
+import { RunPlans } from '@baton/coordinator';
+import { AgentEvent, CancelRequest, HumanDecision, PendingPermission, PermissionDecision, RunList, RunQuery, RunRecord, RunSpec, SubmitReply, isFinalStatus } from '@baton/protocol';
 import { connectCluster } from '../connect.js';
 import { followRun } from '../follow-run.js';
 import { describePending } from '../permission-prompt.js';
@@ -51,7 +52,8 @@ export async function remoteCommand(name: 'status' | 'watch' | 'cancel' | 'logs'
           }
           return;
         }
-        const run = await bus.request(s.runGet(runId), RunQuery, Run, { v: 1, runId });
+        // The reply holds the plan by reference (a plan may be larger than a message).
+        const run = await (await RunPlans.open(bus)).assemble(await bus.request(s.runGet(runId), RunQuery, RunRecord, { v: 1, runId }));
         process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `${summarize(run)}\n`);
         return;
       }
@@ -71,15 +73,15 @@ export async function remoteCommand(name: 'status' | 'watch' | 'cancel' | 'logs'
         return;
       }
       case 'cancel': {
-        const run = await bus.request(s.runCancel(runId!), CancelRequest, Run, { v: 1, runId: runId!, reason: 'cancelled with baton cancel' }, { timeoutMs: 30_000 });
+        const run = await bus.request(s.runCancel(runId!), CancelRequest, RunRecord, { v: 1, runId: runId!, reason: 'cancelled with baton cancel' }, { timeoutMs: 30_000 });
         process.stdout.write(`${run.id}: ${run.status}${run.detail ? ` (${run.detail})` : ''}\n`);
         return;
       }
       case 'logs': {
         // Agent events are a live stream: this follows them until the run ends (Ctrl-C to stop).
-        const run = await bus.request(s.runGet(runId!), RunQuery, Run, { v: 1, runId: runId! });
-        if (isFinalStatus(run.status)) {
-          process.stdout.write(`${summarize(run)}\n`);
+        const record = await bus.request(s.runGet(runId!), RunQuery, RunRecord, { v: 1, runId: runId! });
+        if (isFinalStatus(record.status)) {
+          process.stdout.write(`${summarize(await (await RunPlans.open(bus)).assemble(record))}\n`);
           return;
         }
         const sub = bus.subscribe(s.eventsOfRun(runId!), AgentEvent, (e) => {

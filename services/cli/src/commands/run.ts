@@ -1,5 +1,5 @@
 import { createLogger } from '@baton/log';
-import { CancelRequest, Run, RunSpec, SubmitReply } from '@baton/protocol';
+import { CancelRequest, RunRecord, RunSpec, SubmitReply, type Run } from '@baton/protocol';
 import { followRun } from '../follow-run.js';
 import { promptForPermissions } from '../permission-prompt.js';
 import { createProgressView, summarize } from '../progress-view.js';
@@ -50,7 +50,7 @@ export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> 
       : await bus.request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, { timeoutMs: 60_000 });
     if (!opts.json) process.stderr.write(`run ${reply.runId} started on branch ${reply.branch}\n`);
     abort.signal.addEventListener('abort', () => {
-      void bus.request(bus.subjects.runCancel(reply.runId), CancelRequest, Run, { v: 1, runId: reply.runId, reason: 'cancelled from the terminal (Ctrl-C)' }).catch(() => undefined);
+      void bus.request(bus.subjects.runCancel(reply.runId), CancelRequest, RunRecord, { v: 1, runId: reply.runId, reason: 'cancelled from the terminal (Ctrl-C)' }).catch(() => undefined);
     });
     const run = await followRun(bus, reply.runId, (r) => view?.update(r));
     view?.stop();

@@ -47,6 +47,11 @@ export class RunStore {
     return (await this.read(runId))?.run ?? null;
   }
 
+  /** The run as stored: its plan by reference (what `runs.<id>.get` replies: a plan may exceed a message's size). */
+  async record(runId: string): Promise<RunRecord | null> {
+    return (await this.kv.get(runId))?.value ?? null;
+  }
+
   /** Applies `change` to the current run with compare-and-set, re-reading and retrying on a conflict. */
   async update(runId: string, change: (run: Run) => Run): Promise<Run> {
     for (let tries = 0; ; tries++) {
