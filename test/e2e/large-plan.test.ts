@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNats, type Bus } from '@baton/bus';
 import { RunPlans, startCoordinator, type Coordinator } from '@baton/coordinator';
 import { startNatsServer, type NatsServer } from '@baton/nats-launcher';
-import { Plan, RunList, RunQuery, RunRecord, RunSpec, emptyUsage, resourceNamesFor, type Run } from '@baton/protocol';
+import { CancelRequest, Plan, RunList, RunQuery, RunRecord, RunSpec, emptyUsage, resourceNamesFor, type Run } from '@baton/protocol';
 
 // A rename over ~30,000 files: its plan is larger than a NATS message (max_payload, 1 MiB by default).
 const paths = Array.from({ length: 30_000 }, (_, i) => `packages/pkg-${String(i % 40).padStart(2, '0')}/src/module/deep/folder/file-${String(i).padStart(5, '0')}.ts`);
@@ -50,5 +50,8 @@ describe('a run whose plan is larger than a NATS message', () => {
 
     const { runs } = await client.request(client.subjects.runsList(), RunQuery, RunList, { v: 1 });
     expect(runs.map((r) => [r.id, r.status, r.plan])).toEqual([['bigplan', 'succeeded', undefined]]);
+    // Cancel answers with the record too (a finished run stays as it ended).
+    const cancelled = await client.request(client.subjects.runCancel('bigplan'), CancelRequest, RunRecord, { v: 1, runId: 'bigplan', reason: 'test' });
+    expect(cancelled).toEqual(record);
   });
 });

@@ -55,6 +55,14 @@ describe('shellMachine', () => {
     expect(out.diff.endsWith('\n')).toBe(true);
   });
 
+  it('keeps a patch that holds a NUL whole (a text file with one past the 8,000 bytes git checks for binary)', async () => {
+    const { out } = await shell([`node -e "require('fs').writeFileSync('big.txt', 'a\\n'.repeat(4500) + '\\0' + 'TAIL\\n')"`, 'echo z > other.txt']);
+    expect(out).toMatchObject({ ok: true, stop: 'completed' });
+    expect(out.files.sort()).toEqual(['big.txt', 'other.txt']);
+    expect(out.diff).toContain('+\0TAIL\n');
+    expect(out.diff).toContain('+z');
+  });
+
   it('never runs a denied command', async () => {
     const asked: string[] = [];
     const { out, dir, state } = await shell(['touch created-by-denied'], (command) => {

@@ -118,15 +118,23 @@ export class Workspaces {
     const repo = await this.repository(source, commit);
     const dir = join(this.dir, 'trees', name);
     await rm(dir, { recursive: true, force: true });
-    await gitScript(this.dir, 'git clone --shared + checkout', 'git clone -q --shared --no-checkout "$1" "$2"\ncd "$2"\ngit checkout -q --detach "$3"', [repo, dir, commit]);
+    try {
+      await gitScript(this.dir, 'git clone --shared + checkout', 'git clone -q --shared --no-checkout -- "$1" "$2"\ncd "$2"\ngit checkout -q --detach "$3"', [repo, dir, commit]);
+    } catch (err) {
+      // The mirror may have been removed from outside: the next attempt looks for the commit again.
+      this.present.delete(commit);
+      throw err;
+    }
     return {
       dir,
       diff: async () => {
-        // The patch, a NUL (never in `diff --binary` output: binary files are base85), then the paths NUL-separated
-        // (-z: as they are, not quoted and escaped as git prints unusual names otherwise).
-        const out = await gitScript(dir, 'git add + diff', 'git add -A\ngit diff --cached --binary "$1"\nprintf "\\0"\ngit diff --cached --name-only -z "$1"', [commit]);
-        const cut = out.indexOf('\0');
-        return { diff: out.slice(0, cut), files: out.slice(cut + 1).split('\0').filter(Boolean) };
+        // The paths first (-z: each as it is, not quoted and escaped as git prints unusual names otherwise, and
+        // ended by a NUL), one more NUL, then the patch: a patch may hold NULs (a text file with one past git's
+        // 8,000-byte binary check, or a `diff` attribute), a name never does, so the first double NUL ends the names.
+        // No textconv or external diff driver from the machine's git config: the patch must apply as it is.
+        const out = await gitScript(dir, 'git add + diff', 'git add -A\ngit diff --cached --name-only -z "$1" --\nprintf "\\0"\ngit diff --cached --binary --no-textconv --no-ext-diff "$1" --', [commit]);
+        const cut = out.startsWith('\0') ? 0 : out.indexOf('\0\0') + 1;
+        return { diff: out.slice(cut + 1), files: out.slice(0, cut).split('\0').filter(Boolean) };
       },
       remove: () => rm(dir, { recursive: true, force: true }),
     };
