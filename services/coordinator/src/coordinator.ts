@@ -150,8 +150,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
 
   const subscriptions: Subscription[] = [
     bus.serve(s.runsSubmit(), RunSpec, SubmitReply, submit, { queue: 'coordinators' }),
-    // Every run without its plan (each up to megabytes): `runs.<id>.get` gives one run whole.
-    bus.serve(s.runsList(), RunQuery, RunList, async () => ({ v: 1 as const, runs: (await store.list()).map(({ plan: _plan, ...run }) => run) }), { queue: 'coordinators' }),
+    // Every run without its plan (each up to megabytes, and not read): `runs.<id>.get` gives a run's plan reference.
+    bus.serve(s.runsList(), RunQuery, RunList, async () => ({
+      v: 1 as const,
+      runs: (await store.records()).map(({ plan: _plan, planRef: _ref, ...run }) => run),
+    }), { queue: 'coordinators' }),
     // One run as stored, its plan by reference (RunPlans.assemble puts it back): a plan may be larger than a message.
     bus.serve(s.runGetAll(), RunQuery, RunRecord, async (q) => {
       const run = q.runId ? await store.record(q.runId) : null;

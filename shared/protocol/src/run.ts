@@ -128,7 +128,7 @@ export const RunQuery = z.strictObject({ v: V, runId: RunId.optional() });
 /** A run query. */
 export type RunQuery = z.infer<typeof RunQuery>;
 
-/** Runs, newest first, without their plans (`runs.<id>.get` gives one run whole). */
+/** Runs, newest first, without their plans (`runs.<id>.get` gives a run's record, its plan by reference). */
 export const RunList = z.strictObject({ v: V, runs: z.array(Run) });
 /** Runs, newest first. */
 export type RunList = z.infer<typeof RunList>;

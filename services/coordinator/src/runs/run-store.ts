@@ -70,6 +70,13 @@ export class RunStore {
     }
   }
 
+  /** Every run's record as stored (plans by reference, none read), newest first. */
+  async records(): Promise<RunRecord[]> {
+    const keys = await this.kv.keys();
+    const entries = await Promise.all(keys.map((k) => this.kv.get(k)));
+    return entries.flatMap((e) => (e ? [e.value] : [])).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
   /** Every run that can be read, newest first; one that cannot (its plan gone, say) is logged and left out. */
   async list(): Promise<Run[]> {
     const keys = await this.kv.keys();
