@@ -1,5 +1,4 @@
-import type { Bus } from '@baton/bus';
-import { RunPlans } from '@baton/coordinator';
+import { RunPlans, type Bus } from '@baton/bus';
 import { RunRecord, isFinalStatus, resourceNamesFor, type Run } from '@baton/protocol';
 
 /** Calls `onUpdate` with every new version of the run (its record with its plan) and resolves with the final one. */

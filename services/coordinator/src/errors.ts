@@ -47,11 +47,3 @@ export class DiffMissingError extends Error {
     super(`the diff ${bucket}/${object} named by a result is not in the object store`);
   }
 }
-
-/** The plan a run's record references is not in the object store (deleted, or the record was written elsewhere). */
-export class PlanMissingError extends Error {
-  override name = 'PlanMissingError';
-  constructor(readonly bucket: string, readonly object: string) {
-    super(`the plan ${bucket}/${object} named by a run's record is not in the object store`);
-  }
-}

@@ -19,8 +19,9 @@ export {
 } from './schedule/errors.js';
 export { startCoordinator, type Coordinator, type CoordinatorOptions } from './coordinator.js';
 export { RunStore } from './runs/run-store.js';
-export { RunPlans } from './runs/run-plans.js';
+/** Re-exported from @baton/bus, where they moved (the planner stores large plans too). */
+export { RunPlans, PlanMissingError } from '@baton/bus';
 export { prepareRun, branchOf } from './runs/prepare-run.js';
 export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
 export { PermissionDesk } from './permissions/permission-desk.js';
-export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError, DiffMissingError, PlanMissingError } from './errors.js';
+export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError, DiffMissingError } from './errors.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryBroker, RemoteError, type Bus } from '@baton/bus';
+import { createMemoryBroker, RemoteError, RunPlans, type Bus } from '@baton/bus';
 import type { z } from 'zod';
-import { PlanReply, PlanRequest } from '@baton/protocol';
+import { PlanReply, PlanRequest, type Plan } from '@baton/protocol';
 import { createModelClient } from '@baton/model';
 import { startScriptedApi } from '@baton/scripted-api';
 import { startPlanner, type Planner } from './start-planner.js';
@@ -33,13 +33,41 @@ const request = (spec: Record<string, unknown>, extra: Partial<z.input<typeof Pl
     { timeoutMs: 20_000 },
   );
 
+/** The plan a reply carries inline (these plans are small). */
+function inline(reply: PlanReply): Plan {
+  if (!('plan' in reply)) throw new Error(`expected the plan inline, got a reference to ${reply.planRef.object}`);
+  return reply.plan;
+}
+
 describe('startPlanner', () => {
   it('answers a recipe request with the recipe plan', async () => {
     const reply = await request({ recipe: { kind: 'rename', from: 'purry', to: 'curryDataFirst' } });
-    expect(reply.plan.subtasks.map((s) => [s.id, s.deps, s.commands])).toEqual([
+    expect(inline(reply).subtasks.map((s) => [s.id, s.deps, s.commands])).toEqual([
       ['rename-root-1', [], undefined],
       ['test-root', ['rename-root-1'], ['npm test']],
     ]);
+  });
+
+  it('replies with a reference to the plans bucket when the plan is larger than its inline limit', async () => {
+    const spec = { recipe: { kind: 'rename', from: 'purry', to: 'curryDataFirst' } };
+    const small = inline(await request(spec));
+    const broker = createMemoryBroker();
+    const [plannerSide, bus] = [broker.connect(), broker.connect()];
+    const tight = startPlanner({ bus: plannerSide, planInlineLimit: 100 });
+    try {
+      const message = PlanRequest.parse({ v: 1, runId: 'run-big', spec: { v: 1, repo: { path: repo.dir }, ...spec }, baseCommit: repo.commit, repoPath: repo.dir });
+      const reply = await bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, message, { timeoutMs: 20_000 });
+      if (!('planRef' in reply)) throw new Error('expected a reference');
+      expect(reply.planRef).toMatchObject({ object: expect.stringMatching(/^run-big\.plan\.[0-9a-f]{32}$/) as unknown, subtasks: 2 });
+      // Read by another connection, as the coordinator reads it; the same plan as the inline answer.
+      expect(await (await RunPlans.open(bus)).get(reply.planRef)).toEqual(small);
+      // The coordinator records that very object: storing the plan again names it the same.
+      expect(await (await RunPlans.open(bus)).put('run-big', small)).toEqual(reply.planRef);
+    } finally {
+      await tight.stop();
+      await Promise.all([bus.close(), plannerSide.close()]);
+      await broker.close();
+    }
   });
 
   it('answers with an error reply when a task needs a model and none is configured', async () => {
@@ -69,7 +97,7 @@ describe('startPlanner with a model', () => {
     try {
       const message = PlanRequest.parse({ v: 1, runId: 'run-2', spec: { v: 1, repo: { path: repo.dir }, task: 'edit a' }, baseCommit: repo.commit, repoPath: repo.dir });
       const reply = await bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, message, { timeoutMs: 20_000 });
-      expect(reply.plan.subtasks.map((s) => s.id)).toEqual(['edit']);
+      expect(inline(reply).subtasks.map((s) => s.id)).toEqual(['edit']);
     } finally {
       await withModel.stop();
       await Promise.all([bus.close(), plannerSide.close()]);

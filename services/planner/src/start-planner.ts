@@ -1,5 +1,5 @@
 import { ModelNotConfiguredError, type ModelClient } from '@baton/model';
-import type { Bus } from '@baton/bus';
+import { RunPlans, type Bus } from '@baton/bus';
 import { silentLogger, withContext, type Logger } from '@baton/log';
 import { PlanReply, PlanRequest, SCHEMA_VERSION, type Plan } from '@baton/protocol';
 import { InvalidPlanError } from './errors.js';
@@ -17,7 +17,17 @@ export interface PlannerOptions {
   model?: ModelClient;
   /** Model calls per task plan. Default 3. */
   maxTries?: number;
+  /** Plans larger than this (JSON bytes) are replied by reference to the plans object bucket. Default 256 KiB. */
+  planInlineLimit?: number;
 }
+
+/**
+ * Plans up to this size travel in the reply. A larger one (a rename over tens of thousands of files lists them all)
+ * would not fit in a NATS message (max_payload, 1 MiB by default, was never enough for ~15,000 paths): it is stored
+ * in the plans bucket and the reply names it. Well under the limit, as the reply's envelope and the record's other
+ * fields add to it.
+ */
+export const PLAN_INLINE_LIMIT = 256 * 1024;
 
 /** A running planner service. */
 export interface Planner {
@@ -36,6 +46,8 @@ export const PLANNER_QUEUE = 'planners';
 export function startPlanner(options: PlannerOptions): Planner {
   const { bus, model } = options;
   const logger = options.logger ?? silentLogger();
+  const inlineLimit = options.planInlineLimit ?? PLAN_INLINE_LIMIT;
+  let plans: Promise<RunPlans> | undefined;
   const subscription = bus.serve(
     bus.subjects.planRequest(),
     PlanRequest,
@@ -50,8 +62,15 @@ export function startPlanner(options: PlannerOptions): Planner {
         log.warn({ err }, 'planning failed');
         throw err;
       }
-      log.info({ subtasks: plan.subtasks.length, repair: request.repair !== undefined, recipe: request.spec.recipe?.kind }, 'planned');
-      return { v: SCHEMA_VERSION, plan };
+      const bytes = Buffer.byteLength(JSON.stringify(plan));
+      log.info({ subtasks: plan.subtasks.length, bytes, repair: request.repair !== undefined, recipe: request.spec.recipe?.kind }, 'planned');
+      if (bytes <= inlineLimit) return { v: SCHEMA_VERSION, plan };
+      // Named by the run and the plan's content: the coordinator records this very object, it does not store it again.
+      const store = await (plans ??= RunPlans.open(bus).catch((err: unknown) => {
+        plans = undefined;
+        throw err;
+      }));
+      return { v: SCHEMA_VERSION, planRef: await store.put(request.runId, plan) };
     },
     { queue: PLANNER_QUEUE },
   );

@@ -76,3 +76,11 @@ export class BusClosedError extends BusError {
     super('the bus is closed');
   }
 }
+
+/** The plan a run's record references is not in the object store (deleted, or written to another cluster). */
+export class PlanMissingError extends Error {
+  override name = 'PlanMissingError';
+  constructor(readonly bucket: string, readonly object: string) {
+    super(`the plan ${bucket}/${object} named by a run's record or a plan reply is not in the object store`);
+  }
+}

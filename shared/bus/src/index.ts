@@ -7,7 +7,8 @@ export {
 } from './types.js';
 export {
   BusError, NoRespondersError, RequestTimeoutError, RemoteError, InvalidMessageError, KvConflictError, InvalidNameError, ObjectDigestError,
-  BusClosedError,
+  BusClosedError, PlanMissingError,
 } from './errors.js';
+export { RunPlans } from './run-plans.js';
 export { connectNats, type NatsBusOptions } from './nats/connect-nats.js';
 export { createMemoryBroker, type MemoryBroker, type MemoryBrokerOptions } from './memory/memory-broker.js';

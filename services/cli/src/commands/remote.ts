@@ -1,5 +1,5 @@
 import { createLogger } from '@baton/log';
-import { RunPlans } from '@baton/coordinator';
+import { RunPlans } from '@baton/bus';
 import { AgentEvent, CancelRequest, HumanDecision, PendingPermission, PermissionDecision, RunList, RunQuery, RunRecord, RunSpec, SubmitReply, isFinalStatus } from '@baton/protocol';
 import { connectCluster } from '../connect.js';
 import { followRun } from '../follow-run.js';

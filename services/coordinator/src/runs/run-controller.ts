@@ -229,7 +229,8 @@ export class RunController {
           this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs }),
           this.interrupt.signal,
         );
-        return reply.plan;
+        // A large plan comes by reference: the planner stored it where this run's record will reference it.
+        return 'plan' in reply ? reply.plan : await this.ctx.store.plans.get(reply.planRef);
       } catch (err) {
         if (!(err instanceof NoRespondersError) || this.interrupt.signal.aborted) throw err;
         this.ctx.log.warn({ runId: this.run.id, retryInMs: wait }, 'no planner is answering: retrying');

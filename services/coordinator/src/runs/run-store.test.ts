@@ -1,7 +1,6 @@
-import { createMemoryBroker, type MemoryBroker } from '@baton/bus';
+import { PlanMissingError, createMemoryBroker, type MemoryBroker } from '@baton/bus';
 import { Plan, RunRecord, emptyUsage, resourceNamesFor, type Run } from '@baton/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PlanMissingError } from '../errors.js';
 import { RunStore, cloneRun } from './run-store.js';
 
 const run = (): Run => ({

@@ -1,8 +1,7 @@
-import { KvConflictError, type Bus, type Kv } from '@baton/bus';
+import { KvConflictError, RunPlans, type Bus, type Kv } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
 import { RunRecord, resourceNamesFor, type PlanRef, type Run } from '@baton/protocol';
 import { RunNotFoundError } from '../errors.js';
-import { RunPlans } from './run-plans.js';
 
 interface Known {
   run: Run;

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Bus, ObjectStore } from '@baton/bus';
+import { PlanMissingError } from './errors.js';
+import type { Bus, ObjectStore } from './types.js';
 import { Plan, resourceNamesFor, type PlanRef, type Run, type RunRecord } from '@baton/protocol';
-import { PlanMissingError } from '../errors.js';
 
 const CACHED_PLANS = 64;
 
 /**
- * Runs' plans in the plans object bucket, apart from their records (see RunRecord). An object is named by the run
+ * Runs' plans in the plans object bucket, apart from their records (see RunRecord), and the planner's replies too
+ * large for a message (see PlanReply). An object is named by the run
  * and the plan's SHA-256, so writing a plan twice (a retried write, two coordinators) stores it once, and a name
  * never changes content: readers cache plans by name.
  */
