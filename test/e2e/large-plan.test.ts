@@ -108,3 +108,65 @@ describe('a rename whose plan is larger than a NATS message, planned and run ove
     }
   }, 120_000);
 });
+
+describe('a plan with more subtasks than a run record on this bus can hold', () => {
+  let nats: NatsServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    // 64 KiB messages: the limit the default 1 MiB sets at ~2,700 subtasks comes at ~170.
+    nats = await startNatsServer({ maxPayload: 64 * 1024 });
+    dir = await mkdtemp(join(tmpdir(), 'baton-small-payload-'));
+  });
+  afterAll(async () => {
+    await nats?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails the run at once with the reason, and a run that fits still succeeds on the same server', async () => {
+    const packages = (n: number) => {
+      const files: Record<string, string> = { 'package.json': '{ "name": "root", "private": true }\n' };
+      for (let i = 0; i < n; i++) files[`pkgs/p-${String(i).padStart(4, '0')}/package.json`] = `{ "name": "p-${i}", "private": true }\n`;
+      return files;
+    };
+    const [big, small] = [join(dir, 'big'), join(dir, 'small')];
+    await createGitRepo(big, packages(400));
+    await createGitRepo(small, packages(3));
+    await createGitRepo(join(dir, 'noisy'), packages(120));
+
+    const [plannerBus, coordinatorBus, workerBus] = await Promise.all([0, 1, 2].map(() => connectNats({ servers: nats.url }))) as [Bus, Bus, Bus];
+    expect(coordinatorBus.maxPayload).toBe(64 * 1024);
+    const planner = startPlanner({ bus: plannerBus });
+    const coordinator = await startCoordinator({ bus: coordinatorBus, planTimeoutMs: 60_000 });
+    const worker = await startWorker({ bus: workerBus, slots: 2, baseDir: join(dir, 'scratch') });
+    try {
+      const spec = (repo: string, command: string) => RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'command', command, packages: 'pkgs/*' }, testCommands: [] });
+      // Its plan (~90 KB, over a quarter of the limit) comes from the planner by reference; the coordinator refuses it.
+      const tooMany = await coordinator.submit(spec(big, 'true'));
+      const failed = await coordinator.waitForRun(tooMany.runId);
+      expect([failed.status, failed.stopReason]).toEqual(['failed', 'budget_subtasks']);
+      expect(failed.detail).toMatch(/^the plan has 401 subtasks: the run's record \(one state per subtask\) would grow to about \d+ KiB, over the 60 KiB it may take of one message on this bus \(the NATS server's max_payload is 64 KiB\)\. Raise max_payload/);
+      expect(Object.keys(failed.subtasks)).toEqual([]);
+      expect(await git(big, 'log', '--oneline', `${failed.baseCommit!}..${tooMany.branch}`)).toBe('');
+
+      // Failing commands whose errors (the end of their stderr, ~2 KB each) outgrow the record mid-run: the run stops
+      // with the reason instead of staying unfinished with every write failing.
+      const noisy = await coordinator.submit(spec(join(dir, 'noisy'), `node -e "process.stderr.write('e'.repeat(3000)); process.exit(1)"`));
+      const stopped = await coordinator.waitForRun(noisy.runId);
+      expect([stopped.status, stopped.stopReason]).toEqual(['failed', 'internal_error']);
+      expect(stopped.detail).toMatch(new RegExp(`^internal error: baton-runs/${noisy.runId}: \\d+ bytes, over the 64512 bytes one message may hold`));
+      expect(Object.values(stopped.subtasks).some((s) => s.error?.message.includes('eeee'))).toBe(true);
+
+      // Small diffs travel inline, under a quarter of the limit.
+      const fits = await coordinator.submit(spec(small, 'echo done > done.txt'));
+      const run = await coordinator.waitForRun(fits.runId);
+      expect(run.status, run.detail).toBe('succeeded');
+      for (const p of ['p-0000', 'p-0001', 'p-0002']) expect(await showFile(small, fits.branch, `pkgs/${p}/done.txt`)).toBe('done');
+    } finally {
+      await worker.stop();
+      await coordinator.stop();
+      await planner.stop();
+      await Promise.all([plannerBus, coordinatorBus, workerBus].map((b) => b.close()));
+    }
+  }, 120_000);
+});

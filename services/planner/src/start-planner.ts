@@ -17,7 +17,10 @@ export interface PlannerOptions {
   model?: ModelClient;
   /** Model calls per task plan. Default 3. */
   maxTries?: number;
-  /** Plans larger than this (JSON bytes) are replied by reference to the plans object bucket. Default 256 KiB. */
+  /**
+   * Plans larger than this (JSON bytes) are replied by reference to the plans object bucket. Default 256 KiB, and
+   * never more than a quarter of the bus's max payload.
+   */
   planInlineLimit?: number;
 }
 
@@ -46,7 +49,7 @@ export const PLANNER_QUEUE = 'planners';
 export function startPlanner(options: PlannerOptions): Planner {
   const { bus, model } = options;
   const logger = options.logger ?? silentLogger();
-  const inlineLimit = options.planInlineLimit ?? PLAN_INLINE_LIMIT;
+  const inlineLimit = Math.min(options.planInlineLimit ?? PLAN_INLINE_LIMIT, bus.maxPayload / 4);
   let plans: Promise<RunPlans> | undefined;
   const subscription = bus.serve(
     bus.subjects.planRequest(),

@@ -77,6 +77,14 @@ export class BusClosedError extends BusError {
   }
 }
 
+/** A message or KV value larger than the bus carries (the NATS server's max_payload). */
+export class MessageTooLargeError extends BusError {
+  override name = 'MessageTooLargeError';
+  constructor(readonly where: string, readonly bytes: number, readonly limit: number, options?: ErrorOptions) {
+    super(`${where}: ${bytes} bytes, over the ${limit} bytes one message may hold (the NATS server's max_payload)`, options);
+  }
+}
+
 /** The plan a run's record references is not in the object store (deleted, or written to another cluster). */
 export class PlanMissingError extends Error {
   override name = 'PlanMissingError';

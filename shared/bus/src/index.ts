@@ -7,7 +7,7 @@ export {
 } from './types.js';
 export {
   BusError, NoRespondersError, RequestTimeoutError, RemoteError, InvalidMessageError, KvConflictError, InvalidNameError, ObjectDigestError,
-  BusClosedError, PlanMissingError,
+  BusClosedError, MessageTooLargeError, PlanMissingError,
 } from './errors.js';
 export { RunPlans } from './run-plans.js';
 export { connectNats, type NatsBusOptions } from './nats/connect-nats.js';

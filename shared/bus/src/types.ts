@@ -192,6 +192,11 @@ export interface ObjectStore {
 export interface Bus {
   readonly transport: TransportKind;
   readonly subjects: Subjects;
+  /**
+   * The largest message (and KV value) the bus carries, in bytes: the NATS server's max_payload (1 MiB by default);
+   * unbounded in process.
+   */
+  readonly maxPayload: number;
   publish<T>(subject: Subject, schema: Schema<T>, message: T): Promise<void>;
   subscribe<T>(subject: Subject, schema: Schema<T>, handler: MessageHandler<T>, options?: SubscribeOptions): Subscription;
   /** Throws NoRespondersError, RequestTimeoutError, RemoteError or InvalidMessageError. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { NatsServerStartError } from './errors.js';
@@ -15,6 +15,8 @@ export interface NatsServerOptions {
   port?: number;
   /** How long to wait for "Server is ready". Default 15 s. */
   readyTimeoutMs?: number;
+  /** The server's max_payload in bytes (a config file: nats-server has no flag for it). Default the server's, 1 MiB. */
+  maxPayload?: number;
 }
 
 /**
@@ -105,7 +107,14 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const storeDir = options.storeDir ?? (await mkdtemp(path.join(os.tmpdir(), 'baton-nats-')));
   const jetstream = options.jetstream ?? true;
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
-  const argsFor = (port: number) => [...(jetstream ? ['-js', '-sd', storeDir] : []), '-a', '127.0.0.1', '-p', String(port)];
+  let config: string[] = [];
+  if (options.maxPayload !== undefined) {
+    if (!Number.isInteger(options.maxPayload) || options.maxPayload <= 0) throw new RangeError(`maxPayload must be a positive integer of bytes, got ${options.maxPayload}`);
+    const file = path.join(storeDir, 'baton-nats.conf');
+    await writeFile(file, `max_payload: ${options.maxPayload}\n`);
+    config = ['-c', file];
+  }
+  const argsFor = (port: number) => [...config, ...(jetstream ? ['-js', '-sd', storeDir] : []), '-a', '127.0.0.1', '-p', String(port)];
 
   let current: Spawned;
   try {

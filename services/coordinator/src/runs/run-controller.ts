@@ -1,4 +1,4 @@
-import { BusClosedError, NoRespondersError, RequestTimeoutError, type Bus, type WorkQueue } from '@baton/bus';
+import { BusClosedError, MessageTooLargeError, NoRespondersError, RequestTimeoutError, type Bus, type WorkQueue } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import {
   PlanReply,
@@ -29,6 +29,14 @@ import { changedFiles, diffBetween } from './git-repo.js';
 
 /** Re-publishing a dispatch is only safe while the work queue still drops it as a duplicate (its window is 2 min). */
 const DEDUP_WINDOW_MS = 100_000;
+
+/**
+ * What a run's record gains per subtask after its plan is accepted (a merge commit, usage figures, longer
+ * timestamps: ~120 bytes measured), with room to spare; and the share of the bus's max payload kept for
+ * failures' errors and the stop's detail.
+ */
+const STATE_GROWTH_BYTES = 160;
+const RECORD_HEADROOM = 1 / 16;
 
 const DONE: ReadonlySet<SubtaskStatus> = new Set(['merged', 'succeeded', 'skipped']);
 const ACTIVE: ReadonlySet<SubtaskStatus> = new Set(['dispatched', 'merging']);
@@ -253,6 +261,8 @@ export class RunController {
       return this.finish('failed', 'budget_subtasks', `the plan has ${plan.subtasks.length} subtasks, budget ${this.run.spec.limits.maxSubtasks}`);
     }
     const now = Date.now();
+    const tooLarge = this.recordOverflow(plan, now);
+    if (tooLarge) return this.finish('failed', 'budget_subtasks', tooLarge);
     const spec = this.run.spec;
     const trusted = new Set(spec.testCommands ?? []);
     if (spec.recipe?.kind === 'command') trusted.add(spec.recipe.command);
@@ -266,6 +276,25 @@ export class RunController {
       for (const s of plan.subtasks) r.subtasks[s.id] = newState(now);
     });
     this.ctx.log.info({ runId: this.run.id, subtasks: plan.subtasks.length }, 'plan accepted');
+  }
+
+  /**
+   * Why the run's record could not hold `plan`'s subtasks on this bus, or undefined when it can. The record (every
+   * subtask's state, one KV value rewritten on each change) must fit in one message, the NATS server's max_payload
+   * (1 MiB by default: ~2,700 subtasks, beyond the default budget of 2,000); past it every write would fail and the run could neither go on nor stop.
+   */
+  private recordOverflow(plan: Plan, now: number): string | undefined {
+    const limit = this.ctx.bus.maxPayload;
+    if (!Number.isFinite(limit)) return undefined;
+    const states: Run['subtasks'] = {};
+    for (const s of plan.subtasks) states[s.id] = newState(now);
+    const { plan: _plan, ...record } = this.run;
+    const bytes = Buffer.byteLength(JSON.stringify({ ...record, subtasks: states, planRef: { object: `${this.run.id}.plan.${'0'.repeat(32)}`, subtasks: 0 } }));
+    const needed = bytes + plan.subtasks.length * STATE_GROWTH_BYTES;
+    const room = Math.floor(limit * (1 - RECORD_HEADROOM));
+    if (needed <= room) return undefined;
+    const kib = (n: number) => `${Math.ceil(n / 1024)} KiB`;
+    return `the plan has ${plan.subtasks.length} subtasks: the run's record (one state per subtask) would grow to about ${kib(needed)}, over the ${kib(room)} it may take of one message on this bus (the NATS server's max_payload is ${kib(limit)}). Raise max_payload on the server (nats-server's config, up to 64 MiB), or split the change into runs of fewer subtasks.`;
   }
 
   /** Dispatches every ready subtask the run's concurrency allows, then finishes the run if nothing is left. */
@@ -591,14 +620,29 @@ export class RunController {
       this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id }, 'could not read the branch head at the end of the run');
       return undefined;
     });
-    await this.update((r) => {
+    const final = (r: Run) => {
       r.status = status;
       r.stopReason = reason;
       r.detail = detail;
       r.finishedAt = now;
       if (head) r.headCommit = head;
       for (const s of Object.values(r.subtasks)) if (s.status === 'pending' || ACTIVE.has(s.status)) s.status = 'cancelled';
-    });
+    };
+    const staged = [...this.staged];
+    try {
+      await this.update(final);
+    } catch (err) {
+      if (!(err instanceof MessageTooLargeError)) throw err;
+      // The record outgrew a message (the errors of many failed subtasks): the run still stops, with the subtasks'
+      // errors left out of its record, rather than staying unfinished with every write failing.
+      this.ctx.log.error({ err, runId: this.run.id }, "the run's final record is too large for the bus: writing it without the subtasks' errors");
+      this.staged = staged;
+      await this.update((r) => {
+        final(r);
+        for (const s of Object.values(r.subtasks)) delete s.error;
+        r.detail = `${detail.slice(0, 2_000)}\n(the subtasks' errors are left out of this record: with them it was ${err.bytes} bytes, over the bus's limit of ${err.limit})`;
+      });
+    }
     this.ctx.merger.close(this.run.id);
     if (status !== 'succeeded') {
       await this.ctx.bus.publish(this.ctx.bus.subjects.workCancel(this.run.id), WorkCancel, { v: 1, runId: this.run.id, reason: detail });

@@ -30,6 +30,8 @@ export interface BrokerCore {
 export class MemoryBus implements Bus {
   readonly transport = TransportKind.memory;
   readonly subjects: Subjects;
+  /** Messages in process are never copied to a socket: no limit. */
+  readonly maxPayload = Number.POSITIVE_INFINITY;
   readonly #core: BrokerCore;
   readonly #closer = new AbortController();
   readonly #client: ClientContext;

@@ -53,6 +53,10 @@ type ListenerMode = 'serial' | 'concurrent';
 export class NatsBus implements Bus {
   readonly transport = TransportKind.nats;
   readonly subjects: Subjects;
+  /** What the server announced (its max_payload); NATS's default until it has. */
+  get maxPayload(): number {
+    return this.nc.info?.max_payload ?? 1024 * 1024;
+  }
   readonly #jsm: JetStreamManager;
   readonly #js: JetStreamClient;
   readonly #deadLetters: DeadLetters;
@@ -243,7 +247,7 @@ export class NatsBus implements Bus {
     const history = options.history ?? 1;
     const kv = await new Kvm(this.#js).create(bucket, { history });
     await ensureKvHistory(this.#jsm, bucket, history);
-    return new NatsKv(bucket, kv, schema, this.logger);
+    return new NatsKv(bucket, kv, schema, this.logger, () => this.maxPayload);
   }
 
   async objectStore(bucket: string): Promise<ObjectStore> {

@@ -1,7 +1,7 @@
 import type { Logger } from '@baton/log';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
 import { KvWatchInclude, type KV, type KvEntry as NatsKvEntry } from '@nats-io/kv';
-import { InvalidMessageError, KvConflictError } from '../errors.js';
+import { InvalidMessageError, KvConflictError, MessageTooLargeError } from '../errors.js';
 import { assertKvFilter, assertKvKey, decodeMessage, encodeMessage } from '../codec.js';
 import type { Kv, KvChange, KvEntry, KvWatchOptions, Schema } from '../types.js';
 import { ensureStream } from './ensure-stream.js';
@@ -31,7 +31,19 @@ export class NatsKv<T> implements Kv<T> {
     private readonly kv: KV,
     private readonly schema: Schema<T>,
     private readonly logger: Logger,
+    private readonly maxPayload: () => number,
   ) {}
+
+  /**
+   * The value encoded, or MessageTooLargeError naming the key (nats.js would only say "max_payload size exceeded").
+   * The limit counts the headers a KV write adds too (under 200 bytes): 1 KiB is kept for them.
+   */
+  #encode(key: string, value: T): Uint8Array {
+    const bytes = encodeMessage(value);
+    const limit = this.maxPayload() - 1024;
+    if (bytes.length > limit) throw new MessageTooLargeError(this.#where(key), bytes.length, limit);
+    return bytes;
+  }
 
   #where(key: string): string {
     return `${this.bucket}/${key}`;
@@ -47,12 +59,12 @@ export class NatsKv<T> implements Kv<T> {
   }
 
   async put(key: string, value: T): Promise<number> {
-    return await this.kv.put(checkKey(key), encodeMessage(value));
+    return await this.kv.put(checkKey(key), this.#encode(key, value));
   }
 
   async create(key: string, value: T): Promise<number> {
     try {
-      return await this.kv.create(checkKey(key), encodeMessage(value));
+      return await this.kv.create(checkKey(key), this.#encode(key, value));
     } catch (err) {
       if (isWrongLastSequence(err)) throw new KvConflictError(this.bucket, key, null, { cause: err });
       throw err;
@@ -61,7 +73,7 @@ export class NatsKv<T> implements Kv<T> {
 
   async update(key: string, value: T, revision: number): Promise<number> {
     try {
-      return await this.kv.update(checkKey(key), encodeMessage(value), revision);
+      return await this.kv.update(checkKey(key), this.#encode(key, value), revision);
     } catch (err) {
       if (isWrongLastSequence(err)) throw new KvConflictError(this.bucket, key, revision, { cause: err });
       throw err;

@@ -4,7 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { NoRespondersError, RequestTimeoutError } from '../errors.js';
+import { MessageTooLargeError, NoRespondersError, RequestTimeoutError } from '../errors.js';
 import type { Bus, Delivery, WorkQueueDef } from '../types.js';
 import { connectNats } from './connect-nats.js';
 
@@ -227,5 +227,18 @@ describe('NATS transport faults', () => {
     await expect(bus.request(slow, Item, Item, { n: 2 }, { timeoutMs: 200 })).rejects.toBeInstanceOf(RequestTimeoutError);
     release();
     await sub.unsubscribe();
+  });
+
+  it('refuses a KV value over the server max_payload with an error naming the key and the sizes', async () => {
+    const bus = await open('big');
+    expect(bus.maxPayload).toBe(1024 * 1024); // what nats-server announces by default
+    const kv = await bus.kv('bigvalues', z.strictObject({ pad: z.string() }));
+    const error: unknown = await kv.put('run-1', { pad: 'x'.repeat(bus.maxPayload) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect((error as Error).message).toMatch(/^bigvalues\/run-1: 1048586 bytes, over the 1047552 bytes one message may hold/);
+    // Nothing was written; a value that fits still is.
+    expect(await kv.get('run-1')).toBeNull();
+    await kv.put('run-1', { pad: 'small' });
+    expect((await kv.get('run-1'))?.value).toEqual({ pad: 'small' });
   });
 });
