@@ -62,6 +62,24 @@ describe('a run whose plan is larger than a NATS message', () => {
   });
 });
 
+/** Planner, coordinator and a 2-slot worker, each on its own NATS connection (as separate processes would be). */
+async function startNatsStack(url: string, dir: string) {
+  const [plannerBus, coordinatorBus, workerBus] = await Promise.all([0, 1, 2].map(() => connectNats({ servers: url }))) as [Bus, Bus, Bus];
+  const planner = startPlanner({ bus: plannerBus });
+  const coordinator = await startCoordinator({ bus: coordinatorBus, planTimeoutMs: 60_000 });
+  const worker = await startWorker({ bus: workerBus, slots: 2, baseDir: join(dir, 'scratch') });
+  return {
+    coordinator,
+    coordinatorBus,
+    [Symbol.asyncDispose]: async () => {
+      await worker.stop();
+      await coordinator.stop();
+      await planner.stop();
+      await Promise.all([plannerBus, coordinatorBus, workerBus].map((b) => b.close()));
+    },
+  };
+}
+
 describe('a rename whose plan is larger than a NATS message, planned and run over NATS', () => {
   let nats: NatsServer;
   let dir: string;
@@ -85,27 +103,18 @@ describe('a rename whose plan is larger than a NATS message, planned and run ove
     const repo = join(dir, 'repo');
     await createGitRepo(repo, files);
 
-    const [plannerBus, coordinatorBus, workerBus] = await Promise.all([0, 1, 2].map(() => connectNats({ servers: nats.url }))) as [Bus, Bus, Bus];
-    const planner = startPlanner({ bus: plannerBus });
-    const coordinator = await startCoordinator({ bus: coordinatorBus, planTimeoutMs: 60_000 });
-    const worker = await startWorker({ bus: workerBus, slots: 2, baseDir: join(dir, 'scratch') });
-    try {
-      const spec = RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'rename', from: 'oldName', to: 'newName', glob: '**/*.ts' }, testCommands: [] });
-      const { runId, branch } = await coordinator.submit(spec);
-      const run = await coordinator.waitForRun(runId);
-      expect(run.status, run.detail).toBe('succeeded');
-      expect(Buffer.byteLength(JSON.stringify(run.plan))).toBeGreaterThan(1024 * 1024);
-      // Recorded under the name the planner stored it by (the coordinator did not store it a second time).
-      const record = await coordinatorBus.request(coordinatorBus.subjects.runGet(runId), RunQuery, RunRecord, { v: 1, runId });
-      expect(record.planRef?.object).toMatch(new RegExp(`^${runId}\\.plan\\.[0-9a-f]{32}$`));
-      for (const f of renamed) expect(await showFile(repo, branch, f)).toBe('export const newName = 1;\nexport const twice = newName + newName;');
-      expect(await git(repo, 'diff', '--name-only', `${run.baseCommit!}..${branch}`)).toBe(renamed.join('\n'));
-    } finally {
-      await worker.stop();
-      await coordinator.stop();
-      await planner.stop();
-      await Promise.all([plannerBus, coordinatorBus, workerBus].map((b) => b.close()));
-    }
+    await using stack = await startNatsStack(nats.url, dir);
+    const { coordinator, coordinatorBus } = stack;
+    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'rename', from: 'oldName', to: 'newName', glob: '**/*.ts' }, testCommands: [] });
+    const { runId, branch } = await coordinator.submit(spec);
+    const run = await coordinator.waitForRun(runId);
+    expect(run.status, run.detail).toBe('succeeded');
+    expect(Buffer.byteLength(JSON.stringify(run.plan))).toBeGreaterThan(1024 * 1024);
+    // Recorded under the name the planner stored it by (the coordinator did not store it a second time).
+    const record = await coordinatorBus.request(coordinatorBus.subjects.runGet(runId), RunQuery, RunRecord, { v: 1, runId });
+    expect(record.planRef?.object).toMatch(new RegExp(`^${runId}\\.plan\\.[0-9a-f]{32}$`));
+    for (const f of renamed) expect(await showFile(repo, branch, f)).toBe('export const newName = 1;\nexport const twice = newName + newName;');
+    expect(await git(repo, 'diff', '--name-only', `${run.baseCommit!}..${branch}`)).toBe(renamed.join('\n'));
   }, 120_000);
 });
 
@@ -134,39 +143,30 @@ describe('a plan with more subtasks than a run record on this bus can hold', () 
     await createGitRepo(small, packages(3));
     await createGitRepo(join(dir, 'noisy'), packages(120));
 
-    const [plannerBus, coordinatorBus, workerBus] = await Promise.all([0, 1, 2].map(() => connectNats({ servers: nats.url }))) as [Bus, Bus, Bus];
+    await using stack = await startNatsStack(nats.url, dir);
+    const { coordinator, coordinatorBus } = stack;
     expect(coordinatorBus.maxPayload).toBe(64 * 1024);
-    const planner = startPlanner({ bus: plannerBus });
-    const coordinator = await startCoordinator({ bus: coordinatorBus, planTimeoutMs: 60_000 });
-    const worker = await startWorker({ bus: workerBus, slots: 2, baseDir: join(dir, 'scratch') });
-    try {
-      const spec = (repo: string, command: string) => RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'command', command, packages: 'pkgs/*' }, testCommands: [] });
-      // Its plan (~90 KB, over a quarter of the limit) comes from the planner by reference; the coordinator refuses it.
-      const tooMany = await coordinator.submit(spec(big, 'true'));
-      const failed = await coordinator.waitForRun(tooMany.runId);
-      expect([failed.status, failed.stopReason]).toEqual(['failed', 'budget_subtasks']);
-      expect(failed.detail).toMatch(/^the plan has 401 subtasks: the run's record \(one state per subtask\) would grow to about \d+ KiB, over the 60 KiB it may take of one message on this bus \(the NATS server's max_payload is 64 KiB\)\. Raise max_payload/);
-      expect(Object.keys(failed.subtasks)).toEqual([]);
-      expect(await git(big, 'log', '--oneline', `${failed.baseCommit!}..${tooMany.branch}`)).toBe('');
+    const spec = (repo: string, command: string) => RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'command', command, packages: 'pkgs/*' }, testCommands: [] });
+    // Its plan (~90 KB, over a quarter of the limit) comes from the planner by reference; the coordinator refuses it.
+    const tooMany = await coordinator.submit(spec(big, 'true'));
+    const failed = await coordinator.waitForRun(tooMany.runId);
+    expect([failed.status, failed.stopReason]).toEqual(['failed', 'budget_subtasks']);
+    expect(failed.detail).toMatch(/^the plan has 401 subtasks: the run's record \(one state per subtask\) would grow to about \d+ KiB, over the 60 KiB it may take of one message on this bus \(the NATS server's max_payload is 64 KiB\)\. Raise max_payload/);
+    expect(Object.keys(failed.subtasks)).toEqual([]);
+    expect(await git(big, 'log', '--oneline', `${failed.baseCommit!}..${tooMany.branch}`)).toBe('');
 
-      // Failing commands whose errors (the end of their stderr, ~2 KB each) outgrow the record mid-run: the run stops
-      // with the reason instead of staying unfinished with every write failing.
-      const noisy = await coordinator.submit(spec(join(dir, 'noisy'), `node -e "process.stderr.write('e'.repeat(3000)); process.exit(1)"`));
-      const stopped = await coordinator.waitForRun(noisy.runId);
-      expect([stopped.status, stopped.stopReason]).toEqual(['failed', 'internal_error']);
-      expect(stopped.detail).toMatch(new RegExp(`^internal error: baton-runs/${noisy.runId}: \\d+ bytes, over the 64512 bytes one message may hold`));
-      expect(Object.values(stopped.subtasks).some((s) => s.error?.message.includes('eeee'))).toBe(true);
+    // Failing commands whose errors (the end of their stderr, ~2 KB each) outgrow the record mid-run: the run stops
+    // with the reason instead of staying unfinished with every write failing.
+    const noisy = await coordinator.submit(spec(join(dir, 'noisy'), `node -e "process.stderr.write('e'.repeat(3000)); process.exit(1)"`));
+    const stopped = await coordinator.waitForRun(noisy.runId);
+    expect([stopped.status, stopped.stopReason]).toEqual(['failed', 'internal_error']);
+    expect(stopped.detail).toMatch(new RegExp(`^internal error: baton-runs/${noisy.runId}: \\d+ bytes, over the 64512 bytes one message may hold`));
+    expect(Object.values(stopped.subtasks).some((s) => s.error?.message.includes('eeee'))).toBe(true);
 
-      // Small diffs travel inline, under a quarter of the limit.
-      const fits = await coordinator.submit(spec(small, 'echo done > done.txt'));
-      const run = await coordinator.waitForRun(fits.runId);
-      expect(run.status, run.detail).toBe('succeeded');
-      for (const p of ['p-0000', 'p-0001', 'p-0002']) expect(await showFile(small, fits.branch, `pkgs/${p}/done.txt`)).toBe('done');
-    } finally {
-      await worker.stop();
-      await coordinator.stop();
-      await planner.stop();
-      await Promise.all([plannerBus, coordinatorBus, workerBus].map((b) => b.close()));
-    }
+    // Small diffs travel inline, under a quarter of the limit.
+    const fits = await coordinator.submit(spec(small, 'echo done > done.txt'));
+    const run = await coordinator.waitForRun(fits.runId);
+    expect(run.status, run.detail).toBe('succeeded');
+    for (const p of ['p-0000', 'p-0001', 'p-0002']) expect(await showFile(small, fits.branch, `pkgs/${p}/done.txt`)).toBe('done');
   }, 120_000);
 });
