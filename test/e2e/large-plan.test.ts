@@ -8,6 +8,7 @@ import { startNatsServer, type NatsServer } from '@baton/nats-launcher';
 import { startPlanner } from '@baton/planner';
 import { startWorker } from '@baton/worker';
 import { createGitRepo, git, showFile } from './git-repo-fixture.js';
+import { runFixture } from './spawn-fixture.js';
 import { CancelRequest, Plan, RunList, RunQuery, RunRecord, RunSpec, emptyUsage, resourceNamesFor, type Run } from '@baton/protocol';
 
 // A rename over ~30,000 files: its plan is larger than a NATS message (max_payload, 1 MiB by default).
@@ -55,11 +56,41 @@ describe('a run whose plan is larger than a NATS message', () => {
     expect(stored?.value).toEqual(record);
 
     const { runs } = await client.request(client.subjects.runsList(), RunQuery, RunList, { v: 1 });
-    expect(runs.map((r) => [r.id, r.status, r.plan])).toEqual([['bigplan', 'succeeded', undefined]]);
+    expect(runs.map((r) => [r.id, r.status, r.subtaskCounts])).toEqual([['bigplan', 'succeeded', {}]]);
     // Cancel answers with the record too (a finished run stays as it ended).
     const cancelled = await client.request(client.subjects.runCancel('bigplan'), CancelRequest, RunRecord, { v: 1, runId: 'bigplan', reason: 'test' });
     expect(cancelled).toEqual(record);
   });
+
+  it('lists the newest runs as summaries, however large their records; `baton status` prints them', async () => {
+    // 40 runs of 300 merged subtasks: ~2.5 MB of records, more than one message could list whole.
+    const subtasks = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [
+      `cmd-p-${String(i).padStart(4, '0')}`,
+      { status: 'merged' as const, attempt: 1, conflicts: 0, filesChanged: 1, mergedCommit: 'a'.repeat(40), usage: emptyUsage(), updatedAt: 1 },
+    ]));
+    const t0 = Date.now();
+    for (let n = 0; n < 40; n++) {
+      await coordinator.store.create({
+        v: 1, id: `many-${String(n).padStart(2, '0')}`, spec: RunSpec.parse({ v: 1, task: 'many', repo: { path: '/nowhere' } }), status: 'succeeded',
+        stopReason: 'success', branch: `baton/many-${n}`, trustedCommands: [], subtasks, usage: emptyUsage(), createdAt: t0 + n, updatedAt: t0 + n,
+      });
+    }
+    const all = await client.request(client.subjects.runsList(), RunQuery, RunList, { v: 1 });
+    expect([all.total, all.runs.length]).toEqual([41, 41]);
+    expect(all.runs[0]).toMatchObject({ id: 'many-39', subtaskCounts: { merged: 300 }, mergedFiles: 300 });
+    expect(all.runs.at(-1)!.id).toBe('bigplan');
+    expect(JSON.stringify(all).length).toBeLessThan(100_000);
+    const newest = await client.request(client.subjects.runsList(), RunQuery, RunList, { v: 1, limit: 2 });
+    expect([newest.total, newest.runs.map((r) => r.id)]).toEqual([41, ['many-39', 'many-38']]);
+
+    const cli = await runFixture('services/cli/src/bin-source.ts', ['status', '--limit', '2', '--nats', nats.url]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 4))).toEqual([
+      ['many-39', 'succeeded', '300/300 subtasks', 'baton/many-39'],
+      ['many-38', 'succeeded', '300/300 subtasks', 'baton/many-38'],
+    ]);
+    expect(cli.stderr).toContain('the newest 2 of 41 runs (--limit N for more)');
+  }, 60_000);
 });
 
 /** Planner, coordinator and a 2-slot worker, each on its own NATS connection (as separate processes would be). */

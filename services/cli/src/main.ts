@@ -73,11 +73,13 @@ export function buildProgram(): Command {
     ['cancel', 'cancel a run: no new work, work in hand stopped, the branch kept'],
     ['logs', 'print the agent events of a run'],
   ] as const) {
-    program
+    const command = program
       .command(name)
       .description(description)
       .argument(name === 'status' ? '[runId]' : '<runId>')
-      .option('--json', 'machine-readable output')
+      .option('--json', 'machine-readable output');
+    if (name === 'status') command.option('--limit <n>', 'without a run id: list the newest n runs (default 100, at most 1000)', positiveInt('--limit'));
+    command
       .addOption(natsOption().makeOptionMandatory())
       .action(async (runId: string | undefined, opts: RemoteOptions) => (await import('./commands/remote.js')).remoteCommand(name, runId, opts));
   }

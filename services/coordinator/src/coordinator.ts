@@ -5,6 +5,8 @@ import {
   CancelRequest,
   RunRecord,
   RunList,
+  RUN_LIST_DEFAULT_LIMIT,
+  summarizeRun,
   RunQuery,
   RunSpec,
   SubmitReply,
@@ -150,11 +152,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
 
   const subscriptions: Subscription[] = [
     bus.serve(s.runsSubmit(), RunSpec, SubmitReply, submit, { queue: 'coordinators' }),
-    // Every run without its plan (each up to megabytes, and not read): `runs.<id>.get` gives a run's plan reference.
-    bus.serve(s.runsList(), RunQuery, RunList, async () => ({
-      v: 1 as const,
-      runs: (await store.records()).map(({ plan: _plan, planRef: _ref, ...run }) => run),
-    }), { queue: 'coordinators' }),
+    // The newest runs as summaries (no plan, no states: whole records outgrow a message); `runs.<id>.get` gives one.
+    bus.serve(s.runsList(), RunQuery, RunList, async (q) => {
+      const records = await store.records();
+      return { v: 1 as const, runs: records.slice(0, q.limit ?? RUN_LIST_DEFAULT_LIMIT).map(summarizeRun), total: records.length };
+    }, { queue: 'coordinators' }),
     // One run as stored, its plan by reference (RunPlans.assemble puts it back): a plan may be larger than a message.
     bus.serve(s.runGetAll(), RunQuery, RunRecord, async (q) => {
       const run = q.runId ? await store.record(q.runId) : null;

@@ -6,7 +6,7 @@ export { RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe } from './
 export { Usage, emptyUsage, addUsage } from './usage.js';
 export { AgentKind, AgentKindSchema, SubtaskBudget, ScopePath, Scope, EditProgram, Subtask, Plan } from './plan.js';
 export { RunLimits, RepoRef, RunSpec, type RunSpecInput } from './run-spec.js';
-export { RunStatus, RunStatusSchema, isFinalStatus, StopReason, SubtaskStatusSchema, type SubtaskStatus, SubtaskState, Run, PlanRef, RunRecord, SubmitReply, CancelRequest, WorkCancel, RunQuery, RunList } from './run.js';
+export { RunStatus, RunStatusSchema, isFinalStatus, StopReason, SubtaskStatusSchema, type SubtaskStatus, SubtaskState, Run, PlanRef, RunRecord, SubmitReply, CancelRequest, WorkCancel, RunQuery, RunList, RunSummary, summarizeRun, RUN_LIST_DEFAULT_LIMIT } from './run.js';
 export { RepoSource, WorkItem, CommandOutput, Failure, TestReport, AgentStop, Result } from './work.js';
 export { PermissionTool, PermissionRequest, DecidedBy, PermissionDecision, PendingPermission, HumanDecision } from './permission.js';
 export { InspectionKind, Json, AgentEvent } from './agent-event.js';

@@ -123,12 +123,42 @@ export const WorkCancel = z.strictObject({ v: V, runId: RunId, reason: z.string(
 /** Stop the work of a run in hand. */
 export type WorkCancel = z.infer<typeof WorkCancel>;
 
-/** Ask the coordinator for one run (`runs.<id>.get`) or every run (`runs.list`, runId absent). */
-export const RunQuery = z.strictObject({ v: V, runId: RunId.optional() });
+/** Runs `runs.list` answers with when the query sets no limit. */
+export const RUN_LIST_DEFAULT_LIMIT = 100;
+
+/**
+ * Ask the coordinator for one run (`runs.<id>.get`) or the newest runs (`runs.list`, runId absent; at most `limit`,
+ * default RUN_LIST_DEFAULT_LIMIT).
+ */
+export const RunQuery = z.strictObject({ v: V, runId: RunId.optional(), limit: z.number().int().positive().max(1_000).optional() });
 /** A run query. */
 export type RunQuery = z.infer<typeof RunQuery>;
 
-/** Runs, newest first, without their plans (`runs.<id>.get` gives a run's record, its plan by reference). */
-export const RunList = z.strictObject({ v: V, runs: z.array(Run) });
+/**
+ * A run as `runs.list` shows it: the run without its plan, its subtasks' states or its trusted commands, with how
+ * many subtasks are in each status and how many files were merged. A list of whole records outgrew one message
+ * (max_payload, 1 MiB by default) after a few dozen runs of a few hundred subtasks.
+ */
+export const RunSummary = Run.omit({ plan: true, subtasks: true, trustedCommands: true }).extend({
+  subtaskCounts: z.partialRecord(SubtaskStatusSchema, z.number().int().nonnegative()),
+  mergedFiles: z.number().int().nonnegative(),
+});
+/** A run as `runs.list` shows it. */
+export type RunSummary = z.infer<typeof RunSummary>;
+
+/** The summary of a run (or of its record). */
+export function summarizeRun(run: Run | RunRecord): RunSummary {
+  const { plan: _plan, planRef: _ref, subtasks, trustedCommands: _trusted, ...rest } = run as RunRecord;
+  const subtaskCounts: RunSummary['subtaskCounts'] = {};
+  let mergedFiles = 0;
+  for (const s of Object.values(subtasks)) {
+    subtaskCounts[s.status] = (subtaskCounts[s.status] ?? 0) + 1;
+    if (s.status === 'merged') mergedFiles += s.filesChanged;
+  }
+  return { ...rest, subtaskCounts, mergedFiles };
+}
+
+/** The newest runs, newest first, as summaries (`runs.<id>.get` gives a run's record); `total` counts every run. */
+export const RunList = z.strictObject({ v: V, runs: z.array(RunSummary), total: z.number().int().nonnegative() });
 /** Runs, newest first. */
 export type RunList = z.infer<typeof RunList>;
