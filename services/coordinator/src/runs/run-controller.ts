@@ -281,7 +281,8 @@ export class RunController {
   /**
    * Why the run's record could not hold `plan`'s subtasks on this bus, or undefined when it can. The record (every
    * subtask's state, one KV value rewritten on each change) must fit in one message, the NATS server's max_payload
-   * (1 MiB by default: ~2,700 subtasks, beyond the default budget of 2,000); past it every write would fail and the run could neither go on nor stop.
+   * (1 MiB by default: ~2,700 subtasks, beyond the default budget of 2,000); past it every write would fail and the
+   * run could neither go on nor stop.
    */
   private recordOverflow(plan: Plan, now: number): string | undefined {
     const limit = this.ctx.bus.maxPayload;
