@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Run, SubtaskStatus } from '@baton/protocol';
+import { summarizeRun, type Run, type RunSummary, type SubtaskStatus } from '@baton/protocol';
 
 /** Counts of a run's subtasks and its spend, as shown while it runs. */
 export interface RunTally {
@@ -14,15 +14,17 @@ export interface RunTally {
 
 const DONE: ReadonlySet<SubtaskStatus> = new Set(['merged', 'succeeded', 'skipped']);
 
-/** Tallies a run record. */
-export function tally(run: Run): RunTally {
-  const states = Object.values(run.subtasks);
+/** Tallies a run record, or a run as `runs.list` summarizes it. */
+export function tally(run: Run | RunSummary): RunTally {
+  const { subtaskCounts, mergedFiles } = 'subtaskCounts' in run ? run : summarizeRun(run);
+  const count = (keep: (status: SubtaskStatus) => boolean) =>
+    Object.entries(subtaskCounts).reduce((n, [status, c]) => n + (keep(status as SubtaskStatus) ? c : 0), 0);
   return {
-    total: states.length,
-    done: states.filter((s) => DONE.has(s.status)).length,
-    running: states.filter((s) => s.status === 'dispatched' || s.status === 'merging').length,
-    failed: states.filter((s) => s.status === 'failed').length,
-    mergedFiles: states.reduce((n, s) => n + (s.status === 'merged' ? s.filesChanged : 0), 0),
+    total: count(() => true),
+    done: count((s) => DONE.has(s)),
+    running: count((s) => s === 'dispatched' || s === 'merging'),
+    failed: count((s) => s === 'failed'),
+    mergedFiles,
     tokens: run.usage.inputTokens + run.usage.outputTokens,
     costUsd: run.usage.costUsd,
   };

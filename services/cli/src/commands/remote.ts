@@ -1,10 +1,10 @@
 import { createLogger } from '@baton/log';
 import { RunPlans } from '@baton/bus';
-import { AgentEvent, CancelRequest, HumanDecision, PendingPermission, PermissionDecision, RunList, RunQuery, RunRecord, RunSpec, SubmitReply, isFinalStatus, type SubtaskStatus } from '@baton/protocol';
+import { AgentEvent, CancelRequest, HumanDecision, PendingPermission, PermissionDecision, RunList, RunQuery, RunRecord, RunSpec, SubmitReply, isFinalStatus } from '@baton/protocol';
 import { connectCluster } from '../connect.js';
 import { followRun } from '../follow-run.js';
 import { describePending } from '../permission-prompt.js';
-import { createProgressView, summarize } from '../progress-view.js';
+import { createProgressView, summarize, tally } from '../progress-view.js';
 import { runSpecFromFlags, type RunFlags } from '../run-spec-from-options.js';
 import { checkRepository } from '../check-repository.js';
 import { CliError } from '../errors.js';
@@ -50,9 +50,8 @@ export async function remoteCommand(name: 'status' | 'watch' | 'cancel' | 'logs'
           if (total > runs.length) process.stderr.write(`the newest ${runs.length} of ${total} runs (--limit N for more)\n`);
           if (opts.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
           for (const r of runs) {
-            const count = (...statuses: SubtaskStatus[]) => statuses.reduce((n, st) => n + (r.subtaskCounts[st] ?? 0), 0);
-            const all = Object.values(r.subtaskCounts).reduce((n, c) => n + c, 0);
-            process.stdout.write(`${r.id}\t${r.status}\t${count('merged', 'succeeded', 'skipped')}/${all} subtasks\t${r.branch ?? ''}\t${new Date(r.createdAt).toISOString()}\n`);
+            const t = tally(r);
+            process.stdout.write(`${r.id}\t${r.status}\t${t.done}/${t.total} subtasks\t${r.branch ?? ''}\t${new Date(r.createdAt).toISOString()}\n`);
           }
           return;
         }
