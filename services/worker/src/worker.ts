@@ -3,7 +3,8 @@ import { customAlphabet } from 'nanoid';
 import type { Bus, Delivery, Kv, Subscription } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
-import { Result, RunRecord, WorkCancel, WorkerHeartbeat, isFinalStatus, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
+import { z } from 'zod';
+import { Result, RunStatusSchema, WorkCancel, WorkerHeartbeat, isFinalStatus, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
 import { createRecipePool, type RecipePool } from '@baton/recipes';
 import type { EditorLimits } from './agents/editor.machine.js';
 import { offloadLargeDiff } from './large-diff.js';
@@ -12,6 +13,13 @@ import { Workspaces } from './workspace/workspaces.js';
 
 /** How often a worker re-reads a run's record to learn whether it stopped (cancel broadcasts are immediate). */
 const RUN_CHECK_MS = 2_000;
+
+/**
+ * What a worker reads of a run's record: its status. The record holds one state per subtask (up to ~1 MiB in a large
+ * run) and the worker re-reads it every RUN_CHECK_MS while the run has items: validating all of it each time blocked
+ * the worker's event loop for milliseconds, for one field. The coordinator, its only writer, validates it whole.
+ */
+const RunStatusView = z.object({ status: RunStatusSchema });
 
 const workerSuffix = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
 
@@ -94,7 +102,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const recipes = lazyRecipePool(options.recipeThreads ?? defaultRecipeThreads(slots));
   const results = await bus.workQueue(queues.results());
   const registry: Kv<WorkerHeartbeat> = await bus.kv(names.workersBucket, WorkerHeartbeat);
-  const runs = await bus.kv(names.runsBucket, RunRecord);
+  const runs = await bus.kv(names.runsBucket, RunStatusView);
   const inHand = new Map<string, InHand>();
   const tasks = new Set<Promise<void>>();
   const cleanups = new Set<Promise<void>>();
