@@ -1,14 +1,12 @@
 import { BusClosedError, MessageTooLargeError, NoRespondersError, RequestTimeoutError, type Bus, type WorkQueue } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import {
-  PlanReply,
-  PlanRequest,
   WorkCancel,
   addUsage,
   isFinalStatus,
-  emptyUsage,
   toErrorData,
   type Plan,
+  type PlanRequest,
   type Result,
   type Run,
   type RunStatus,
@@ -18,29 +16,21 @@ import {
   type SubtaskStatus,
   type WorkItem,
   type AgentKind,
-  type Failure,
   type RepoSource,
 } from '@baton/protocol';
 import { ResultAheadError } from '../errors.js';
 import { exceededBudget } from './budget.js';
+import { describeFailedCommand, failureDiff, formatFailures } from './failure-report.js';
+import { newSubtaskState, recordOverflow } from './run-record-size.js';
+import { ACTIVE, DONE, activeCount, anyPendingCanRun, depsDone, readySubtasks } from './run-progress.js';
+import { buildWorkItem, trustedCommandsOf, usesModel } from './work-item.js';
+import { requestPlan } from './plan-request.js';
 import type { DispatchGate } from './dispatch-gate.js';
 import type { MergePort, SchedulePort } from './ports.js';
 import { cloneRun, type RunStore } from './run-store.js';
-import { changedFiles, diffBetween } from './git-repo.js';
 
 /** Re-publishing a dispatch is only safe while the work queue still drops it as a duplicate (its window is 2 min). */
 const DEDUP_WINDOW_MS = 100_000;
-
-/**
- * What a run's record gains per subtask after its plan is accepted (a merge commit, usage figures, longer
- * timestamps: ~120 bytes measured), with room to spare; and the share of the bus's max payload kept for
- * failures' errors and the stop's detail.
- */
-const STATE_GROWTH_BYTES = 160;
-const RECORD_HEADROOM = 1 / 16;
-
-const DONE: ReadonlySet<SubtaskStatus> = new Set(['merged', 'succeeded', 'skipped']);
-const ACTIVE: ReadonlySet<SubtaskStatus> = new Set(['dispatched', 'merging']);
 
 /** Everything a run controller uses, shared by all runs of one coordinator. */
 export interface RunContext {
@@ -222,31 +212,10 @@ export class RunController {
     this.staged.push(change);
   }
 
-  /** Asks the planner (a queue group) for the run's plan, or for repair subtasks. */
-  private async requestPlan(repair?: PlanRequest['repair']): Promise<Plan> {
-    const request: PlanRequest = {
-      v: 1,
-      runId: this.run.id,
-      spec: this.run.spec,
-      baseCommit: this.run.baseCommit!,
-      repoPath: this.run.spec.repo.path,
-      ...(repair ? { repair } : {}),
-    };
-    // No planner up (a restart, or the coordinator resumed first): wait for one, within the run's wall time.
-    for (let wait = 1_000; ; wait = Math.min(wait * 2, 30_000)) {
-      try {
-        const reply = await untilAborted(
-          this.ctx.bus.request(this.ctx.bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: this.ctx.planTimeoutMs }),
-          this.interrupt.signal,
-        );
-        // A large plan comes by reference: the planner stored it where this run's record will reference it.
-        return 'plan' in reply ? reply.plan : await this.ctx.store.plans.get(reply.planRef);
-      } catch (err) {
-        if (!(err instanceof NoRespondersError) || this.interrupt.signal.aborted) throw err;
-        this.ctx.log.warn({ runId: this.run.id, retryInMs: wait }, 'no planner is answering: retrying');
-        await untilAborted(new Promise((resolve) => setTimeout(resolve, wait).unref()), this.interrupt.signal);
-      }
-    }
+  /** Asks the planner for the run's plan, or for repair subtasks; a cancel or the wall-time budget abandons it. */
+  private requestPlan(repair?: PlanRequest['repair']): Promise<Plan> {
+    const { bus, store, log, planTimeoutMs } = this.ctx;
+    return requestPlan(this.run, { bus, plans: store.plans, log, timeoutMs: planTimeoutMs, signal: this.interrupt.signal }, repair);
   }
 
   private async plan(): Promise<void> {
@@ -263,74 +232,36 @@ export class RunController {
       return this.finish('failed', 'budget_subtasks', `the plan has ${plan.subtasks.length} subtasks, budget ${this.run.spec.limits.maxSubtasks}`);
     }
     const now = Date.now();
-    const tooLarge = this.recordOverflow(plan, now);
+    const tooLarge = recordOverflow(this.run, plan, this.ctx.bus.maxPayload, now);
     if (tooLarge) return this.finish('failed', 'budget_subtasks', tooLarge);
-    const spec = this.run.spec;
-    const trusted = new Set(spec.testCommands ?? []);
-    if (spec.recipe?.kind === 'command') trusted.add(spec.recipe.command);
-    if (spec.recipe?.kind === 'codemod' && spec.recipe.command) trusted.add(spec.recipe.command);
-    // A recipe plan is made without a model: its tester and shell commands come from the user or the repository's manifests.
-    if (spec.recipe) for (const s of plan.subtasks) for (const c of s.commands ?? []) trusted.add(c);
+    const trusted = trustedCommandsOf(this.run.spec, plan);
     await this.update((r) => {
       r.plan = plan;
-      r.trustedCommands = [...trusted];
+      r.trustedCommands = trusted;
       r.status = 'running';
-      for (const s of plan.subtasks) r.subtasks[s.id] = newState(now);
+      for (const s of plan.subtasks) r.subtasks[s.id] = newSubtaskState(now);
     });
     this.ctx.log.info({ runId: this.run.id, subtasks: plan.subtasks.length }, 'plan accepted');
-  }
-
-  /**
-   * Why the run's record could not hold `plan`'s subtasks on this bus, or undefined when it can. The record (every
-   * subtask's state, one KV value rewritten on each change) must fit in one message, the NATS server's max_payload
-   * (1 MiB by default: ~2,700 subtasks, beyond the default budget of 2,000); past it every write would fail and the
-   * run could neither go on nor stop.
-   */
-  private recordOverflow(plan: Plan, now: number): string | undefined {
-    const limit = this.ctx.bus.maxPayload;
-    if (!Number.isFinite(limit)) return undefined;
-    const states: Run['subtasks'] = {};
-    for (const s of plan.subtasks) states[s.id] = newState(now);
-    const { plan: _plan, ...record } = this.run;
-    const bytes = Buffer.byteLength(JSON.stringify({ ...record, subtasks: states, planRef: { object: `${this.run.id}.plan.${'0'.repeat(32)}`, subtasks: 0 } }));
-    const needed = bytes + plan.subtasks.length * STATE_GROWTH_BYTES;
-    const room = Math.floor(limit * (1 - RECORD_HEADROOM));
-    if (needed <= room) return undefined;
-    const kib = (n: number) => `${Math.ceil(n / 1024)} KiB`;
-    return `the plan has ${plan.subtasks.length} subtasks: the run's record (one state per subtask) would grow to about ${kib(needed)}, over the ${kib(room)} it may take of one message on this bus (the NATS server's max_payload is ${kib(limit)}). Raise max_payload on the server (nats-server's config, up to 64 MiB), or split the change into runs of fewer subtasks.`;
   }
 
   /** Dispatches every ready subtask the run's concurrency allows, then finishes the run if nothing is left. */
   private async pump(): Promise<void> {
     if (this.run.status !== 'running' || this.interrupt.signal.aborted) return;
-    const states = this.run.subtasks;
-    const plan = this.run.plan?.subtasks ?? [];
-    const active = Object.values(states).filter((s) => ACTIVE.has(s.status)).length;
-    const ready = plan.filter((s) => states[s.id]?.status === 'pending' && s.deps.every((d) => DONE.has(states[d]?.status ?? 'pending')));
+    const active = activeCount(this.run);
+    const ready = readySubtasks(this.run);
     const free = Math.min(this.run.spec.limits.maxConcurrency - active, this.ctx.gate.free(this.run.id, active));
     // While the model API is overloaded, only work that needs no model goes out.
     const dispatchable = this.ctx.gate.modelPaused() ? ready.filter((s) => !usesModel(s)) : ready;
     await this.dispatch(this.ctx.schedule.order(this.run, dispatchable.map((s) => s.id)).slice(0, Math.max(0, free)));
-    this.ctx.gate.setActive(this.run.id, Object.values(this.run.subtasks).filter((s) => ACTIVE.has(s.status)).length);
+    this.ctx.gate.setActive(this.run.id, activeCount(this.run));
     const all = Object.values(this.run.subtasks);
     if (all.every((s) => DONE.has(s.status))) {
       return this.finish('succeeded', 'success', `${all.filter((s) => s.status !== 'skipped').length} subtasks done`);
     }
-    if (!all.some((s) => ACTIVE.has(s.status)) && !plan.some((s) => this.run.subtasks[s.id]?.status === 'pending' && this.isReachable(s))) {
+    if (!all.some((s) => ACTIVE.has(s.status)) && !anyPendingCanRun(this.run)) {
       const failed = Object.entries(this.run.subtasks).filter(([, s]) => s.status === 'failed');
       return this.finish('failed', 'unrepairable_failure', failed.map(([id, s]) => `${id}: ${s.error?.message ?? 'failed'}`).join('\n') || 'no subtask can run');
     }
-  }
-
-  /** False when the subtask waits, directly or through other subtasks, on one that failed. */
-  private isReachable(s: Subtask, seen = new Set<string>()): boolean {
-    if (seen.has(s.id)) return true;
-    seen.add(s.id);
-    return s.deps.every((d) => {
-      if (this.run.subtasks[d]?.status === 'failed') return false;
-      const dep = this.subtask(d);
-      return dep === undefined || this.isReachable(dep, seen);
-    });
   }
 
   /**
@@ -428,19 +359,7 @@ export class RunController {
     // Independent first attempts start from the run's base (shards stay disjoint, workers share one
     // checkout); work that depends on merged work, or lost a merge, starts from the branch head.
     const baseCommit = subtask.deps.length === 0 && (this.run.subtasks[subtaskId]?.conflicts ?? 0) === 0 ? this.run.baseCommit! : await this.ctx.merger.head(this.run.id);
-    const item: WorkItem = {
-      v: 1,
-      runId: this.run.id,
-      attempt,
-      subtask: withRunBudget(subtask, this.run),
-      baseCommit,
-      repo: await this.ctx.repoSource(this.run, baseCommit),
-      policy: this.run.spec.policy ?? { mode: 'default', allow: [], ask: [], deny: [], askTimeoutMs: 15 * 60_000 },
-      testCommands: this.run.spec.testCommands ?? [],
-      trustedCommands: trustedFor(subtask, this.run),
-      issuedAt: Date.now(),
-    };
-    return item;
+    return buildWorkItem(this.run, subtask, attempt, baseCommit, await this.ctx.repoSource(this.run, baseCommit));
   }
 
   /** Publishes an attempt's item; its message id makes a second publish of the same attempt a duplicate the queue drops. */
@@ -458,7 +377,7 @@ export class RunController {
       // Its dispatch went out but its record did not land (see dispatch). The next attempt of a subtask that could
       // be dispatched is the attempt the coordinator would send now: taken as it. Otherwise the step that sent it is
       // still to be redone (its own Result is being redelivered): this one comes back later.
-      const ready = st.status === 'pending' && result.attempt === st.attempt + 1 && subtask.deps.every((d) => DONE.has(this.run.subtasks[d]?.status ?? 'pending'));
+      const ready = st.status === 'pending' && result.attempt === st.attempt + 1 && depsDone(this.run, subtask);
       if (!ready || this.run.status !== 'running') throw new ResultAheadError(this.run.id, result.subtaskId, result.attempt, st.attempt);
       log.info({ recorded: st.attempt }, 'result of a dispatch whose record did not land: taken as that attempt');
       this.stage((r) => void Object.assign(r.subtasks[result.subtaskId]!, { status: 'dispatched', attempt: result.attempt, updatedAt: Date.now() }));
@@ -606,7 +525,7 @@ export class RunController {
       // where the work they repair was merged, not from the run's base.
       const repairs = plan.subtasks.map((s) => (s.deps.length === 0 ? { ...s, deps: [failed.id] } : s));
       r.plan = { ...r.plan!, subtasks: [...rewired, ...repairs] };
-      for (const s of repairs) r.subtasks[s.id] = newState(now);
+      for (const s of repairs) r.subtasks[s.id] = newSubtaskState(now);
     });
     this.ctx.log.info({ runId: this.run.id, failed: failed.id, repairs: plan.subtasks.map((s) => s.id) }, 'repair subtasks planned');
   }
@@ -673,80 +592,8 @@ export class RunController {
   }
 }
 
-/** Settles like `promise`, or rejects with the signal's reason once it aborts (the promise is left to settle unobserved). */
 /** Errors of a bus or KV that is down for a moment: the step is retried, the run does not fail. */
 function isTransient(err: unknown): boolean {
   return err instanceof BusClosedError || err instanceof RequestTimeoutError || err instanceof NoRespondersError ||
     (err instanceof Error && /^(ConnectionError|ClosedConnectionError|TimeoutError|RequestError)$/.test(err.name));
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Subtasks that call the model: editors without an edit program. */
-function usesModel(s: Subtask): boolean {
-  return s.kind === 'editor' && s.program === undefined;
-}
-
-function newState(now: number): SubtaskState {
-  return { status: 'pending', attempt: 0, conflicts: 0, filesChanged: 0, usage: emptyUsage(), updatedAt: now };
-}
-
-/**
- * The run's trusted commands an item needs. An editor's model may run any of them (a package's tests, say). A shell or
- * tester runs its own commands and the run's test commands only: a command recipe over 2,000 packages trusts 2,000
- * commands, and each of its items would otherwise carry them all.
- */
-function trustedFor(subtask: Subtask, run: Run): string[] {
-  if (subtask.kind === 'editor') return run.trustedCommands;
-  const own = new Set([...(subtask.commands ?? []), ...(run.spec.testCommands ?? [])]);
-  return run.trustedCommands.filter((c) => own.has(c));
-}
-
-/**
- * The subtask with the run's per-subtask budget filled in where the plan left it open, and its token
- * budget capped at what is left of the run's: the run only learns an attempt's usage from its Result,
- * so without the cap one long editor session could spend many times the run's budget.
- */
-function withRunBudget(subtask: Subtask, run: Run): Subtask {
-  const budget = { ...run.spec.limits.perSubtask, ...subtask.budget };
-  const left = run.spec.limits.maxTokens - (run.usage.inputTokens + run.usage.outputTokens);
-  if (left > 0 && (budget.maxTokens === undefined || budget.maxTokens > left)) budget.maxTokens = left;
-  return { ...subtask, budget };
-}
-
-/**
- * The merged change of the failing files (all of it when no failure names a file). A failure's path may be
- * absolute in the tester's worktree (node:test locations) or relative to the folder it ran in, so it is
- * matched against the changed files by suffix instead of being handed to git as a pathspec.
- */
-async function failureDiff(repoPath: string, base: string, head: string, failures: readonly Failure[]): Promise<string> {
-  const files = failures.flatMap((f) => (f.file ? [f.file.replace(/^file:\/\//, '').replace(/\\/g, '/').replace(/^\.\//, '')] : []));
-  if (files.length === 0) return diffBetween(repoPath, base, head);
-  const changed = (await changedFiles(repoPath, base, head)).filter((c) => files.some((f) => f === c || f.endsWith(`/${c}`) || c.endsWith(`/${f}`)));
-  return changed.length === 0 ? '' : diffBetween(repoPath, base, head, changed);
-}
-
-/** The command a shell or tester stopped at, with its stderr's end (e.g. a permission denial's reason); '' when none failed. */
-function describeFailedCommand(result: Result): string {
-  const failed = result.commands.findLast((c) => c.exitCode !== 0);
-  if (!failed) return '';
-  const how = failed.timedOut ? 'timed out' : failed.exitCode === null ? 'did not run or was killed' : `exited ${failed.exitCode}`;
-  const stderr = failed.stderr.trim();
-  return `: \`${failed.command.slice(0, 500)}\` ${how}${stderr ? `: ${stderr.slice(-2_000)}` : ''}`;
-}
-
-function formatFailures(result: Result): string {
-  const failures = result.testReport?.failures ?? [];
-  if (failures.length === 0) return result.error?.message ?? `stopped: ${result.stop}`;
-  return failures
-    .slice(0, 50)
-    .map((f) => `${f.file ?? '?'}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message}`)
-    .join('\n');
 }
