@@ -16,6 +16,7 @@ import { AckPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } 
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { z } from 'zod';
+import { runInstantWorkerChain, type InstantChain } from './instant-worker-chain.js';
 import { startOrchestrationStack, type StackBuses } from './orchestration-stack.js';
 import { writeNestedPackagesRepo, writeTinyPackagesRepo } from './tiny-packages-repo.js';
 
@@ -214,6 +215,9 @@ async function natsBuses(url: string, prefix: string): Promise<{ buses: StackBus
   return { buses: { planner, coordinator, worker }, close: async () => void (await Promise.all([planner, coordinator, worker].map((b) => b.close()))) };
 }
 
+/** Pauses of the instant worker per subtask: none (a hot loop), and about what a trivial real subtask takes. */
+const INSTANT_PAUSES = [0, 150] as const;
+
 const f = (ms: number, digits = 1) => ms.toFixed(digits);
 const mean = (xs: readonly number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
 
@@ -232,6 +236,7 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
     console.log(`nats-server ${server.url}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     const rtts = new Map<string, Rtt>();
     const cases: Case[] = [];
+    const instant: (InstantChain & { transport: string; pauseMs: number })[] = [];
     for (const transport of ['memory', 'nats'] as const) {
       for (const [shape, slots] of plans) {
         const prefix = `bench${transport}${shape}${slots}`;
@@ -245,6 +250,14 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
           cases.push(c);
           console.log(`${transport} ${shape} @ ${slots} slot(s): ${c.status}, ${c.subtasks} subtasks in ${f(c.wallMs / 1000, 2)} s; per subtask: Result ${c.sizes.result} B, work item ${c.sizes.item} B, Run record ${c.sizes.record} B`);
           if (transport === 'nats' && shape === 'chain') rtts.set('floor', await rawChainFloor(server.url, c.sizes, 200));
+        } finally {
+          await close();
+        }
+      }
+      for (const pauseMs of INSTANT_PAUSES) {
+        const { buses, close } = transport === 'memory' ? memoryBuses(`benchinstant${transport}${pauseMs}`) : await natsBuses(server.url, `benchinstant${transport}${pauseMs}`);
+        try {
+          instant.push({ transport, pauseMs, ...(await runInstantWorkerChain(buses, repos.chain.repo, repos.chain.packages, pauseMs)) });
         } finally {
           await close();
         }
@@ -268,6 +281,13 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
       console.log(
         `| ${c.transport} | ${c.shape} | ${c.slots} | ${c.status} | ${c.subtasks} | ${f(c.wallMs / 1000, 2)} | ${f(c.setupMs, 0)} | ${f(c.tailMs, 0)} | ${f(c.workerMs / c.subtasks)} | ${gap ? '—' : f(c.gapMs, 2)} | ${gap ? '—' : ratio(c.gapMs, true)} | ${gap ? '—' : `${f(c.gapMs / own.p50, 1)}x`} | ${!gap && floor && c.transport === 'nats' && c.shape === 'chain' ? `${f(c.gapMs / floor.mean, 1)}x` : '—'} | ${f(nonWorker, 2)} | ${ratio(nonWorker, false)} |`,
       );
+    }
+    console.log('\nThe coordinator\'s loop alone: the chain plan with an instant worker (answers each item at once, no git; optionally');
+    console.log('after a pause standing for the work), gap from its Result\'s publish to the next item\'s arrival:\n');
+    console.log('| transport | pause per subtask ms | status | links | gap p50 ms | gap mean ms | p50 ÷ raw RTT | mean ÷ raw chain link |');
+    console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const c of instant) {
+      console.log(`| ${c.transport} | ${c.pauseMs} | ${c.status} | ${c.links} | ${f(c.p50, 2)} | ${f(c.mean, 2)} | ${f(c.p50 / raw.p50, 1)}x | ${floor ? `${f(c.mean / floor.mean, 1)}x` : '—'} |`);
     }
     console.log(`\nTarget: orchestration overhead per subtask ≤ ${options.target}x the raw bus round trip (raw nats.js request/reply p50, measured above`);
     console.log('in the same run: the baseline of bench:bus). Held to it: the "gap between subtasks" at 1 slot, how long the slot');
