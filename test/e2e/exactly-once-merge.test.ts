@@ -197,7 +197,7 @@ describe.each([
       summary: 'the early tester result', testReport: { passed: 1, failed: 0, skipped: 0, flaky: 0, failures: [], format: 'exit-code' },
     });
     await publish(testerAhead, 1);
-    // A ready editor's attempt 1, never dispatched as far as the record knows: taken as attempt 1 (twice: once).
+    // A ready editor's attempt 1, never dispatched as far as the record knows: taken as attempt 1 (published twice, merged once).
     const skippedItem = { ...first, subtask: plan.subtasks.find((s) => s.id === skipped)!, attempt: 1 };
     await publish(await editResult(skippedItem, rename), 2);
 
