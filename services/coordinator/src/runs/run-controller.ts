@@ -334,10 +334,11 @@ export class RunController {
    * new attempt (a retry), and any late result of the old attempt is rejected as stale.
    */
   private lease(subtaskId: string, attempt: number, ms: number): void {
-    clearTimeout(this.leases.get(subtaskId));
+    this.endLease(subtaskId);
     // A step that was running when the coordinator stopped arms no timer past its stop (the next start re-arms).
     if (this.disposed) return;
     const timer = setTimeout(() => {
+      if (this.leases.get(subtaskId) === timer) this.leases.delete(subtaskId);
       this.background(async () => {
         const st = this.run.subtasks[subtaskId];
         if (st?.status !== 'dispatched' || st.attempt !== attempt) return;
@@ -351,6 +352,12 @@ export class RunController {
     }, ms);
     timer.unref();
     this.leases.set(subtaskId, timer);
+  }
+
+  /** Stops the subtask's lease timer (its Result came, or a new attempt takes a new lease). */
+  private endLease(subtaskId: string): void {
+    clearTimeout(this.leases.get(subtaskId));
+    this.leases.delete(subtaskId);
   }
 
   /** The work item of one attempt. */
@@ -396,7 +403,7 @@ export class RunController {
     // merging it again is safe (the ledger and the branch's trailers make a landed merge a duplicate).
     const interruptedMerge = st.status === 'merging';
     if (st.status !== 'dispatched' && !interruptedMerge) return log.info({ status: st.status }, 'result already handled: duplicate dropped');
-    clearTimeout(this.leases.get(result.subtaskId));
+    this.endLease(result.subtaskId);
 
     const nothingToMerge = subtask.kind === 'tester' || (result.diff.trim() === '' && result.diffRef === undefined);
     if (!interruptedMerge) {
