@@ -20,7 +20,7 @@ import {
   type Result,
   type WorkItem,
 } from '@baton/protocol';
-import { ResultAheadError, RunNotFoundError } from './errors.js';
+import { RunNotFoundError } from './errors.js';
 import { PermissionDesk } from './permissions/permission-desk.js';
 import { createGitMergePort } from './runs/git-merge-port.js';
 import { prepareRun } from './runs/prepare-run.js';
@@ -193,8 +193,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
         .then(
           () => delivery.ack(),
           (err: unknown) => {
-            if (err instanceof ResultAheadError) log.info({ runId: err.runId, subtaskId: err.subtaskId, attempt: err.attempt, recorded: err.recordedAttempt }, 'result ahead of its record: redelivered later');
-            else log.error({ err, runId: delivery.data.runId }, 'handling a result failed: redelivering');
+            log.error({ err, runId: delivery.data.runId }, 'handling a result failed: redelivering');
             return delivery.nak(1000);
           },
         )

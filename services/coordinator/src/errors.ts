@@ -47,16 +47,3 @@ export class DiffMissingError extends Error {
     super(`the diff ${bucket}/${object} named by a result is not in the object store`);
   }
 }
-
-/**
- * A Result of an attempt after the one the run's record holds: its dispatch went out while its record was being
- * written, and that write has not landed (it failed, or the coordinator restarted). The Result is handed back to the
- * results queue to come again once the record has caught up (the step that dispatched it is redone when the Result
- * that freed it is redelivered).
- */
-export class ResultAheadError extends Error {
-  override name = 'ResultAheadError';
-  constructor(readonly runId: string, readonly subtaskId: string, readonly attempt: number, readonly recordedAttempt: number) {
-    super(`result of ${runId}/${subtaskId} attempt ${attempt} is ahead of the recorded attempt ${recordedAttempt}: redelivered later`);
-  }
-}

@@ -24,4 +24,4 @@ export { RunPlans, PlanMissingError } from '@baton/bus';
 export { prepareRun, branchOf } from './runs/prepare-run.js';
 export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
 export { PermissionDesk } from './permissions/permission-desk.js';
-export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError, DiffMissingError, ResultAheadError } from './errors.js';
+export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError, DiffMissingError } from './errors.js';

@@ -18,11 +18,10 @@ import {
   type AgentKind,
   type RepoSource,
 } from '@baton/protocol';
-import { ResultAheadError } from '../errors.js';
 import { exceededBudget } from './budget.js';
 import { describeFailedCommand, failureDiff, formatFailures } from './failure-report.js';
 import { newSubtaskState, recordOverflow } from './run-record-size.js';
-import { ACTIVE, DONE, activeCount, anyPendingCanRun, depsDone, readySubtasks } from './run-progress.js';
+import { ACTIVE, DONE, activeCount, anyPendingCanRun, readySubtasks } from './run-progress.js';
 import { buildWorkItem, trustedCommandsOf, usesModel } from './work-item.js';
 import { requestPlan } from './plan-request.js';
 import type { DispatchGate } from './dispatch-gate.js';
@@ -60,8 +59,8 @@ export interface RunContext {
  * Drives one run: plan, dispatch ready subtasks (longest critical path first), take results of the
  * current attempt only, merge exactly once, repair failures through the planner, stop on success,
  * cancel, a budget or an unrepairable failure. Events for a run are handled one at a time, in order;
- * every change is written to KV (compare-and-set) before the step that made it ends (and its Result is acked), so a
- * restarted coordinator resumes from KV. A dispatch is the one thing sent while its record is written (see dispatch).
+ * every change is written to KV (compare-and-set) before anything is sent, so a restarted
+ * coordinator resumes from KV.
  */
 export class RunController {
   private chain: Promise<unknown> = Promise.resolve();
@@ -174,8 +173,7 @@ export class RunController {
         // What the step staged was never written: the run is what KV holds (a redelivered result is handled anew).
         this.staged = [];
         this.run = this.written;
-        // The bus or KV is down, or a Result came before its dispatch's record: the caller retries (it is redelivered).
-        if (isTransient(err) || err instanceof ResultAheadError) throw err;
+        if (isTransient(err)) throw err; // the bus or KV is down: the caller retries (a result is redelivered)
         this.ctx.log.error({ err, runId: this.run.id }, 'run failed on an internal error');
         await this.finish('failed', 'internal_error', `internal error: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -265,32 +263,26 @@ export class RunController {
   }
 
   /**
-   * Publishes the subtasks' items, in the schedule's order, while recording them as dispatched (one write), then
-   * starts their leases. On a chain of dependent subtasks every link waits for this step, and the write and the
-   * publish one after the other cost a durable round trip more. Neither may lose or double work:
-   * - The write fails (the step fails; the Result that freed the subtasks is redelivered and the step redone) or
-   *   never lands (the coordinator dies): the item is out as an attempt the record does not know. Redoing the step
-   *   publishes the very same attempt under the same message id, which the queue drops as a duplicate; the worker's
-   *   Result of it, if it comes first, is ahead of the record and is taken as that attempt or handed back until the
-   *   record catches up (handleResult). Steps of a run run one at a time, so without a failure a Result is never
-   *   handled before its dispatch is recorded.
-   * - A publish fails once its write landed: it is published again in the background while the attempt is current
-   *   (its Result being redelivered finds its own subtask already handled, so nothing else would send it).
+   * Records the subtasks as dispatched (one write), then publishes them, in the schedule's order, and starts their
+   * leases. The write comes first. Publishing while the write is in flight saves a durable round trip per link of a
+   * chain (~0.3–0.5 ms on NATS here), but an item out before its record can run as an attempt the coordinator does not
+   * know: when that write fails, redoing the step only drops the copy within the queue's de-dup window (past it a
+   * second worker runs the same attempt, a model editor's tokens spent twice), and its Result may come before the step
+   * is redone (tried and measured in bench/README.md, sixth session). A publish that fails once its write landed is
+   * published again in the background while the attempt is current (its Result being redelivered finds its own
+   * subtask already handled, so nothing else would send it).
    */
   private async dispatch(subtaskIds: readonly string[]): Promise<void> {
     if (subtaskIds.length === 0) return;
     const now = Date.now();
     const attempts = subtaskIds.map((id) => this.run.subtasks[id]!.attempt + 1);
-    // Built first (a failure here, say a snapshot that cannot be made, fails the step before anything is written or sent).
+    // Built first (a failure here, say a snapshot that cannot be made, fails the step before anything is written).
     const items: WorkItem[] = [];
     for (const [i, id] of subtaskIds.entries()) items.push(await this.workItem(id, attempts[i]!));
-    // The publishes go out first: the worker can start while the record is written.
-    const sending = items.map((item) => this.publishItem(item));
-    const writing = this.update((r) => {
+    await this.update((r) => {
       for (const [i, id] of subtaskIds.entries()) Object.assign(r.subtasks[id]!, { status: 'dispatched', attempt: attempts[i], updatedAt: now });
     });
-    const [written, ...sent] = await Promise.allSettled([writing, ...sending]);
-    if (written.status === 'rejected') throw written.reason;
+    const sent = await Promise.allSettled(items.map((item) => this.publishItem(item)));
     for (const [i, id] of subtaskIds.entries()) {
       const attempt = attempts[i]!;
       this.lease(id, attempt, this.leaseMsOf(id));
@@ -376,20 +368,10 @@ export class RunController {
   }
 
   private async handleResult(result: Result): Promise<void> {
-    let st = this.run.subtasks[result.subtaskId];
+    const st = this.run.subtasks[result.subtaskId];
     const subtask = this.subtask(result.subtaskId);
     const log = this.ctx.log.child({ runId: this.run.id, subtaskId: result.subtaskId, attempt: result.attempt });
     if (!st || !subtask) return log.warn('result for a subtask not in the plan: dropped');
-    if (result.attempt > st.attempt) {
-      // Its dispatch went out but its record did not land (see dispatch). The next attempt of a subtask that could
-      // be dispatched is the attempt the coordinator would send now: taken as it. Otherwise the step that sent it is
-      // still to be redone (its own Result is being redelivered): this one comes back later.
-      const ready = st.status === 'pending' && result.attempt === st.attempt + 1 && depsDone(this.run, subtask);
-      if (!ready || this.run.status !== 'running') throw new ResultAheadError(this.run.id, result.subtaskId, result.attempt, st.attempt);
-      log.info({ recorded: st.attempt }, 'result of a dispatch whose record did not land: taken as that attempt');
-      this.stage((r) => void Object.assign(r.subtasks[result.subtaskId]!, { status: 'dispatched', attempt: result.attempt, updatedAt: Date.now() }));
-      st = this.run.subtasks[result.subtaskId]!;
-    }
     if (result.attempt !== st.attempt) {
       // Its tokens were spent all the same: they count toward the run's budgets.
       const key = `${result.subtaskId}/${result.attempt}/${result.workerId}`;

@@ -13,7 +13,7 @@ export function activeCount(run: Run): number {
 }
 
 /** True when every dependency of `subtask` is done in the run's record. */
-export function depsDone(run: Run, subtask: Subtask): boolean {
+function depsDone(run: Run, subtask: Subtask): boolean {
   return subtask.deps.every((d) => DONE.has(run.subtasks[d]?.status ?? 'pending'));
 }
 
