@@ -4,29 +4,70 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 const services = ['planner', 'coordinator', 'worker', 'dashboard', 'cli'];
-const deepImports = { group: ['@baton/*/*'], message: 'Import a package through its public entry point (src/index.ts), never a deep path.' };
+const deepImports = {
+  group: ['@baton/*/*'],
+  message: 'Import a package through its public entry point (src/index.ts), never a deep path.',
+};
 const servicePattern = (names, why) => ({ group: names.map((n) => `@baton/${n}`), message: why });
 
 /** Layer rule: protocol <- log <- bus/model/tools/policy/recipes <- services; services never import each other; only the cli composes them. */
 const layers = [
   {
     files: ['shared/protocol/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [deepImports, { group: ['@baton/*'], message: 'protocol is the bottom layer: it imports zod only.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImports,
+            { group: ['@baton/*'], message: 'protocol is the bottom layer: it imports zod only.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['shared/log/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [deepImports, { group: ['@baton/*', '!@baton/protocol'], message: 'log may import only @baton/protocol.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImports,
+            { group: ['@baton/*', '!@baton/protocol'], message: 'log may import only @baton/protocol.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['shared/**/*.ts'],
     ignores: ['shared/protocol/**', 'shared/log/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [deepImports, servicePattern(services, 'shared libraries never import services.')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [deepImports, servicePattern(services, 'shared libraries never import services.')] },
+      ],
+    },
   },
   ...services
     .filter((s) => s !== 'cli')
     .map((s) => ({
       files: [`services/${s}/**/*.ts`],
-      rules: { 'no-restricted-imports': ['error', { patterns: [deepImports, servicePattern(services.filter((o) => o !== s), `a service never imports another service (${s}); the cli composes them.`)] }] },
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              deepImports,
+              servicePattern(
+                services.filter((o) => o !== s),
+                `a service never imports another service (${s}); the cli composes them.`,
+              ),
+            ],
+          },
+        ],
+      },
     })),
   {
     files: ['services/cli/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
@@ -35,7 +76,18 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'docs/**', '**/*.js', '**/*.mjs', '**/*.cjs', '.nx/**', '**/fixtures/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'docs/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      '.nx/**',
+      '**/fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -46,8 +98,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': true, 'ts-expect-error': 'allow-with-description' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/ban-ts-comment': [
+        'error',
+        { 'ts-ignore': true, 'ts-expect-error': 'allow-with-description' },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-empty': ['error', { allowEmptyCatch: false }],
       'import-x/no-cycle': ['error', { maxDepth: 3, ignoreExternal: true }],

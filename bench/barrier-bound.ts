@@ -33,7 +33,10 @@ export function barrierBound(nodes: readonly DagNode[], slots: number): number {
     const inside = order.filter((n) => upTo.has(n.id) && !before.has(n.id));
     if (inside.length === 0) return 0;
     const ids = new Set(inside.map((n) => n.id));
-    return lowerBound(inside.map((n) => ({ id: n.id, deps: n.deps.filter((d) => ids.has(d)), weight: n.weight ?? 1 })), slots);
+    return lowerBound(
+      inside.map((n) => ({ id: n.id, deps: n.deps.filter((d) => ids.has(d)), weight: n.weight ?? 1 })),
+      slots,
+    );
   };
   for (const b of barriers) {
     total += segment(ancestors.get(b.id)!) + (b.weight ?? 1);

@@ -7,7 +7,14 @@ import { performance } from 'node:perf_hooks';
 import { connectNats, createMemoryBroker, type Bus } from '@baton/bus';
 import { startNatsServer } from '@baton/nats-launcher';
 import { subjectsFor, type Subject } from '@baton/protocol';
-import { AckPolicy, DiscardPolicy, RetentionPolicy, StorageType, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 
@@ -86,7 +93,10 @@ async function publishAll(publish: (n: number) => Promise<unknown>): Promise<voi
 }
 
 /** Times publish -> consume -> ack of ITEMS, the consumer running alongside the publisher. */
-async function timeQueue(publish: (n: number) => Promise<unknown>, consumeAll: (count: number) => Promise<void>): Promise<QueueResult> {
+async function timeQueue(
+  publish: (n: number) => Promise<unknown>,
+  consumeAll: (count: number) => Promise<void>,
+): Promise<QueueResult> {
   const start = performance.now();
   const consumed = consumeAll(ITEMS);
   await publishAll(publish);
@@ -154,7 +164,13 @@ async function benchRawQueue(url: string, stream: string, subject: string): Prom
     discard: DiscardPolicy.New,
     duplicate_window: nanos(120_000),
   });
-  await jsm.consumers.add(stream, { durable_name: 'workers', ack_policy: AckPolicy.Explicit, ack_wait: nanos(30_000), max_deliver: 5, max_ack_pending: 10_000 });
+  await jsm.consumers.add(stream, {
+    durable_name: 'workers',
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(30_000),
+    max_deliver: 5,
+    max_ack_pending: 10_000,
+  });
   const js = jetstream(producer);
   const consumer = await jetstream(consumerConnection).consumers.get(stream, 'workers');
   const result = await timeQueue(
@@ -181,7 +197,9 @@ function ms(value: number): string {
 async function main(): Promise<void> {
   await using server = await startNatsServer();
   const subjects = subjectsFor('bench');
-  console.log(`nats-server ${server.url}: ${REQUESTS} requests (interleaved), ${ITEMS} work items x ${ROUNDS} rounds (best kept), maxInFlight ${MAX_IN_FLIGHT}\n`);
+  console.log(
+    `nats-server ${server.url}: ${REQUESTS} requests (interleaved), ${ITEMS} work items x ${ROUNDS} rounds (best kept), maxInFlight ${MAX_IN_FLIGHT}\n`,
+  );
 
   const broker = createMemoryBroker({ prefix: 'bench' });
   const producer = await connectNats({ servers: server.url, prefix: 'bench' });
@@ -196,9 +214,25 @@ async function main(): Promise<void> {
 
   const best = { memory: 0, raw: 0, baton: 0 };
   for (let round = 0; round < ROUNDS; round++) {
-    best.memory = Math.max(best.memory, (await benchBusQueue(broker.connect(), broker.connect(), `memory${round}`, subjects.custom('wq', `memory${round}`))).itemsPerSecond);
-    best.raw = Math.max(best.raw, (await benchRawQueue(server.url, `RAW_WQ_${round}`, `raw.wq.${round}`)).itemsPerSecond);
-    best.baton = Math.max(best.baton, (await benchBusQueue(producer, consumer, `nats${round}`, subjects.custom('wq', `nats${round}`))).itemsPerSecond);
+    best.memory = Math.max(
+      best.memory,
+      (
+        await benchBusQueue(
+          broker.connect(),
+          broker.connect(),
+          `memory${round}`,
+          subjects.custom('wq', `memory${round}`),
+        )
+      ).itemsPerSecond,
+    );
+    best.raw = Math.max(
+      best.raw,
+      (await benchRawQueue(server.url, `RAW_WQ_${round}`, `raw.wq.${round}`)).itemsPerSecond,
+    );
+    best.baton = Math.max(
+      best.baton,
+      (await benchBusQueue(producer, consumer, `nats${round}`, subjects.custom('wq', `nats${round}`))).itemsPerSecond,
+    );
   }
   await Promise.all([producer.close(), consumer.close(), broker.close()]);
 
@@ -209,13 +243,19 @@ async function main(): Promise<void> {
   ] as const;
   console.log('transport            req/reply p50   req/reply p99   work queue items/s');
   for (const [label, rr, wq] of rows) {
-    console.log(`${label.padEnd(20)} ${ms(rr.p50).padStart(13)}   ${ms(rr.p99).padStart(13)}   ${wq.toFixed(0).padStart(18)}`);
+    console.log(
+      `${label.padEnd(20)} ${ms(rr.p50).padStart(13)}   ${ms(rr.p99).padStart(13)}   ${wq.toFixed(0).padStart(18)}`,
+    );
   }
   const latencyRatio = batonRr!.p50 / rawRr!.p50;
   const throughputRatio = best.raw / best.baton;
   const verdict = (ratio: number) => (ratio <= 1.3 ? 'within 1.3x' : 'OVER 1.3x');
-  console.log(`\nBaton-NATS / raw, request/reply p50: ${latencyRatio.toFixed(2)}x (${verdict(latencyRatio)}); p99: ${(batonRr!.p99 / rawRr!.p99).toFixed(2)}x`);
-  console.log(`Baton-NATS / raw, work queue time per item: ${throughputRatio.toFixed(2)}x (${verdict(throughputRatio)})`);
+  console.log(
+    `\nBaton-NATS / raw, request/reply p50: ${latencyRatio.toFixed(2)}x (${verdict(latencyRatio)}); p99: ${(batonRr!.p99 / rawRr!.p99).toFixed(2)}x`,
+  );
+  console.log(
+    `Baton-NATS / raw, work queue time per item: ${throughputRatio.toFixed(2)}x (${verdict(throughputRatio)})`,
+  );
 }
 
 await main();

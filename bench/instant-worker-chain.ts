@@ -21,7 +21,12 @@ export interface InstantChain {
 }
 
 /** Runs the chain of `packages` in `repo` with an instant worker pausing `pauseMs` per item; the first 5 links warm up. */
-export async function runInstantWorkerChain(buses: StackBuses, repo: string, packages: string, pauseMs: number): Promise<InstantChain> {
+export async function runInstantWorkerChain(
+  buses: StackBuses,
+  repo: string,
+  packages: string,
+  pauseMs: number,
+): Promise<InstantChain> {
   const planner = startPlanner({ bus: buses.planner });
   const coordinator = await startCoordinator({ bus: buses.coordinator });
   const queues = queuesFor(buses.worker.subjects.prefix);
@@ -37,16 +42,38 @@ export async function runInstantWorkerChain(buses: StackBuses, repo: string, pac
       if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       const now = Date.now();
       const result: Result = {
-        v: 1, runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, workerId: 'instant', ok: true, stop: 'completed',
-        baseCommit: item.baseCommit, diff: '', filesChanged: [], commands: [], usage: emptyUsage(), summary: '', startedAt: now, finishedAt: now,
+        v: 1,
+        runId: item.runId,
+        subtaskId: item.subtask.id,
+        attempt: item.attempt,
+        workerId: 'instant',
+        ok: true,
+        stop: 'completed',
+        baseCommit: item.baseCommit,
+        diff: '',
+        filesChanged: [],
+        commands: [],
+        usage: emptyUsage(),
+        summary: '',
+        startedAt: now,
+        finishedAt: now,
       };
       sentAt = performance.now();
-      await results.publish(result, { subject: buses.worker.subjects.results(item.runId), msgId: `${item.runId}.${item.subtask.id}.${item.attempt}` });
+      await results.publish(result, {
+        subject: buses.worker.subjects.results(item.runId),
+        msgId: `${item.runId}.${item.subtask.id}.${item.attempt}`,
+      });
       await delivery.ack();
     }
   });
   try {
-    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'command', command: 'true', packages }, testCommands: [], limits: { maxSubtasks: 100_000, maxConcurrency: 10_000 } });
+    const spec = RunSpec.parse({
+      v: 1,
+      repo: { path: repo },
+      recipe: { kind: 'command', command: 'true', packages },
+      testCommands: [],
+      limits: { maxSubtasks: 100_000, maxConcurrency: 10_000 },
+    });
     const { runId } = await coordinator.submit(spec);
     const run = await coordinator.waitForRun(runId);
     const timed = gaps.slice(5).sort((a, b) => a - b);

@@ -71,7 +71,11 @@ async function timeRoundTrips(label: string, send: (n: number) => Promise<unknow
     samples.push(performance.now() - start);
   }
   samples.sort((a, b) => a - b);
-  return { label, p50: samples[Math.floor(samples.length / 2)]!, mean: samples.reduce((s, x) => s + x, 0) / samples.length };
+  return {
+    label,
+    p50: samples[Math.floor(samples.length / 2)]!,
+    mean: samples.reduce((s, x) => s + x, 0) / samples.length,
+  };
 }
 
 /** A trivial request/reply between two of the stack's connections (the coordinator's serves, the worker's asks). */
@@ -96,7 +100,11 @@ async function rawNatsRoundTrip(url: string, count: number): Promise<Rtt> {
       },
     });
     await responder.flush();
-    return await timeRoundTrips('raw nats.js', async (n) => (await requester.request('raw.echo', JSON.stringify({ v: 1, n }))).json<unknown>(), count);
+    return await timeRoundTrips(
+      'raw nats.js',
+      async (n) => (await requester.request('raw.echo', JSON.stringify({ v: 1, n }))).json<unknown>(),
+      count,
+    );
   } finally {
     await Promise.all([responder.close(), requester.close()]);
   }
@@ -122,7 +130,12 @@ async function rawChainFloor(url: string, sizes: LinkSizes, links: number): Prom
   try {
     const jsm = await jetstreamManager(coordinator);
     for (const name of ['FLOOR_WORK', 'FLOOR_RESULTS']) {
-      await jsm.streams.add({ name, subjects: [`floor.${name}`], retention: RetentionPolicy.Workqueue, storage: StorageType.File });
+      await jsm.streams.add({
+        name,
+        subjects: [`floor.${name}`],
+        retention: RetentionPolicy.Workqueue,
+        storage: StorageType.File,
+      });
       await jsm.consumers.add(name, { durable_name: 'c', ack_policy: AckPolicy.Explicit });
     }
     const kv = await new Kvm(coordinator).create('floor_runs', { history: 1 });
@@ -137,7 +150,10 @@ async function rawChainFloor(url: string, sizes: LinkSizes, links: number): Prom
       let n = 0;
       for await (const msg of results) {
         msg.json<unknown>();
-        const [rev] = await Promise.all([kv.update('run', JSON.stringify(record), revision), cjs.publish('floor.FLOOR_WORK', JSON.stringify(item))]);
+        const [rev] = await Promise.all([
+          kv.update('run', JSON.stringify(record), revision),
+          cjs.publish('floor.FLOOR_WORK', JSON.stringify(item)),
+        ]);
         revision = rev;
         msg.ack();
         if (++n === total) break;
@@ -157,13 +173,25 @@ async function rawChainFloor(url: string, sizes: LinkSizes, links: number): Prom
     }
     await coordinating;
     const timed = samples.slice(20).sort((a, b) => a - b);
-    return { label: 'raw nats.js chain link (floor)', p50: timed[Math.floor(timed.length / 2)]!, mean: timed.reduce((a, b) => a + b, 0) / timed.length };
+    return {
+      label: 'raw nats.js chain link (floor)',
+      p50: timed[Math.floor(timed.length / 2)]!,
+      mean: timed.reduce((a, b) => a + b, 0) / timed.length,
+    };
   } finally {
     await Promise.all([worker.close(), coordinator.close()]);
   }
 }
 
-async function runCase(transport: string, buses: StackBuses, shape: Shape, slots: number, repo: string, packages: string, scratch: string): Promise<Case> {
+async function runCase(
+  transport: string,
+  buses: StackBuses,
+  shape: Shape,
+  slots: number,
+  repo: string,
+  packages: string,
+  scratch: string,
+): Promise<Case> {
   const stack = await startOrchestrationStack(buses, slots, scratch);
   try {
     const spec = RunSpec.parse({
@@ -211,8 +239,13 @@ function memoryBuses(prefix: string): { buses: StackBuses; close(): Promise<void
 }
 
 async function natsBuses(url: string, prefix: string): Promise<{ buses: StackBuses; close(): Promise<void> }> {
-  const [planner, coordinator, worker] = await Promise.all([0, 1, 2].map(() => connectNats({ servers: url, prefix }))) as [Bus, Bus, Bus];
-  return { buses: { planner, coordinator, worker }, close: async () => void (await Promise.all([planner, coordinator, worker].map((b) => b.close()))) };
+  const [planner, coordinator, worker] = (await Promise.all(
+    [0, 1, 2].map(() => connectNats({ servers: url, prefix })),
+  )) as [Bus, Bus, Bus];
+  return {
+    buses: { planner, coordinator, worker },
+    close: async () => void (await Promise.all([planner, coordinator, worker].map((b) => b.close()))),
+  };
 }
 
 /** Pauses of the instant worker per subtask: none (a hot loop), and about what a trivial real subtask takes. */
@@ -227,13 +260,26 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'baton-run-bench-b-'));
   try {
     const repos: Record<Shape, { repo: string; packages: string }> = {
-      wide: { repo: path.join(work, 'wide'), packages: await writeTinyPackagesRepo(path.join(work, 'wide'), options.subtasks) },
-      chain: { repo: path.join(work, 'chain'), packages: await writeNestedPackagesRepo(path.join(work, 'chain'), options.chain) },
+      wide: {
+        repo: path.join(work, 'wide'),
+        packages: await writeTinyPackagesRepo(path.join(work, 'wide'), options.subtasks),
+      },
+      chain: {
+        repo: path.join(work, 'chain'),
+        packages: await writeNestedPackagesRepo(path.join(work, 'chain'), options.chain),
+      },
     };
     const plans: [Shape, number][] = [...options.slots.map((slots): [Shape, number] => ['wide', slots]), ['chain', 1]];
     await using server = await startNatsServer();
-    console.log(`\n## (b) orchestration overhead per subtask: "wide" = ${options.subtasks} independent shell subtasks (\`true\` in ${options.subtasks} tiny packages), "chain" = ${options.chain} shell subtasks each waiting for the previous one; each plan + 1 empty tester`);
-    console.log(`nats-server ${server.url}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+    console.log(
+      `\n## (b) orchestration overhead per subtask: "wide" = ${options.subtasks} independent shell subtasks (\`true\` in ${options.subtasks} tiny packages), "chain" = ${options.chain} shell subtasks each waiting for the previous one; each plan + 1 empty tester`,
+    );
+    console.log(
+      `nats-server ${server.url}; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n`,
+    );
     const rtts = new Map<string, Rtt>();
     const cases: Case[] = [];
     const instant: (InstantChain & { transport: string; pauseMs: number })[] = [];
@@ -246,18 +292,36 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
             rtts.set(transport, await busRoundTrip(`Baton bus.request (${transport})`, buses, options.requests));
             if (transport === 'nats') rtts.set('raw', await rawNatsRoundTrip(server.url, options.requests));
           }
-          const c = await runCase(transport, buses, shape, slots, repos[shape].repo, repos[shape].packages, path.join(work, `scratch-${prefix}`));
+          const c = await runCase(
+            transport,
+            buses,
+            shape,
+            slots,
+            repos[shape].repo,
+            repos[shape].packages,
+            path.join(work, `scratch-${prefix}`),
+          );
           cases.push(c);
-          console.log(`${transport} ${shape} @ ${slots} slot(s): ${c.status}, ${c.subtasks} subtasks in ${f(c.wallMs / 1000, 2)} s; per subtask: Result ${c.sizes.result} B, work item ${c.sizes.item} B, Run record ${c.sizes.record} B`);
-          if (transport === 'nats' && shape === 'chain') rtts.set('floor', await rawChainFloor(server.url, c.sizes, 200));
+          console.log(
+            `${transport} ${shape} @ ${slots} slot(s): ${c.status}, ${c.subtasks} subtasks in ${f(c.wallMs / 1000, 2)} s; per subtask: Result ${c.sizes.result} B, work item ${c.sizes.item} B, Run record ${c.sizes.record} B`,
+          );
+          if (transport === 'nats' && shape === 'chain')
+            rtts.set('floor', await rawChainFloor(server.url, c.sizes, 200));
         } finally {
           await close();
         }
       }
       for (const pauseMs of INSTANT_PAUSES) {
-        const { buses, close } = transport === 'memory' ? memoryBuses(`benchinstant${transport}${pauseMs}`) : await natsBuses(server.url, `benchinstant${transport}${pauseMs}`);
+        const { buses, close } =
+          transport === 'memory'
+            ? memoryBuses(`benchinstant${transport}${pauseMs}`)
+            : await natsBuses(server.url, `benchinstant${transport}${pauseMs}`);
         try {
-          instant.push({ transport, pauseMs, ...(await runInstantWorkerChain(buses, repos.chain.repo, repos.chain.packages, pauseMs)) });
+          instant.push({
+            transport,
+            pauseMs,
+            ...(await runInstantWorkerChain(buses, repos.chain.repo, repos.chain.packages, pauseMs)),
+          });
         } finally {
           await close();
         }
@@ -269,10 +333,15 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
     console.log('| --- | ---: | ---: |');
     for (const r of rtts.values()) console.log(`| ${r.label} | ${f(r.p50, 3)} | ${f(r.mean, 3)} |`);
 
-    const ratio = (ms: number, held: boolean) => `${f(ms / raw.p50, 1)}x${held ? (ms / raw.p50 <= options.target ? ' ok' : ' OVER') : ''}`;
+    const ratio = (ms: number, held: boolean) =>
+      `${f(ms / raw.p50, 1)}x${held ? (ms / raw.p50 <= options.target ? ' ok' : ' OVER') : ''}`;
     const floor = rtts.get('floor');
-    console.log('\n| transport | plan | slots | status | subtasks | wall s | setup ms (submit→first start) | tail ms (last end→final status) | worker time / subtask ms | gap between subtasks ms (1 slot) | gap ÷ raw RTT | gap ÷ own RTT | gap ÷ raw chain link | non-worker time / subtask ms | non-worker ÷ raw RTT |');
-    console.log('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(
+      '\n| transport | plan | slots | status | subtasks | wall s | setup ms (submit→first start) | tail ms (last end→final status) | worker time / subtask ms | gap between subtasks ms (1 slot) | gap ÷ raw RTT | gap ÷ own RTT | gap ÷ raw chain link | non-worker time / subtask ms | non-worker ÷ raw RTT |',
+    );
+    console.log(
+      '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
     for (const c of cases) {
       const own = rtts.get(c.transport)!;
       // What the wall time holds beyond the worker's own time, spread over the slots.
@@ -282,27 +351,57 @@ export async function runOverheadPart(options: OverheadOptions): Promise<void> {
         `| ${c.transport} | ${c.shape} | ${c.slots} | ${c.status} | ${c.subtasks} | ${f(c.wallMs / 1000, 2)} | ${f(c.setupMs, 0)} | ${f(c.tailMs, 0)} | ${f(c.workerMs / c.subtasks)} | ${gap ? '—' : f(c.gapMs, 2)} | ${gap ? '—' : ratio(c.gapMs, true)} | ${gap ? '—' : `${f(c.gapMs / own.p50, 1)}x`} | ${!gap && floor && c.transport === 'nats' && c.shape === 'chain' ? `${f(c.gapMs / floor.mean, 1)}x` : '—'} | ${f(nonWorker, 2)} | ${ratio(nonWorker, false)} |`,
       );
     }
-    console.log('\nThe coordinator\'s loop alone: the chain plan with an instant worker (answers each item at once, no git; optionally');
-    console.log('after a pause standing for the work), gap from its Result\'s publish to the next item\'s arrival:\n');
-    console.log('| transport | pause per subtask ms | status | links | gap p50 ms | gap mean ms | p50 ÷ raw RTT | mean ÷ raw chain link |');
+    console.log(
+      "\nThe coordinator's loop alone: the chain plan with an instant worker (answers each item at once, no git; optionally",
+    );
+    console.log("after a pause standing for the work), gap from its Result's publish to the next item's arrival:\n");
+    console.log(
+      '| transport | pause per subtask ms | status | links | gap p50 ms | gap mean ms | p50 ÷ raw RTT | mean ÷ raw chain link |',
+    );
     console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
     for (const c of instant) {
-      console.log(`| ${c.transport} | ${c.pauseMs} | ${c.status} | ${c.links} | ${f(c.p50, 2)} | ${f(c.mean, 2)} | ${f(c.p50 / raw.p50, 1)}x | ${floor ? `${f(c.mean / floor.mean, 1)}x` : '—'} |`);
+      console.log(
+        `| ${c.transport} | ${c.pauseMs} | ${c.status} | ${c.links} | ${f(c.p50, 2)} | ${f(c.mean, 2)} | ${f(c.p50 / raw.p50, 1)}x | ${floor ? `${f(c.mean / floor.mean, 1)}x` : '—'} |`,
+      );
     }
-    console.log(`\nTarget: orchestration overhead per subtask ≤ ${options.target}x the raw bus round trip (raw nats.js request/reply p50, measured above`);
-    console.log('in the same run: the baseline of bench:bus). Held to it: the "gap between subtasks" at 1 slot, how long the slot');
-    console.log('sits idle from one subtask\'s end to the next one\'s start once the run is going, i.e. the time each further');
-    console.log('subtask adds. "wide": the next item is already queued (Result out, slot handed over). "chain": the next item is');
-    console.log('dispatched only after the coordinator has taken the Result (Result published, consumed, recorded, the next');
-    console.log('subtask recorded and published, pulled by the worker): the whole loop. "gap ÷ own RTT" compares with the round');
-    console.log('trip of the same transport (the in-process bus\'s is ~3x shorter than a NATS one). "raw chain link": the same');
+    console.log(
+      `\nTarget: orchestration overhead per subtask ≤ ${options.target}x the raw bus round trip (raw nats.js request/reply p50, measured above`,
+    );
+    console.log(
+      'in the same run: the baseline of bench:bus). Held to it: the "gap between subtasks" at 1 slot, how long the slot',
+    );
+    console.log(
+      "sits idle from one subtask's end to the next one's start once the run is going, i.e. the time each further",
+    );
+    console.log(
+      'subtask adds. "wide": the next item is already queued (Result out, slot handed over). "chain": the next item is',
+    );
+    console.log(
+      'dispatched only after the coordinator has taken the Result (Result published, consumed, recorded, the next',
+    );
+    console.log(
+      'subtask recorded and published, pulled by the worker): the whole loop. "gap ÷ own RTT" compares with the round',
+    );
+    console.log(
+      'trip of the same transport (the in-process bus\'s is ~3x shorter than a NATS one). "raw chain link": the same',
+    );
     console.log('link done by raw nats.js with no Baton code (result published to a work-queue stream, consumed, a KV');
-    console.log('compare-and-set of the Run record\'s size and the next item\'s publish at once, the item consumed; mean of 200),');
+    console.log(
+      "compare-and-set of the Run record's size and the next item's publish at once, the item consumed; mean of 200),",
+    );
     console.log('the durable operations a dependent subtask cannot do without: the floor of the "chain" gap on NATS.');
-    console.log('"non-worker time / subtask" (not held): (wall − Σ worker time / slots) / subtasks, the gaps plus the run\'s one-time');
-    console.log('costs (pin the base, plan, record the plan: "setup"; final status: "tail"), plus at 4 slots any slot idling.');
-    console.log('"worker time" is the worker\'s own startedAt..finishedAt: a scratch git checkout, the shell process, the diff. It is');
-    console.log('the subtask\'s work, not orchestration. Everything runs in one process (memory or NATS connections): the');
+    console.log(
+      '"non-worker time / subtask" (not held): (wall − Σ worker time / slots) / subtasks, the gaps plus the run\'s one-time',
+    );
+    console.log(
+      'costs (pin the base, plan, record the plan: "setup"; final status: "tail"), plus at 4 slots any slot idling.',
+    );
+    console.log(
+      '"worker time" is the worker\'s own startedAt..finishedAt: a scratch git checkout, the shell process, the diff. It is',
+    );
+    console.log(
+      "the subtask's work, not orchestration. Everything runs in one process (memory or NATS connections): the",
+    );
     console.log('coordinator shares the event loop and the cores with the worker.');
   } finally {
     await rm(work, { recursive: true, force: true });

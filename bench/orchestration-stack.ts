@@ -29,7 +29,7 @@ export interface OrchestrationStack {
 
 /** `bus` with every message published to the queues `record` accepts handed to `record` first. */
 function recording(bus: Bus, record: (queue: string, message: unknown) => boolean): Bus {
-  const workQueue = async <T,>(definition: WorkQueueDef<T>): Promise<WorkQueue<T>> => {
+  const workQueue = async <T>(definition: WorkQueueDef<T>): Promise<WorkQueue<T>> => {
     const queue = await bus.workQueue(definition);
     if (!record(definition.name, undefined)) return queue;
     return {
@@ -53,7 +53,12 @@ function recording(bus: Bus, record: (queue: string, message: unknown) => boolea
 }
 
 /** Starts planner, coordinator and one worker with `slots` slots and scratch folders under `baseDir`. */
-export async function startOrchestrationStack(buses: StackBuses, slots: number, baseDir: string, coordinatorOptions: Partial<CoordinatorOptions> = {}): Promise<OrchestrationStack> {
+export async function startOrchestrationStack(
+  buses: StackBuses,
+  slots: number,
+  baseDir: string,
+  coordinatorOptions: Partial<CoordinatorOptions> = {},
+): Promise<OrchestrationStack> {
   const results: Result[] = [];
   const itemBytes: number[] = [];
   const names = queuesFor(buses.worker.subjects.prefix);

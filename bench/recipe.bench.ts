@@ -37,7 +37,10 @@ interface CaseResult {
   digest: string;
 }
 
-async function treeDigest(dir: string, files: readonly string[]): Promise<{ digest: string; contents: Map<string, string> }> {
+async function treeDigest(
+  dir: string,
+  files: readonly string[],
+): Promise<{ digest: string; contents: Map<string, string> }> {
   const hash = createHash('sha256');
   const contents = new Map<string, string>();
   for (const file of files) {
@@ -59,9 +62,15 @@ async function runCase(name: string, dir: string, files: string[]): Promise<Case
   let changed = 0;
   let shards = 1;
   if (name === 'single') {
-    const project = new Project({ tsConfigFilePath: path.join(dir, 'tsconfig.json'), skipAddingFilesFromTsConfig: true });
+    const project = new Project({
+      tsConfigFilePath: path.join(dir, 'tsconfig.json'),
+      skipAddingFilesFromTsConfig: true,
+    });
     project.addSourceFilesAtPaths(files.map((f) => path.join(dir, f)));
-    project.getSourceFileOrThrow(path.join(dir, sampleRenameTarget.declaredIn)).getFunctionOrThrow(sampleRenameTarget.from).rename(sampleRenameTarget.to);
+    project
+      .getSourceFileOrThrow(path.join(dir, sampleRenameTarget.declaredIn))
+      .getFunctionOrThrow(sampleRenameTarget.from)
+      .rename(sampleRenameTarget.to);
     changed = project.getSourceFiles().filter((f) => !f.isSaved()).length;
     await project.save();
   } else {
@@ -71,12 +80,19 @@ async function runCase(name: string, dir: string, files: string[]): Promise<Case
     shards = plan.length;
     const pool = createRecipePool({ threads });
     const recipe = { kind: 'rename', ...sampleRenameTarget, glob: '**/*.ts', comments: false } as const;
-    await Promise.all(Array.from({ length: threads }, () => pool.preview(dir, { recipe, files: [sampleRenameTarget.declaredIn] })));
+    await Promise.all(
+      Array.from({ length: threads }, () => pool.preview(dir, { recipe, files: [sampleRenameTarget.declaredIn] })),
+    );
     startupMs = performance.now() - started;
     started = performance.now();
     // Every shard sees the base (as in its own worktree); the changes are written once all are computed, as merging would.
     const results = await Promise.all(plan.map((shard) => pool.preview(dir, { recipe, files: shard })));
-    changed = (await writeFileChanges(dir, results.flatMap((r) => r.changed))).length;
+    changed = (
+      await writeFileChanges(
+        dir,
+        results.flatMap((r) => r.changed),
+      )
+    ).length;
     await pool.destroy();
   }
   const ms = performance.now() - started;
@@ -85,12 +101,26 @@ async function runCase(name: string, dir: string, files: string[]): Promise<Case
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const { digest } = await treeDigest(dir, files);
   const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  return { name, startupMs, ms, cpuMs, files: files.length, changed, shards, peakRssMb: peakRss / 2 ** 20, maxRssMb: usage.maxRSS / 1024, digest };
+  return {
+    name,
+    startupMs,
+    ms,
+    cpuMs,
+    files: files.length,
+    changed,
+    shards,
+    peakRssMb: peakRss / 2 ** 20,
+    maxRssMb: usage.maxRSS / 1024,
+    digest,
+  };
 }
 
 function inChild(name: string, dir: string, files: string[]): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--case', name, dir], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--case', name, dir], {
+      execArgv: process.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (m) => resolve(m as CaseResult));
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -104,18 +134,31 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'baton-recipe-bench-'));
   try {
     const t0 = performance.now();
-    const base: SampleRepo = await generateSampleRepo(path.join(work, 'base'), { files: FILES, packages: 10, git: false });
+    const base: SampleRepo = await generateSampleRepo(path.join(work, 'base'), {
+      files: FILES,
+      packages: 10,
+      git: false,
+    });
     const genMs = performance.now() - t0;
-    console.log(`generated ${base.files.length} files in ${genMs.toFixed(0)} ms; ${os.availableParallelism()} cores; node ${process.version}`);
+    console.log(
+      `generated ${base.files.length} files in ${genMs.toFixed(0)} ms; ${os.availableParallelism()} cores; node ${process.version}`,
+    );
     const results: CaseResult[] = [];
-    console.log(`load average before the cases: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `load average before the cases: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     for (const name of ['single', ...SLOTS.map((s) => `pool:${s}`)]) {
       const dir = path.join(work, name.replace(':', '-'));
       await cp(base.dir, dir, { recursive: true });
       results.push(await inChild(name, dir, base.files));
     }
     const single = results[0]!;
-    console.log('\n| case | shards | changed | startup ms | rename ms | total ms | files/s (rename) | files/s (total) | CPU s | peak RSS MB (sampled) | maxRSS MB | total vs single |');
+    console.log(
+      '\n| case | shards | changed | startup ms | rename ms | total ms | files/s (rename) | files/s (total) | CPU s | peak RSS MB (sampled) | maxRSS MB | total vs single |',
+    );
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     const total = (r: CaseResult) => r.startupMs + r.ms;
     for (const r of results) {
@@ -125,17 +168,33 @@ async function main(): Promise<void> {
     }
     const pool1 = results.find((r) => r.name === 'pool:1')!;
     for (const r of results.filter((x) => x.name.startsWith('pool:') && x !== pool1)) {
-      console.log(`${r.name} vs pool:1: rename ${(pool1.ms / r.ms).toFixed(2)}x as fast, peak memory ${(r.maxRssMb / pool1.maxRssMb).toFixed(2)}x`);
+      console.log(
+        `${r.name} vs pool:1: rename ${(pool1.ms / r.ms).toFixed(2)}x as fast, peak memory ${(r.maxRssMb / pool1.maxRssMb).toFixed(2)}x`,
+      );
     }
-    console.log(`load average after the cases: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `load average after the cases: ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     const same = results.every((r) => r.name === 'single' || r.digest === results[1]!.digest);
     console.log(`pool outputs identical at every slot count: ${same ? 'yes' : 'NO'}`);
     const differing = await differingFiles(path.join(work, 'single'), path.join(work, 'pool-1'), base.files);
-    console.log(`files where pool and single-process output differ: ${differing.length}${differing.length > 0 ? ` (e.g. ${differing[0]})` : ''}`);
+    console.log(
+      `files where pool and single-process output differ: ${differing.length}${differing.length > 0 ? ` (e.g. ${differing[0]})` : ''}`,
+    );
     if (VERIFY) {
       for (const name of ['single', 'pool-4']) {
-        const check = await execa(base.commands.typecheck, { shell: true, cwd: path.join(work, name), reject: false, all: true });
-        console.log(`typecheck after ${name}: ${check.exitCode === 0 ? 'pass' : `FAIL\n${check.all.split('\n').slice(0, 5).join('\n')}`}`);
+        const check = await execa(base.commands.typecheck, {
+          shell: true,
+          cwd: path.join(work, name),
+          reject: false,
+          all: true,
+        });
+        console.log(
+          `typecheck after ${name}: ${check.exitCode === 0 ? 'pass' : `FAIL\n${check.all.split('\n').slice(0, 5).join('\n')}`}`,
+        );
       }
     }
   } finally {

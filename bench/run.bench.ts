@@ -28,8 +28,26 @@ if (values.child !== undefined) {
   await runRenameChild(values.child);
 } else {
   const parts = new Set((values.part ?? ['a', 'b', 'c']).flatMap((p) => p.split(',')));
-  console.log(`# bench:run: parts ${[...parts].join(', ')}; node ${process.version}; ${os.availableParallelism()} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  if (parts.has('a')) runSchedulingPart({ seeds: Number(values.seeds), noise: Number(values.noise), slots: [1, 2, 4, 8, 16], target: 1.05 });
-  if (parts.has('b')) await runOverheadPart({ subtasks: Number(values.subtasks), chain: Number(values.chain), slots: [1, 4], requests: Number(values.requests), target: 5 });
+  console.log(
+    `# bench:run: parts ${[...parts].join(', ')}; node ${process.version}; ${os.availableParallelism()} cores; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  if (parts.has('a'))
+    runSchedulingPart({
+      seeds: Number(values.seeds),
+      noise: Number(values.noise),
+      slots: [1, 2, 4, 8, 16],
+      target: 1.05,
+    });
+  if (parts.has('b'))
+    await runOverheadPart({
+      subtasks: Number(values.subtasks),
+      chain: Number(values.chain),
+      slots: [1, 4],
+      requests: Number(values.requests),
+      target: 5,
+    });
   if (parts.has('c')) await runRenamePart({ sizes: values.files.split(',').map(Number), slots: 4, target: 0.5 });
 }

@@ -30,18 +30,30 @@ interface Row {
 }
 
 /** The bound in actual durations: the scheduler's estimates do not change what was possible. */
-function actualBound(nodes: readonly DagNode[], durations: Record<string, number>, slots: number): { value: number; kind: Row['bound'] } {
+function actualBound(
+  nodes: readonly DagNode[],
+  durations: Record<string, number>,
+  slots: number,
+): { value: number; kind: Row['bound'] } {
   const actual = nodes.map((n) => ({ id: n.id, deps: n.deps, weight: durations[n.id]! }));
   const value = lowerBound(actual, slots);
   const work = actual.reduce((sum, n) => sum + n.weight, 0) / slots;
   return { value, kind: value > work ? 'critical path' : 'work / slots' };
 }
 
-function ratioOf(family: DagFamily, seed: number, noise: number, slots: number): { ratio: number; barrierRatio: number; kind: Row['bound'] } {
+function ratioOf(
+  family: DagFamily,
+  seed: number,
+  noise: number,
+  slots: number,
+): { ratio: number; barrierRatio: number; kind: Row['bound'] } {
   const dag = syntheticDag(family, seed, noise);
   const { makespan } = simulate(dag.nodes, slots, dag.durations);
   const bound = actualBound(dag.nodes, dag.durations, slots);
-  const barrier = barrierBound(dag.nodes.map((n) => ({ id: n.id, deps: n.deps, weight: dag.durations[n.id]! })), slots);
+  const barrier = barrierBound(
+    dag.nodes.map((n) => ({ id: n.id, deps: n.deps, weight: dag.durations[n.id]! })),
+    slots,
+  );
   return { ratio: makespan / bound.value, barrierRatio: makespan / barrier, kind: bound.kind };
 }
 
@@ -52,8 +64,12 @@ export function runSchedulingPart(options: SchedulingOptions): void {
   console.log(`\n## (a) scheduling efficiency: simulate() vs lowerBound(), ${options.seeds} seeds per family`);
   console.log('Durations are log-normal (median 1, sigma 1); the scheduler sees weight = duration x log-normal noise');
   console.log(`(sigma ${options.noise}; "exact" = weight equals duration). The bound is taken in actual durations:`);
-  console.log('max(critical path, total work / slots). The barrier bound splits the DAG at nodes everything else waits for or');
-  console.log("is waited for by (fork-join's forks) and adds up the segments' bounds: no schedule can overlap segments.\n");
+  console.log(
+    'max(critical path, total work / slots). The barrier bound splits the DAG at nodes everything else waits for or',
+  );
+  console.log(
+    "is waited for by (fork-join's forks) and adds up the segments' bounds: no schedule can overlap segments.\n",
+  );
   for (const f of families) console.log(`- ${f}: ${familyDescriptions[f]}`);
   const rows: Row[] = [];
   for (const family of families) {
@@ -74,25 +90,43 @@ export function runSchedulingPart(options: SchedulingOptions): void {
       });
     }
   }
-  console.log('\n| family | nodes | slots | makespan/LB mean | makespan/LB max | max, exact estimates | max vs barrier bound | max vs barrier, exact | bound decided by | target ≤ ' + options.target + ' |');
+  console.log(
+    '\n| family | nodes | slots | makespan/LB mean | makespan/LB max | max, exact estimates | max vs barrier bound | max vs barrier, exact | bound decided by | target ≤ ' +
+      options.target +
+      ' |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const r of rows) {
     const nodes = syntheticDag(r.family, 1, 0).nodes.length;
     const verdict = r.barrierMax <= options.target ? 'ok' : r.noisyMean <= options.target ? 'worst seed over' : 'OVER';
-    console.log(`| ${r.family} | ${nodes} | ${r.slots} | ${r.noisyMean.toFixed(3)} | ${r.noisyMax.toFixed(3)} | ${r.exactMax.toFixed(3)} | ${r.barrierMax.toFixed(3)} | ${r.exactBarrierMax.toFixed(3)} | ${r.bound} | ${verdict} |`);
+    console.log(
+      `| ${r.family} | ${nodes} | ${r.slots} | ${r.noisyMean.toFixed(3)} | ${r.noisyMax.toFixed(3)} | ${r.exactMax.toFixed(3)} | ${r.barrierMax.toFixed(3)} | ${r.exactBarrierMax.toFixed(3)} | ${r.bound} | ${verdict} |`,
+    );
   }
   const over = rows.filter((r) => r.barrierMax > options.target);
   const loose = rows.filter((r) => r.noisyMax > options.target && r.barrierMax <= options.target);
   const exactWithin = rows.filter((r) => r.exactBarrierMax <= options.target).length;
-  console.log(`\nWith exact estimates (the simulated durations are the scheduler's weights): ${exactWithin} of ${rows.length} cases within ${options.target} at every seed (against the tighter bound).`);
-  console.log(`With noisy estimates: ${rows.length - over.length} of ${rows.length} (family, slots) cases within ${options.target} at every seed (against the tighter of the two bounds).`);
+  console.log(
+    `\nWith exact estimates (the simulated durations are the scheduler's weights): ${exactWithin} of ${rows.length} cases within ${options.target} at every seed (against the tighter bound).`,
+  );
+  console.log(
+    `With noisy estimates: ${rows.length - over.length} of ${rows.length} (family, slots) cases within ${options.target} at every seed (against the tighter of the two bounds).`,
+  );
   if (loose.length > 0) {
-    console.log(`Over ${options.target} against lowerBound() only because that bound is loose there (within it against the barrier bound): ${loose.map((r) => `${r.family}@${r.slots}`).join(', ')}.`);
+    console.log(
+      `Over ${options.target} against lowerBound() only because that bound is loose there (within it against the barrier bound): ${loose.map((r) => `${r.family}@${r.slots}`).join(', ')}.`,
+    );
   }
   if (over.length > 0) {
-    console.log(`Over ${options.target} (worst seed, noisy estimates -> exact estimates): ${over.map((r) => `${r.family}@${r.slots} ${r.barrierMax.toFixed(3)} -> ${r.exactMax.toFixed(3)}`).join(', ')}.`);
-    console.log('Where exact estimates bring it back under the target, the loss comes from the estimate error (a long subtask');
-    console.log('estimated short starts late), not from the scheduling rule; the bound itself may also be unreachable.');
+    console.log(
+      `Over ${options.target} (worst seed, noisy estimates -> exact estimates): ${over.map((r) => `${r.family}@${r.slots} ${r.barrierMax.toFixed(3)} -> ${r.exactMax.toFixed(3)}`).join(', ')}.`,
+    );
+    console.log(
+      'Where exact estimates bring it back under the target, the loss comes from the estimate error (a long subtask',
+    );
+    console.log(
+      'estimated short starts late), not from the scheduling rule; the bound itself may also be unreachable.',
+    );
   }
   console.log(`(part a took ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }

@@ -56,7 +56,8 @@ export const familyDescriptions: Record<DagFamily, string> = {
   chains: '24 independent chains of 4-20 nodes',
   wide: '300 independent nodes',
   random: '300 nodes in a random order, each later node waits for an earlier one with p = 1.5%',
-  recipe: 'recipe-shaped plan: 10 packages x 3-40 editor shards, one tester per package after its shards and those of the packages it uses',
+  recipe:
+    'recipe-shaped plan: 10 packages x 3-40 editor shards, one tester per package after its shards and those of the packages it uses',
 };
 
 /** Skewed actual durations: log-normal (median 1, sigma 1), so a few subtasks take 10x the median. */
@@ -65,7 +66,13 @@ function duration(rng: Rng): number {
 }
 
 /** Builds the nodes from an edge list, drawing durations and estimates (duration x log-normal noise, sigma `noise`). */
-function finish(rng: Rng, ids: string[], deps: Map<string, string[]>, noise: number, scale: Map<string, number> = new Map()): SyntheticDag {
+function finish(
+  rng: Rng,
+  ids: string[],
+  deps: Map<string, string[]>,
+  noise: number,
+  scale: Map<string, number> = new Map(),
+): SyntheticDag {
   const durations: Record<string, number> = {};
   const nodes = ids.map((id) => {
     const d = duration(rng) * (scale.get(id) ?? 1);
@@ -91,7 +98,13 @@ export function syntheticDag(family: DagFamily, seed: number, noise: number): Sy
       let previous: string[] = [];
       for (let layer = 0; layer < 12; layer++) {
         const current = Array.from({ length: 25 }, (_, i) => `l${pad(layer)}-${pad(i)}`);
-        for (const id of current) add(id, previous.length === 0 ? [] : Array.from({ length: rng.int(1, 3) }, () => previous[rng.int(0, previous.length - 1)]!));
+        for (const id of current)
+          add(
+            id,
+            previous.length === 0
+              ? []
+              : Array.from({ length: rng.int(1, 3) }, () => previous[rng.int(0, previous.length - 1)]!),
+          );
         previous = current;
       }
       return finish(rng, ids, deps, noise);
@@ -121,7 +134,11 @@ export function syntheticDag(family: DagFamily, seed: number, noise: number): Sy
       return finish(rng, ids, deps, noise);
     }
     case 'random': {
-      for (let i = 0; i < 300; i++) add(`r${pad(i)}`, ids.slice(0, i).filter(() => rng.next() < 0.015));
+      for (let i = 0; i < 300; i++)
+        add(
+          `r${pad(i)}`,
+          ids.slice(0, i).filter(() => rng.next() < 0.015),
+        );
       return finish(rng, ids, deps, noise);
     }
     case 'recipe': {

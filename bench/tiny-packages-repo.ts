@@ -9,11 +9,17 @@ import { execa } from 'execa';
 /** Writes the repository into `dir` and commits it on `main`; returns the packages' glob. */
 export async function writeTinyPackagesRepo(dir: string, packages: number): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'tiny-packages', private: true }, null, 2)}\n`);
+  await writeFile(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'tiny-packages', private: true }, null, 2)}\n`,
+  );
   for (let i = 0; i < packages; i++) {
     const name = `p-${String(i).padStart(4, '0')}`;
     await mkdir(path.join(dir, 'pkgs', name), { recursive: true });
-    await writeFile(path.join(dir, 'pkgs', name, 'package.json'), `${JSON.stringify({ name, version: '0.0.0', private: true }, null, 2)}\n`);
+    await writeFile(
+      path.join(dir, 'pkgs', name, 'package.json'),
+      `${JSON.stringify({ name, version: '0.0.0', private: true }, null, 2)}\n`,
+    );
   }
   await commitAll(dir, 'tiny packages');
   return 'pkgs/*';
@@ -26,12 +32,18 @@ export async function writeTinyPackagesRepo(dir: string, packages: number): Prom
  */
 export async function writeNestedPackagesRepo(dir: string, depth: number): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'nested-packages', private: true }, null, 2)}\n`);
+  await writeFile(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'nested-packages', private: true }, null, 2)}\n`,
+  );
   let folder = path.join(dir, 'chain');
   for (let i = 0; i < depth; i++) {
     folder = path.join(folder, 'c');
     await mkdir(folder, { recursive: true });
-    await writeFile(path.join(folder, 'package.json'), `${JSON.stringify({ name: `c-${i}`, version: '0.0.0', private: true }, null, 2)}\n`);
+    await writeFile(
+      path.join(folder, 'package.json'),
+      `${JSON.stringify({ name: `c-${i}`, version: '0.0.0', private: true }, null, 2)}\n`,
+    );
   }
   await commitAll(dir, 'nested packages');
   return 'chain/**';

@@ -5,9 +5,10 @@ import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = process.argv.length > 2
-  ? process.argv.slice(2)
-  : ['shared', 'services'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)));
+const packages =
+  process.argv.length > 2
+    ? process.argv.slice(2)
+    : ['shared', 'services'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)));
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir)) {

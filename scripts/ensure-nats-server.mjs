@@ -23,4 +23,6 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 console.error('nats-server not found: installing Debian package nats-server…');
-execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server'], { stdio: 'inherit' });
+execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server'], {
+  stdio: 'inherit',
+});

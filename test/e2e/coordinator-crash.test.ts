@@ -18,7 +18,10 @@ const tuning = { ackWaitMs: ACK_WAIT_MS };
 const COORDINATOR = 'test/fixtures/coordinator-process.ts';
 
 const editorsOf = (run: Run) => (run.plan?.subtasks ?? []).filter((s) => s.kind === 'editor').map((s) => s.id);
-const withStatus = (run: Run, ...statuses: string[]) => Object.entries(run.subtasks).filter(([, s]) => statuses.includes(s.status)).map(([id]) => id);
+const withStatus = (run: Run, ...statuses: string[]) =>
+  Object.entries(run.subtasks)
+    .filter(([, s]) => statuses.includes(s.status))
+    .map(([id]) => id);
 
 describe('coordinator process killed with -9 mid-run (NATS)', () => {
   let dir: string;
@@ -34,7 +37,8 @@ describe('coordinator process killed with -9 mid-run (NATS)', () => {
     coordinators.push(proc);
     return proc;
   };
-  const coordinatorLogs = () => coordinators.map((c, i) => `--- coordinator ${i} (pid ${c.child.pid}) ---\n${c.stderr().slice(-6_000)}`).join('\n');
+  const coordinatorLogs = () =>
+    coordinators.map((c, i) => `--- coordinator ${i} (pid ${c.child.pid}) ---\n${c.stderr().slice(-6_000)}`).join('\n');
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'baton-e2e-crash-'));
@@ -42,7 +46,13 @@ describe('coordinator process killed with -9 mid-run (NATS)', () => {
     nats = await startNatsServer();
     buses = await Promise.all([0, 1, 2].map(() => connectNats({ servers: nats.url })));
     planner = startPlanner({ bus: buses[1]! });
-    worker = await startWorker({ bus: buses[2]!, slots: 1, baseDir: join(dir, 'scratch'), queues: tuning, heartbeatMs: 1_000 });
+    worker = await startWorker({
+      bus: buses[2]!,
+      slots: 1,
+      baseDir: join(dir, 'scratch'),
+      queues: tuning,
+      heartbeatMs: 1_000,
+    });
   });
 
   afterAll(async () => {
@@ -69,13 +79,19 @@ describe('coordinator process killed with -9 mid-run (NATS)', () => {
       // One subtask at a time, so the kill lands between merges.
       limits: { maxConcurrency: 1 },
     });
-    const { runId, branch } = await bus.request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, { timeoutMs: 30_000 });
+    const { runId, branch } = await bus.request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, {
+      timeoutMs: 30_000,
+    });
     const base = await git(repo.dir, 'rev-parse', 'HEAD');
     const watch = await watchRun(bus, runId);
     try {
       // Kill while a later subtask is being merged (or right after): at least one merged, at least one editor not yet.
       const atKill = await within(
-        watch.until((r) => withStatus(r, 'merged').length >= 1 && withStatus(r, 'merging').length >= 1, 180_000, 'a second merge to start'),
+        watch.until(
+          (r) => withStatus(r, 'merged').length >= 1 && withStatus(r, 'merging').length >= 1,
+          180_000,
+          'a second merge to start',
+        ),
         180_000,
         'the kill point',
       ).catch((err: unknown) => {

@@ -28,9 +28,26 @@ describe('baton run (embedded): rename recipe over a generated 1,000-file, 10-pa
     await writeFile(join(repo.dir, 'NOTES.txt'), 'mine\n');
     const userHead = await git(repo.dir, 'rev-parse', 'HEAD');
     const { code, stdout, stderr } = await runFixture(BATON, [
-      'run', '--repo', repo.dir, '--recipe', 'rename', '--from', sampleRenameTarget.from, '--to', sampleRenameTarget.to,
-      '--declared-in', sampleRenameTarget.declaredIn, '--glob', 'packages/**/*.ts',
-      '--test', repo.commands.typecheck, '--test', repo.commands.test, '--workers', '4', '--json',
+      'run',
+      '--repo',
+      repo.dir,
+      '--recipe',
+      'rename',
+      '--from',
+      sampleRenameTarget.from,
+      '--to',
+      sampleRenameTarget.to,
+      '--declared-in',
+      sampleRenameTarget.declaredIn,
+      '--glob',
+      'packages/**/*.ts',
+      '--test',
+      repo.commands.typecheck,
+      '--test',
+      repo.commands.test,
+      '--workers',
+      '4',
+      '--json',
     ]);
     expect(code, stderr).toBe(0);
     const run = Run.parse(JSON.parse(stdout));
@@ -45,18 +62,36 @@ describe('baton run (embedded): rename recipe over a generated 1,000-file, 10-pa
 
     // Only identifiers changed: every changed line differs from its original by the rename alone.
     const diff = await git(repo.dir, 'diff', '--unified=0', `${userHead}..${branch}`);
-    const removed = diff.split('\n').filter((l) => l.startsWith('-') && !l.startsWith('---')).map((l) => l.slice(1));
-    const added = diff.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).map((l) => l.slice(1));
+    const removed = diff
+      .split('\n')
+      .filter((l) => l.startsWith('-') && !l.startsWith('---'))
+      .map((l) => l.slice(1));
+    const added = diff
+      .split('\n')
+      .filter((l) => l.startsWith('+') && !l.startsWith('+++'))
+      .map((l) => l.slice(1));
     expect(added.length).toBeGreaterThan(100);
     expect(added.length).toBe(removed.length);
     for (const [i, line] of added.entries()) {
-      expect(line.replaceAll(sampleRenameTarget.to, sampleRenameTarget.from).replace(/\bpurry: purry\b/g, 'purry')).toBe(removed[i]);
+      expect(
+        line.replaceAll(sampleRenameTarget.to, sampleRenameTarget.from).replace(/\bpurry: purry\b/g, 'purry'),
+      ).toBe(removed[i]);
     }
     // Strings and comments that mention the old name are left alone.
-    const mentions = async (rev: string) => (await execa('git', ['grep', '-c', '-E', `(["'][^"']*purry[^"']*["'])|(//.*purry)`, rev, '--', 'packages'], { cwd: repo.dir, reject: false })).stdout.replaceAll(`${rev}:`, '');
+    const mentions = async (rev: string) =>
+      (
+        await execa('git', ['grep', '-c', '-E', `(["'][^"']*purry[^"']*["'])|(//.*purry)`, rev, '--', 'packages'], {
+          cwd: repo.dir,
+          reject: false,
+        })
+      ).stdout.replaceAll(`${rev}:`, '');
     expect(await mentions(branch)).toBe(await mentions(userHead));
     expect(await mentions(userHead)).not.toBe('');
-    const merges = (await git(repo.dir, 'log', '--format=%(trailers:key=Baton-Subtask,valueonly)', `${userHead}..${branch}`)).split('\n').filter(Boolean);
+    const merges = (
+      await git(repo.dir, 'log', '--format=%(trailers:key=Baton-Subtask,valueonly)', `${userHead}..${branch}`)
+    )
+      .split('\n')
+      .filter(Boolean);
     expect(new Set(merges).size).toBe(merges.length);
 
     const check = join(dir, 'check');

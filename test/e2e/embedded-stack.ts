@@ -32,11 +32,19 @@ export interface EmbeddedStackOptions {
 /** Starts an embedded Baton stack (the memory bus, as `baton run` embedded does). */
 export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const api = options.script === undefined ? undefined : await startScriptedApi(options.script);
-  const model = api === undefined ? undefined : createModelClient({ baseURL: api.url, model: 'claude-e2e', maxTokens: 4096, maxRetries: 0, timeoutMs: 30_000 });
+  const model =
+    api === undefined
+      ? undefined
+      : createModelClient({ baseURL: api.url, model: 'claude-e2e', maxTokens: 4096, maxRetries: 0, timeoutMs: 30_000 });
   const broker = createMemoryBroker();
   const planner = startPlanner({ bus: broker.connect(), ...(model === undefined ? {} : { model }) });
   const coordinator = await startCoordinator({ bus: broker.connect() });
-  const worker = await startWorker({ bus: broker.connect(), slots: options.slots ?? 2, baseDir: join(options.dir, 'scratch'), ...(model === undefined ? {} : { model }) });
+  const worker = await startWorker({
+    bus: broker.connect(),
+    slots: options.slots ?? 2,
+    baseDir: join(options.dir, 'scratch'),
+    ...(model === undefined ? {} : { model }),
+  });
   const bus = broker.connect();
   return {
     coordinator,

@@ -15,7 +15,9 @@ const WAIT_MS = 60_000;
 const tuning = { ackWaitMs: ACK_WAIT_MS };
 const packages = ['alpha', 'beta', 'gamma'] as const;
 const fileOf = (pkg: string) => `packages/${pkg}/src/${pkg}.ts`;
-const repoFiles: Record<string, string> = { 'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }) };
+const repoFiles: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),
+};
 for (const p of packages) {
   repoFiles[`packages/${p}/package.json`] = JSON.stringify({ name: p, version: '1.0.0' });
   repoFiles[fileOf(p)] = `export const oldName = '${p}';\n`;
@@ -35,7 +37,9 @@ async function natsStack(): Promise<Stack> {
   const planner = startPlanner({ bus: pBus! });
   const coordinator = await startCoordinator({ bus: cBus!, queues: tuning });
   return {
-    coordinator, planner, bus: wBus!,
+    coordinator,
+    planner,
+    bus: wBus!,
     stop: async () => {
       await coordinator.stop();
       await planner.stop();
@@ -50,7 +54,9 @@ async function memoryStack(): Promise<Stack> {
   const planner = startPlanner({ bus: broker.connect() });
   const coordinator = await startCoordinator({ bus: broker.connect(), queues: tuning });
   return {
-    coordinator, planner, bus: broker.connect(),
+    coordinator,
+    planner,
+    bus: broker.connect(),
     stop: async () => {
       await coordinator.stop();
       await planner.stop();
@@ -98,27 +104,52 @@ describe.each([
     await rm(dir, { recursive: true, force: true });
   });
 
-  const itemOf = (subtaskId: string, attempt: number) => items.find((i) => i.subtask.id === subtaskId && i.attempt === attempt);
+  const itemOf = (subtaskId: string, attempt: number) =>
+    items.find((i) => i.subtask.id === subtaskId && i.attempt === attempt);
   const waitItem = async (subtaskId: string, attempt: number): Promise<WorkItem> => {
-    await signal.until(() => itemOf(subtaskId, attempt) !== undefined, WAIT_MS, `work item ${subtaskId} attempt ${attempt}`);
+    await signal.until(
+      () => itemOf(subtaskId, attempt) !== undefined,
+      WAIT_MS,
+      `work item ${subtaskId} attempt ${attempt}`,
+    );
     return itemOf(subtaskId, attempt)!;
   };
 
   /** Publishes a Result `copies` times, each with its own message id so the bus never drops one as a duplicate. */
   const publish = async (result: Result, copies: number) => {
     for (let i = 0; i < copies; i++) {
-      await resultsQueue.publish(result, { subject: stack.bus.subjects.results(result.runId), msgId: `test-${++publishes}` });
+      await resultsQueue.publish(result, {
+        subject: stack.bus.subjects.results(result.runId),
+        msgId: `test-${++publishes}`,
+      });
     }
   };
 
   const resultOf = (item: WorkItem, fields: Partial<Result>): Result => ({
-    v: 1, runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, workerId: 'test-worker', ok: true, stop: 'completed',
-    baseCommit: item.baseCommit, diff: '', filesChanged: [], commands: [], usage: emptyUsage(), summary: '', startedAt: Date.now(), finishedAt: Date.now(),
+    v: 1,
+    runId: item.runId,
+    subtaskId: item.subtask.id,
+    attempt: item.attempt,
+    workerId: 'test-worker',
+    ok: true,
+    stop: 'completed',
+    baseCommit: item.baseCommit,
+    diff: '',
+    filesChanged: [],
+    commands: [],
+    usage: emptyUsage(),
+    summary: '',
+    startedAt: Date.now(),
+    finishedAt: Date.now(),
     ...fields,
   });
 
   /** Makes the item's edit for real in a temp clone at its base commit: `edit` rewrites each file of its program. */
-  const editResult = async (item: WorkItem, edit: (source: string) => string, fields: Partial<Result> = {}): Promise<Result> => {
+  const editResult = async (
+    item: WorkItem,
+    edit: (source: string) => string,
+    fields: Partial<Result> = {},
+  ): Promise<Result> => {
     const clone = await mkdtemp(join(dir, 'clone-'));
     try {
       await git(dir, 'clone', '-q', repo, clone);
@@ -126,7 +157,12 @@ describe.each([
       const files = item.subtask.program?.files ?? [];
       for (const f of files) await writeFile(join(clone, f), edit(await readFile(join(clone, f), 'utf8')));
       const diff = await git(clone, 'diff', '--binary', item.baseCommit);
-      return resultOf(item, { diff: `${diff}\n`, filesChanged: files, summary: `edited ${files.length} files`, ...fields });
+      return resultOf(item, {
+        diff: `${diff}\n`,
+        filesChanged: files,
+        summary: `edited ${files.length} files`,
+        ...fields,
+      });
     } finally {
       await rm(clone, { recursive: true, force: true });
     }
@@ -134,21 +170,40 @@ describe.each([
   const rename = (source: string) => source.replaceAll('oldName', 'newName');
 
   it('merges each subtask once despite duplicate results, a failed attempt and a stale attempt-1 result', async () => {
-    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'rename', from: 'oldName', to: 'newName', glob: 'packages/**/*.ts' }, testCommands: ['true'] });
+    const spec = RunSpec.parse({
+      v: 1,
+      repo: { path: repo },
+      recipe: { kind: 'rename', from: 'oldName', to: 'newName', glob: 'packages/**/*.ts' },
+      testCommands: ['true'],
+    });
     const { runId, branch } = await stack.coordinator.submit(spec);
     const base = await git(repo, 'rev-parse', 'HEAD');
 
-    await signal.until(() => items.filter((i) => i.subtask.kind === 'editor').length >= packages.length, WAIT_MS, 'one editor item per package');
-    const editors = items.filter((i) => i.subtask.kind === 'editor').map((i) => i.subtask.id).sort();
+    await signal.until(
+      () => items.filter((i) => i.subtask.kind === 'editor').length >= packages.length,
+      WAIT_MS,
+      'one editor item per package',
+    );
+    const editors = items
+      .filter((i) => i.subtask.kind === 'editor')
+      .map((i) => i.subtask.id)
+      .sort();
     expect(editors).toHaveLength(packages.length);
     const [first, flaky, last] = editors as [string, string, string];
 
     // Two subtasks: the real result, twice.
-    for (const id of [first, last]) await publish(await editResult((await waitItem(id, 1)), rename), 2);
+    for (const id of [first, last]) await publish(await editResult(await waitItem(id, 1), rename), 2);
 
     // The flaky one: attempt 1 fails, so attempt 2 is dispatched.
     const flaky1 = await waitItem(flaky, 1);
-    await publish(resultOf(flaky1, { ok: false, stop: 'error', error: { name: 'ScriptedFailure', message: 'attempt 1 fails on purpose' } }), 1);
+    await publish(
+      resultOf(flaky1, {
+        ok: false,
+        stop: 'error',
+        error: { name: 'ScriptedFailure', message: 'attempt 1 fails on purpose' },
+      }),
+      1,
+    );
     const flaky2 = await waitItem(flaky, 2);
     // A late ok Result of attempt 1 (different content) arrives before attempt 2's: it is stale and must never land.
     await publish(await editResult(flaky1, (s) => s.replaceAll('oldName', 'newName').replace(/'\w+';/, "'STALE';")), 2);
@@ -157,7 +212,13 @@ describe.each([
     // The root tester runs after every writer merged: answer it (twice too).
     await signal.until(() => items.some((i) => i.subtask.kind === 'tester'), WAIT_MS, 'the tester item');
     const tester = items.find((i) => i.subtask.kind === 'tester')!;
-    await publish(resultOf(tester, { summary: '1 passed, 0 failed', testReport: { passed: 1, failed: 0, skipped: 0, flaky: 0, failures: [], format: 'exit-code' } }), 2);
+    await publish(
+      resultOf(tester, {
+        summary: '1 passed, 0 failed',
+        testReport: { passed: 1, failed: 0, skipped: 0, flaky: 0, failures: [], format: 'exit-code' },
+      }),
+      2,
+    );
 
     const run = await within(stack.coordinator.waitForRun(runId), WAIT_MS, 'the run to finish');
     expect(run.status, run.detail).toBe('succeeded');
@@ -170,6 +231,11 @@ describe.each([
     for (const p of packages) expect(await showFile(repo, branch, fileOf(p))).toBe(`export const newName = '${p}';`);
     expect(await git(repo, 'log', '-p', `${base}..${branch}`)).not.toContain('STALE');
     // Nothing was dispatched twice except the flaky subtask's retry.
-    expect(items.filter((i) => i.subtask.kind === 'editor').map((i) => `${i.subtask.id}#${i.attempt}`).sort()).toEqual([`${first}#1`, `${flaky}#1`, `${flaky}#2`, `${last}#1`].sort());
+    expect(
+      items
+        .filter((i) => i.subtask.kind === 'editor')
+        .map((i) => `${i.subtask.id}#${i.attempt}`)
+        .sort(),
+    ).toEqual([`${first}#1`, `${flaky}#1`, `${flaky}#2`, `${last}#1`].sort());
   }, 120_000);
 });

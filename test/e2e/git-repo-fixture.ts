@@ -28,9 +28,14 @@ export function showFile(repo: string, ref: string, path: string): Promise<strin
 }
 
 /** The Baton merge commits on `branch` since `base`, oldest first: subtask id and attempt from their trailers. */
-export async function batonMerges(repo: string, base: string, branch: string): Promise<{ commit: string; subtaskId: string; attempt: number }[]> {
+export async function batonMerges(
+  repo: string,
+  base: string,
+  branch: string,
+): Promise<{ commit: string; subtaskId: string; attempt: number }[]> {
   // Unit and record separators: trailer values end with newlines of their own.
-  const format = '%H%x1f%(trailers:key=Baton-Subtask,valueonly,separator=%x2C)%x1f%(trailers:key=Baton-Attempt,valueonly,separator=%x2C)%x1e';
+  const format =
+    '%H%x1f%(trailers:key=Baton-Subtask,valueonly,separator=%x2C)%x1f%(trailers:key=Baton-Attempt,valueonly,separator=%x2C)%x1e';
   const out = await git(repo, 'log', '--reverse', '--first-parent', `--format=${format}`, `${base}..${branch}`);
   return out
     .split('\x1e')

@@ -28,7 +28,12 @@ describe('a diff too large for a message', () => {
     const sub = stack.bus.subscribe(stack.bus.subjects.resultsAll(), Result, (r) => void results.push(r));
     // 40,000 lines of 16 characters: ~640 KiB of diff, well over the inline limit.
     const command = `node -e "require('fs').writeFileSync('big.txt', Array.from({ length: 40000 }, (_, i) => 'line ' + String(i).padStart(10, '0')).join('\\n') + '\\n')"`;
-    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'command', command, packages: 'packages/*' }, testCommands: ['true'] });
+    const spec = RunSpec.parse({
+      v: 1,
+      repo: { path: repo },
+      recipe: { kind: 'command', command, packages: 'packages/*' },
+      testCommands: ['true'],
+    });
     const { runId, branch } = await stack.coordinator.submit(spec);
     const run = await stack.coordinator.waitForRun(runId);
     await sub.unsubscribe();

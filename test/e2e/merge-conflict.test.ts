@@ -19,7 +19,7 @@ const files = {
 const edits: Record<string, ScriptedEdit[]> = {
   'edit-app': [
     { path: 'src/app.mjs', oldStr: "() => 'app'", newStr: '() => `app ${config.name}`' },
-    { path: 'src/config.mjs', oldStr: "  name: 'demo',", newStr: "  name: 'baton',"},
+    { path: 'src/config.mjs', oldStr: "  name: 'demo',", newStr: "  name: 'baton'," },
   ],
   'edit-config': [{ path: 'src/config.mjs', oldStr: '  port: 8080,', newStr: '  port: 9090,' }],
 };
@@ -27,8 +27,22 @@ const edits: Record<string, ScriptedEdit[]> = {
 const plan = {
   summary: 'banner shows the name; new port',
   subtasks: [
-    { id: 'edit-app', kind: 'editor', title: 'show the app name in the banner', instructions: 'Use config.name in the banner.', scope: { paths: ['src/app.mjs'] }, deps: [] },
-    { id: 'edit-config', kind: 'editor', title: 'move to port 9090', instructions: 'Set the port to 9090.', scope: { paths: ['src/config.mjs'] }, deps: [] },
+    {
+      id: 'edit-app',
+      kind: 'editor',
+      title: 'show the app name in the banner',
+      instructions: 'Use config.name in the banner.',
+      scope: { paths: ['src/app.mjs'] },
+      deps: [],
+    },
+    {
+      id: 'edit-config',
+      kind: 'editor',
+      title: 'move to port 9090',
+      instructions: 'Set the port to 9090.',
+      scope: { paths: ['src/config.mjs'] },
+      deps: [],
+    },
   ],
 };
 
@@ -55,7 +69,12 @@ describe('merge conflict between parallel editors', () => {
   it('re-dispatches the loser on the new head, and both changes end up on the branch', async () => {
     const repo = join(dir, 'repo');
     const base = await createGitRepo(repo, files);
-    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, task: 'Show the name in the banner and move to port 9090.', policy: { mode: 'acceptEdits' } });
+    const spec = RunSpec.parse({
+      v: 1,
+      repo: { path: repo },
+      task: 'Show the name in the banner and move to port 9090.',
+      policy: { mode: 'acceptEdits' },
+    });
     const { runId, branch } = await stack.coordinator.submit(spec);
     const run = await stack.coordinator.waitForRun(runId);
 
@@ -72,7 +91,9 @@ describe('merge conflict between parallel editors', () => {
     const loserId = loser === states[0] ? 'edit-app' : 'edit-config';
 
     // Three editor sessions: two first attempts and the loser's second, which started from the winner's merge.
-    const sessions = stack.api!.requests.filter((r) => !isPlannerRequest(r) && r.body.messages.length === 1).map(editorSubtaskId);
+    const sessions = stack
+      .api!.requests.filter((r) => !isPlannerRequest(r) && r.body.messages.length === 1)
+      .map(editorSubtaskId);
     expect(sessions.sort()).toEqual(['edit-app', 'edit-config', loserId].sort());
 
     const merges = await batonMerges(repo, base, branch);
@@ -80,7 +101,9 @@ describe('merge conflict between parallel editors', () => {
       [loserId === 'edit-app' ? 'edit-config' : 'edit-app', 1],
       [loserId, 2],
     ]);
-    expect(await showFile(repo, branch, 'src/config.mjs')).toBe("export const config = {\n  name: 'baton',\n  port: 9090,\n};");
+    expect(await showFile(repo, branch, 'src/config.mjs')).toBe(
+      "export const config = {\n  name: 'baton',\n  port: 9090,\n};",
+    );
     expect(await showFile(repo, branch, 'src/app.mjs')).toContain('`app ${config.name}`');
     expect(await git(repo, 'rev-parse', 'HEAD')).toBe(base);
     expect(await git(repo, 'status', '--porcelain')).toBe('');

@@ -6,7 +6,14 @@ import { RunSpec } from '@baton/protocol';
 import type { ScriptTurn, ScriptedRequest } from '@baton/scripted-api';
 import { startEmbeddedStack, type EmbeddedStack } from './embedded-stack.js';
 import { batonMerges, createGitRepo, git, showFile } from './git-repo-fixture.js';
-import { scriptedEditor, isPlannerRequest, lastToolResults, submitPlan, toolResultText, type ScriptedEdit } from './scripted-agents.js';
+import {
+  scriptedEditor,
+  isPlannerRequest,
+  lastToolResults,
+  submitPlan,
+  toolResultText,
+  type ScriptedEdit,
+} from './scripted-agents.js';
 import { recordTransitions } from './subtask-transitions.js';
 
 const TEST_COMMAND = 'node --test --test-reporter=tap test/ab.test.mjs';
@@ -38,10 +45,24 @@ const editor = (id: string, path: string, deps: string[]) => ({
   scope: { paths: [path] },
   deps,
 });
-const tester = { id: 'test-ab', kind: 'tester', title: 'run the tests', instructions: 'Run the tests.', scope: { paths: ['test'] }, deps: ['edit-a', 'edit-b'], commands: [TEST_COMMAND] };
+const tester = {
+  id: 'test-ab',
+  kind: 'tester',
+  title: 'run the tests',
+  instructions: 'Run the tests.',
+  scope: { paths: ['test'] },
+  deps: ['edit-a', 'edit-b'],
+  commands: [TEST_COMMAND],
+};
 // First answer: a cycle (edit-a <-> edit-b), which the planner must reject and send back.
-const cyclicPlan = { summary: 'two edits, then the tests', subtasks: [editor('edit-a', 'src/a.mjs', ['edit-b']), editor('edit-b', 'src/b.mjs', ['edit-a']), tester] };
-const fanInPlan = { summary: 'two edits, then the tests', subtasks: [editor('edit-a', 'src/a.mjs', []), editor('edit-b', 'src/b.mjs', []), tester] };
+const cyclicPlan = {
+  summary: 'two edits, then the tests',
+  subtasks: [editor('edit-a', 'src/a.mjs', ['edit-b']), editor('edit-b', 'src/b.mjs', ['edit-a']), tester],
+};
+const fanInPlan = {
+  summary: 'two edits, then the tests',
+  subtasks: [editor('edit-a', 'src/a.mjs', []), editor('edit-b', 'src/b.mjs', []), tester],
+};
 
 describe('model-planned run: invalid plan repaired by the model, fan-in DAG, two editors, one tester', () => {
   let dir: string;
@@ -68,7 +89,12 @@ describe('model-planned run: invalid plan repaired by the model, fan-in DAG, two
     const repo = join(dir, 'repo');
     const userHead = await createGitRepo(repo, files);
     const log = recordTransitions(stack.coordinator.store.bucket);
-    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, task: 'Make a() and b() return their new values.', testCommands: [TEST_COMMAND] });
+    const spec = RunSpec.parse({
+      v: 1,
+      repo: { path: repo },
+      task: 'Make a() and b() return their new values.',
+      testCommands: [TEST_COMMAND],
+    });
     const { runId, branch } = await stack.coordinator.submit(spec);
     const run = await stack.coordinator.waitForRun(runId);
     log.stop();
@@ -97,7 +123,9 @@ describe('model-planned run: invalid plan repaired by the model, fan-in DAG, two
     const merges = await batonMerges(repo, userHead, branch);
     expect(merges.map((m) => m.subtaskId).sort()).toEqual(['edit-a', 'edit-b']);
     expect(merges.map((m) => m.attempt)).toEqual([1, 1]);
-    expect(new Set(merges.map((m) => m.commit))).toEqual(new Set([run.subtasks['edit-a']!.mergedCommit, run.subtasks['edit-b']!.mergedCommit]));
+    expect(new Set(merges.map((m) => m.commit))).toEqual(
+      new Set([run.subtasks['edit-a']!.mergedCommit, run.subtasks['edit-b']!.mergedCommit]),
+    );
     expect(await git(repo, 'rev-parse', branch)).toBe(merges.at(-1)!.commit);
     expect(await showFile(repo, branch, 'src/a.mjs')).toContain("'a-new'");
     expect(await showFile(repo, branch, 'src/b.mjs')).toContain("'b-new'");

@@ -7,7 +7,16 @@ import { startCoordinator, type Coordinator } from '@baton/coordinator';
 import { startNatsServer, type NatsServer } from '@baton/nats-launcher';
 import { createModelClient } from '@baton/model';
 import { startPlanner, type Planner } from '@baton/planner';
-import { PendingPermission, PermissionDecision, Result, RunRecord, RunQuery, RunSpec, SubmitReply, type RunSpecInput } from '@baton/protocol';
+import {
+  PendingPermission,
+  PermissionDecision,
+  Result,
+  RunRecord,
+  RunQuery,
+  RunSpec,
+  SubmitReply,
+  type RunSpecInput,
+} from '@baton/protocol';
 import { startScriptedApi, type ScriptedApi } from '@baton/scripted-api';
 import { startWorker, type Worker } from '@baton/worker';
 import { runFixture } from './spawn-fixture.js';
@@ -23,7 +32,17 @@ const COMMAND = 'touch approved.txt';
 // What the scripted model plans for every run: one shell subtask whose command the policy does not allow (verdict `ask`).
 const plan = {
   summary: 'create approved.txt',
-  subtasks: [{ id: 'touch', kind: 'shell', title: 'create approved.txt', instructions: 'Create the file.', scope: { paths: ['approved.txt'] }, deps: [], commands: [COMMAND] }],
+  subtasks: [
+    {
+      id: 'touch',
+      kind: 'shell',
+      title: 'create approved.txt',
+      instructions: 'Create the file.',
+      scope: { paths: ['approved.txt'] },
+      deps: [],
+      commands: [COMMAND],
+    },
+  ],
 };
 
 /** Every file named `name` under `dir`, at any depth. */
@@ -60,7 +79,13 @@ describe('permissions over NATS, decided with the baton CLI', () => {
     nats = await startNatsServer();
     buses = await Promise.all([0, 1, 2, 3].map(() => connectNats({ servers: nats.url })));
     const [bus, cBus, pBus, wBus] = buses as [Bus, Bus, Bus, Bus];
-    const model = createModelClient({ baseURL: api.url, model: 'claude-test', maxTokens: 1024, maxRetries: 0, timeoutMs: 10_000 });
+    const model = createModelClient({
+      baseURL: api.url,
+      model: 'claude-test',
+      maxTokens: 1024,
+      maxRetries: 0,
+      timeoutMs: 10_000,
+    });
     planner = startPlanner({ bus: pBus, model, maxTries: 1 });
     coordinator = await startCoordinator({ bus: cBus, queues: tuning });
     worker = await startWorker({ bus: wBus, kinds: ['shell'], slots: 2, baseDir: scratch, queues: tuning });
@@ -89,12 +114,22 @@ describe('permissions over NATS, decided with the baton CLI', () => {
     const bus = buses[0]!;
     const spec = RunSpec.parse({ v: 1, repo: { path: repo }, task: 'Create approved.txt.', ...extra });
     const reply = await bus.request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, { timeoutMs: 30_000 });
-    subscriptions.push(bus.subscribe(bus.subjects.permDecided(reply.runId), PermissionDecision, (d) => void (decided.push(d), signal.notify())));
+    subscriptions.push(
+      bus.subscribe(
+        bus.subjects.permDecided(reply.runId),
+        PermissionDecision,
+        (d) => void (decided.push(d), signal.notify()),
+      ),
+    );
     await bus.flush();
     return { ...reply, watch: await watchRun(bus, reply.runId) };
   };
   const pendingOf = async (runId: string) => {
-    await signal.until(() => pending.some((p) => p.request.runId === runId), WAIT_MS, `a parked permission request of run ${runId}`);
+    await signal.until(
+      () => pending.some((p) => p.request.runId === runId),
+      WAIT_MS,
+      `a parked permission request of run ${runId}`,
+    );
     return pending.find((p) => p.request.runId === runId)!;
   };
   const decisionOf = async (requestId: string) => {
@@ -145,7 +180,9 @@ describe('permissions over NATS, decided with the baton CLI', () => {
 
       const result = await resultOf(runId);
       expect(result).toMatchObject({ ok: false, stop: 'command_failed', diff: '' });
-      expect(result.commands).toEqual([expect.objectContaining({ command: COMMAND, exitCode: null, stderr: 'permission denied: no' })]);
+      expect(result.commands).toEqual([
+        expect.objectContaining({ command: COMMAND, exitCode: null, stderr: 'permission denied: no' }),
+      ]);
       const run = await watch.final(WAIT_MS);
       expect(run.status).toBe('failed');
       expect(run.subtasks.touch?.status).toBe('failed');
@@ -168,7 +205,9 @@ describe('permissions over NATS, decided with the baton CLI', () => {
       expect(decision).toMatchObject({ decision: 'deny', decidedBy: 'timeout', rule: 'Bash(touch:*)' });
 
       const result = await resultOf(runId);
-      expect(result.commands).toEqual([expect.objectContaining({ command: COMMAND, exitCode: null, stderr: `permission denied: ${decision.reason}` })]);
+      expect(result.commands).toEqual([
+        expect.objectContaining({ command: COMMAND, exitCode: null, stderr: `permission denied: ${decision.reason}` }),
+      ]);
       const run = await watch.final(WAIT_MS);
       expect(run.status).toBe('failed');
       expect(run.subtasks.touch?.error?.message).toContain(decision.reason);

@@ -25,7 +25,7 @@ const files = {
 };
 
 // The codemod changes the greeting; the test still expects the old one, so the tester fails after it.
-const CODEMOD = "export default (source) => source.replaceAll(\"'hello, '\", \"'hi, '\");\n";
+const CODEMOD = 'export default (source) => source.replaceAll("\'hello, \'", "\'hi, \'");\n';
 
 /** A repository and a codemod run over its sources with the tests as test commands. */
 async function codemodRun(dir: string): Promise<{ repo: string; base: string; spec: RunSpec }> {
@@ -33,7 +33,12 @@ async function codemodRun(dir: string): Promise<{ repo: string; base: string; sp
   const base = await createGitRepo(repo, files);
   const module = join(dir, 'greeting-codemod.mjs');
   await writeFile(module, CODEMOD);
-  const spec = RunSpec.parse({ v: 1, repo: { path: repo }, recipe: { kind: 'codemod', glob: 'src/**/*.mjs', module }, testCommands: [TEST_COMMAND] });
+  const spec = RunSpec.parse({
+    v: 1,
+    repo: { path: repo },
+    recipe: { kind: 'codemod', glob: 'src/**/*.mjs', module },
+    testCommands: [TEST_COMMAND],
+  });
   return { repo, base, spec };
 }
 
@@ -49,7 +54,11 @@ describe('escalation: a codemod first, a model editor only for what it breaks', 
       return undefined;
     }
     if (request.body.messages.length === 1) editorSystems.push(systemText(request));
-    return editorTurn(request, [{ path: 'test/greet.test.mjs', oldStr: "'hello, ann'", newStr: "'hi, ann'" }], problems);
+    return editorTurn(
+      request,
+      [{ path: 'test/greet.test.mjs', oldStr: "'hello, ann'", newStr: "'hi, ann'" }],
+      problems,
+    );
   };
 
   beforeAll(async () => {

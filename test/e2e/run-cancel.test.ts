@@ -23,8 +23,18 @@ const edits: Record<string, ScriptedEdit[]> = {
   fast: [{ path: 'src/fast.mjs', oldStr: "'old'", newStr: "'new'" }],
   slow: [{ path: 'src/slow.mjs', oldStr: "'old'", newStr: "'new'" }],
 };
-const editor = (id: string, path: string) => ({ id, kind: 'editor', title: `update ${path}`, instructions: `Change 'old' to 'new' in ${path}.`, scope: { paths: [path] }, deps: [] });
-const plan = { summary: 'two independent edits', subtasks: [editor('fast', 'src/fast.mjs'), editor('slow', 'src/slow.mjs')] };
+const editor = (id: string, path: string) => ({
+  id,
+  kind: 'editor',
+  title: `update ${path}`,
+  instructions: `Change 'old' to 'new' in ${path}.`,
+  scope: { paths: [path] },
+  deps: [],
+});
+const plan = {
+  summary: 'two independent edits',
+  subtasks: [editor('fast', 'src/fast.mjs'), editor('slow', 'src/slow.mjs')],
+};
 
 describe('cancel a run while a subtask is in flight', () => {
   let dir: string;
@@ -35,7 +45,9 @@ describe('cancel a run while a subtask is in flight', () => {
     if (isPlannerRequest(request)) return submitPlan(plan);
     const turn = scriptedEditor(request, edits, problems);
     // The slow editor's first model call answers only after SLOW_TURN_MS: the cancel must cut it short.
-    return turn && editorSubtaskId(request) === 'slow' && request.body.messages.length === 1 ? { ...turn, delayMs: SLOW_TURN_MS } : turn;
+    return turn && editorSubtaskId(request) === 'slow' && request.body.messages.length === 1
+      ? { ...turn, delayMs: SLOW_TURN_MS }
+      : turn;
   };
 
   beforeAll(async () => {
@@ -51,21 +63,41 @@ describe('cancel a run while a subtask is in flight', () => {
   it('ends cancelled, stops the in-flight agent, keeps the branch and merges nothing afterwards', async () => {
     const repo = join(dir, 'repo');
     const base = await createGitRepo(repo, files);
-    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, task: 'Change old to new in both files.', policy: { mode: 'acceptEdits' }, limits: { maxConcurrency: 2 } });
+    const spec = RunSpec.parse({
+      v: 1,
+      repo: { path: repo },
+      task: 'Change old to new in both files.',
+      policy: { mode: 'acceptEdits' },
+      limits: { maxConcurrency: 2 },
+    });
     const { runId, branch } = await stack.coordinator.submit(spec);
     const events = recordAgentEvents(stack.bus, runId);
     const watch = await watchRun(stack.bus, runId);
     try {
       // In flight: `fast` is merged, `slow` is dispatched and waiting on its model call.
-      await watch.until((r) => r.subtasks.fast?.status === 'merged' && r.subtasks.slow?.status === 'dispatched', WAIT_MS, 'fast merged while slow is in flight');
+      await watch.until(
+        (r) => r.subtasks.fast?.status === 'merged' && r.subtasks.slow?.status === 'dispatched',
+        WAIT_MS,
+        'fast merged while slow is in flight',
+      );
       await within(waitForSlowCall(stack), WAIT_MS, "the slow editor's model call");
       const headAtCancel = await git(repo, 'rev-parse', branch);
 
-      const reply = await stack.bus.request(stack.bus.subjects.runCancel(runId), CancelRequest, RunRecord, { v: 1, runId, reason: 'stopped by the test' }, { timeoutMs: WAIT_MS });
+      const reply = await stack.bus.request(
+        stack.bus.subjects.runCancel(runId),
+        CancelRequest,
+        RunRecord,
+        { v: 1, runId, reason: 'stopped by the test' },
+        { timeoutMs: WAIT_MS },
+      );
       expect(reply).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', detail: 'stopped by the test' });
 
       // The worker was told to stop: the slow editor's agent ends in its `cancelled` state (long before its model answers).
-      const ended = await events.until((e) => e.actorId === 'slow-1' && e.kind === '@xstate.snapshot' && e.status === 'done', WAIT_MS, 'the slow agent to end');
+      const ended = await events.until(
+        (e) => e.actorId === 'slow-1' && e.kind === '@xstate.snapshot' && e.status === 'done',
+        WAIT_MS,
+        'the slow agent to end',
+      );
       expect(endedIn(ended, 'cancelled'), JSON.stringify(ended)).toBe(true);
 
       const run = await within(stack.coordinator.waitForRun(runId), WAIT_MS, 'the run to be final');
@@ -131,12 +163,23 @@ describe('cancel a run while its model planner is still thinking', () => {
   it('answers the cancel at once and never uses the plan that arrives after it', async () => {
     const repo = join(dir, 'repo');
     const base = await createGitRepo(repo, files);
-    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, task: 'Change old to new in both files.', policy: { mode: 'acceptEdits' } });
+    const spec = RunSpec.parse({
+      v: 1,
+      repo: { path: repo },
+      task: 'Change old to new in both files.',
+      policy: { mode: 'acceptEdits' },
+    });
     const { runId, branch } = await stack.coordinator.submit(spec);
     await within(stack.api!.waitForRequests(1), WAIT_MS, 'the planner request');
 
     // The plan is held back until after the reply: the cancel must not wait for planning.
-    const reply = await stack.bus.request(stack.bus.subjects.runCancel(runId), CancelRequest, RunRecord, { v: 1, runId, reason: 'stopped while planning' }, { timeoutMs: 10_000 });
+    const reply = await stack.bus.request(
+      stack.bus.subjects.runCancel(runId),
+      CancelRequest,
+      RunRecord,
+      { v: 1, runId, reason: 'stopped while planning' },
+      { timeoutMs: 10_000 },
+    );
     expect(reply).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', detail: 'stopped while planning' });
     const run = await within(stack.coordinator.waitForRun(runId), WAIT_MS, 'the run to be final');
     expect(run.status).toBe('cancelled');
@@ -145,7 +188,11 @@ describe('cancel a run while its model planner is still thinking', () => {
     releasePlan();
     await within(stack.planner.stop(), WAIT_MS, 'the planner to reply and stop');
     await within(stack.api!.waitForRequests(1), WAIT_MS, 'the planner request');
-    expect(await stack.coordinator.store.get(runId)).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', subtasks: {} });
+    expect(await stack.coordinator.store.get(runId)).toMatchObject({
+      status: 'cancelled',
+      stopReason: 'cancelled',
+      subtasks: {},
+    });
     expect(stack.api!.requests.filter((r) => !isPlannerRequest(r))).toEqual([]);
     expect(await git(repo, 'rev-parse', branch)).toBe(base);
     expect(problems).toEqual([]);

@@ -21,7 +21,16 @@ const files = {
 };
 const editorPlan = (id: string) => ({
   summary: 'one edit',
-  subtasks: [{ id, kind: 'editor', title: 'update a.mjs', instructions: "Change 'old' to 'new' in a.mjs.", scope: { paths: ['packages/alpha/src'] }, deps: [] }],
+  subtasks: [
+    {
+      id,
+      kind: 'editor',
+      title: 'update a.mjs',
+      instructions: "Change 'old' to 'new' in a.mjs.",
+      scope: { paths: ['packages/alpha/src'] },
+      deps: [],
+    },
+  ],
 });
 
 /** A stack and a fresh repository per describe block; the stack's script is given by the block. */
@@ -46,16 +55,27 @@ describe('run token budget', () => {
   const usage = { input_tokens: 400, output_tokens: 100 };
   let planned = 'costly';
   const ctx = useStack('tokens', (request) => {
-    if (isPlannerRequest(request)) return { ...submitPlan(editorPlan(planned)), usage: { input_tokens: 10, output_tokens: 10 } };
+    if (isPlannerRequest(request))
+      return { ...submitPlan(editorPlan(planned)), usage: { input_tokens: 10, output_tokens: 10 } };
     const id = editorSubtaskId(request);
-    if (id === 'costly') return { ...editorTurn(request, [{ path: 'packages/alpha/src/a.mjs', oldStr: "'old'", newStr: "'new'" }], problems), usage };
+    if (id === 'costly')
+      return {
+        ...editorTurn(request, [{ path: 'packages/alpha/src/a.mjs', oldStr: "'old'", newStr: "'new'" }], problems),
+        usage,
+      };
     if (id === 'greedy') return { ...viewForever(request), usage: { input_tokens: 500, output_tokens: 100 } };
     return void problems.push(`unexpected request ${request.index}`);
   });
 
   it('fails with budget_tokens, names the figures, counts the usage and merges nothing', async () => {
     const { stack, repo, base } = ctx;
-    const spec = RunSpec.parse({ v: 1, repo: { path: repo }, task: 'Change old to new.', policy: { mode: 'acceptEdits' }, limits: { maxTokens: 1_000 } });
+    const spec = RunSpec.parse({
+      v: 1,
+      repo: { path: repo },
+      task: 'Change old to new.',
+      policy: { mode: 'acceptEdits' },
+      limits: { maxTokens: 1_000 },
+    });
     const { runId, branch } = await stack.coordinator.submit(spec);
     const run = await within(stack.coordinator.waitForRun(runId), WAIT_MS, 'the run to stop');
 
@@ -86,7 +106,11 @@ describe('run token budget', () => {
     const run = await within(stack.coordinator.waitForRun(runId), WAIT_MS, 'the run to stop');
     expect(problems).toEqual([]);
     // 600 tokens a turn: the second turn crosses the 1,000 left, so the session stops there instead of at its own limits.
-    expect(run).toMatchObject({ status: 'failed', stopReason: 'budget_tokens', detail: 'used 1200 tokens, budget 1000' });
+    expect(run).toMatchObject({
+      status: 'failed',
+      stopReason: 'budget_tokens',
+      detail: 'used 1200 tokens, budget 1000',
+    });
     expect(run.usage).toMatchObject({ inputTokens: 1_000, outputTokens: 200, modelCalls: 2 });
     expect(stack.api!.requests.filter((r) => editorSubtaskId(r) === 'greedy')).toHaveLength(2);
   }, 120_000);
@@ -124,11 +148,19 @@ describe('per-subtask turn budget', () => {
       expect(problems).toEqual([]);
       expect(run).toMatchObject({ status: 'failed', stopReason: 'budget_retries' });
       expect(run.detail).toBe('looping failed 2 times; last: editor stopped: max_turns');
-      expect(run.subtasks.looping).toMatchObject({ status: 'failed', attempt: 2, error: { message: 'editor stopped: max_turns' } });
+      expect(run.subtasks.looping).toMatchObject({
+        status: 'failed',
+        attempt: 2,
+        error: { message: 'editor stopped: max_turns' },
+      });
 
       // Both attempts ended in the editor's maxTurns state, after exactly two model calls each; no third attempt.
       for (const actor of ['looping-1', 'looping-2']) {
-        const ended = await events.until((e) => e.actorId === actor && e.kind === '@xstate.snapshot' && e.status === 'done', WAIT_MS, `${actor} to end`);
+        const ended = await events.until(
+          (e) => e.actorId === actor && e.kind === '@xstate.snapshot' && e.status === 'done',
+          WAIT_MS,
+          `${actor} to end`,
+        );
         expect(endedIn(ended, 'maxTurns'), JSON.stringify(ended)).toBe(true);
       }
       const editorCalls = stack.api!.requests.filter((r) => !isPlannerRequest(r));
@@ -162,7 +194,11 @@ describe('recipe runs against wall-time and retry budgets', () => {
       const shell = run.plan!.subtasks.find((s) => s.kind === 'shell')!;
       expect(run.subtasks[shell.id]).toMatchObject({ status: 'cancelled', attempt: 1 });
       // The worker was told to stop: the shell agent (and its `sleep`) ends cancelled, not after 30 s.
-      const ended = await events.until((e) => e.actorId === `${shell.id}-1` && e.kind === '@xstate.snapshot' && e.status === 'done', WAIT_MS, 'the shell agent to end');
+      const ended = await events.until(
+        (e) => e.actorId === `${shell.id}-1` && e.kind === '@xstate.snapshot' && e.status === 'done',
+        WAIT_MS,
+        'the shell agent to end',
+      );
       expect(endedIn(ended, 'cancelled'), JSON.stringify(ended)).toBe(true);
       expect(await git(repo, 'rev-parse', branch)).toBe(base);
     } finally {
@@ -186,10 +222,14 @@ describe('recipe runs against wall-time and retry budgets', () => {
       const run = await within(stack.coordinator.waitForRun(runId), WAIT_MS, 'the run to stop');
       const shell = run.plan!.subtasks.find((s) => s.kind === 'shell')!;
       expect(run).toMatchObject({ status: 'failed', stopReason: 'budget_retries' });
-      expect(run.detail).toBe(`${shell.id} failed 3 times; last: shell stopped: command_failed: \`cd packages/alpha && false\` exited 1`);
+      expect(run.detail).toBe(
+        `${shell.id} failed 3 times; last: shell stopped: command_failed: \`cd packages/alpha && false\` exited 1`,
+      );
       expect(run.subtasks[shell.id]).toMatchObject({ status: 'failed', attempt: 3 });
       // One dispatch per attempt, three in all: the first try and two retries, never a loop.
-      const dispatched = transitions.transitions.filter((t) => t.subtaskId === shell.id && t.status === 'dispatched').map((t) => t.attempt);
+      const dispatched = transitions.transitions
+        .filter((t) => t.subtaskId === shell.id && t.status === 'dispatched')
+        .map((t) => t.attempt);
       expect(dispatched).toEqual([1, 2, 3]);
       // The tester behind it never ran.
       const tester = run.plan!.subtasks.find((s) => s.kind === 'tester')!;

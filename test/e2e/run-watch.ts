@@ -31,7 +31,11 @@ export async function watchRun(bus: Bus, runId: string): Promise<RunWatch> {
     if (!abort.signal.aborted) throw err;
   });
   const until = async (condition: (run: Run) => boolean, ms: number, what: string): Promise<Run> => {
-    await signal.until(() => latest !== undefined && condition(latest), ms, `${what} (run ${runId}, last status ${latest?.status ?? 'none'})`);
+    await signal.until(
+      () => latest !== undefined && condition(latest),
+      ms,
+      `${what} (run ${runId}, last status ${latest?.status ?? 'none'})`,
+    );
     return latest!;
   };
   return {

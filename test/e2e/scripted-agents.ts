@@ -28,13 +28,21 @@ export function lastToolResults(request: ScriptedRequest): RecordedContentBlock[
 export function toolResultText(block: RecordedContentBlock): string {
   const { content } = block;
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((c: unknown) => (typeof c === 'object' && c !== null && 'text' in c ? String(c.text) : '')).join('\n');
+  if (Array.isArray(content))
+    return content
+      .map((c: unknown) => (typeof c === 'object' && c !== null && 'text' in c ? String(c.text) : ''))
+      .join('\n');
   return '';
 }
 
 /** The planner's answer: one `submit_plan` call with this plan (without `v`). */
 export function submitPlan(plan: Record<string, unknown>): ScriptTurn {
-  return { content: [{ type: 'text', text: 'Here is the plan.' }, { type: 'tool_use', name: 'submit_plan', input: plan }] };
+  return {
+    content: [
+      { type: 'text', text: 'Here is the plan.' },
+      { type: 'tool_use', name: 'submit_plan', input: plan },
+    ],
+  };
 }
 
 /** One scripted text edit: replace `oldStr` with `newStr` in `path`. */
@@ -55,10 +63,22 @@ export function editorTurn(request: ScriptedRequest, edits: readonly ScriptedEdi
   for (const r of failed) problems.push(`${editorSubtaskId(request) ?? '?'}: tool error: ${toolResultText(r)}`);
   const tool = 'str_replace_based_edit_tool';
   if (turn === 0) {
-    return { content: [...new Set(edits.map((e) => e.path))].map((path) => ({ type: 'tool_use' as const, name: tool, input: { command: 'view', path } })) };
+    return {
+      content: [...new Set(edits.map((e) => e.path))].map((path) => ({
+        type: 'tool_use' as const,
+        name: tool,
+        input: { command: 'view', path },
+      })),
+    };
   }
   if (turn === 1 && failed.length === 0) {
-    return { content: edits.map((e) => ({ type: 'tool_use' as const, name: tool, input: { command: 'str_replace', path: e.path, old_str: e.oldStr, new_str: e.newStr } })) };
+    return {
+      content: edits.map((e) => ({
+        type: 'tool_use' as const,
+        name: tool,
+        input: { command: 'str_replace', path: e.path, old_str: e.oldStr, new_str: e.newStr },
+      })),
+    };
   }
   return { content: [{ type: 'text', text: `Edited ${edits.map((e) => e.path).join(', ')}.` }] };
 }
@@ -67,7 +87,11 @@ export function editorTurn(request: ScriptedRequest, edits: readonly ScriptedEdi
  * Answers an editor request with the scripted edits of its subtask (`editorTurn`); a request from a
  * subtask without edits is recorded in `problems` and gets no answer (the script is exhausted for it).
  */
-export function scriptedEditor(request: ScriptedRequest, edits: Readonly<Record<string, readonly ScriptedEdit[]>>, problems: string[]): ScriptTurn | undefined {
+export function scriptedEditor(
+  request: ScriptedRequest,
+  edits: Readonly<Record<string, readonly ScriptedEdit[]>>,
+  problems: string[],
+): ScriptTurn | undefined {
   const id = editorSubtaskId(request);
   const planned = id === undefined ? undefined : edits[id];
   if (planned === undefined) {

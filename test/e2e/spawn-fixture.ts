@@ -21,7 +21,11 @@ export interface FixtureProcess {
  * Starts `node --import tsx --conditions=@baton/source <script> ...args` from the repository root.
  * With `readyLine`, resolves once stdout contains it (rejects if the process exits first).
  */
-export async function spawnFixture(script: string, args: readonly string[], options: { readyLine?: string; env?: NodeJS.ProcessEnv } = {}): Promise<FixtureProcess> {
+export async function spawnFixture(
+  script: string,
+  args: readonly string[],
+  options: { readyLine?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<FixtureProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@baton/source', script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
@@ -29,7 +33,9 @@ export async function spawnFixture(script: string, args: readonly string[], opti
   });
   let out = '';
   let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   const readyLine = options.readyLine;
   let onOut = () => {};
   child.stdout.on('data', (c: Buffer) => {
@@ -42,7 +48,9 @@ export async function spawnFixture(script: string, args: readonly string[], opti
       onOut = () => {
         if (out.includes(readyLine)) resolve();
       };
-      void exited.then(({ code, signal }) => reject(new Error(`${script} exited (${code ?? signal}) before it was ready:\n${err}`)));
+      void exited.then(({ code, signal }) =>
+        reject(new Error(`${script} exited (${code ?? signal}) before it was ready:\n${err}`)),
+      );
     });
     await within(ready, READY_TIMEOUT_MS, `${script} to print ${JSON.stringify(readyLine)}`).catch((error: unknown) => {
       child.kill('SIGKILL');
@@ -53,7 +61,11 @@ export async function spawnFixture(script: string, args: readonly string[], opti
 }
 
 /** Runs a fixture to completion and returns its exit code and output. */
-export async function runFixture(script: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runFixture(
+  script: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = await spawnFixture(script, args, env === undefined ? {} : { env });
   const { code } = await proc.exited;
   return { code, stdout: proc.stdout(), stderr: proc.stderr() };

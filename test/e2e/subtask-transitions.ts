@@ -34,7 +34,10 @@ export function recordTransitions(runs: Kv<RunRecord>): TransitionLog {
   })();
   return {
     transitions,
-    indexOf: (subtaskId, status, attempt) => transitions.findIndex((t) => t.subtaskId === subtaskId && t.status === status && (attempt === undefined || t.attempt === attempt)),
+    indexOf: (subtaskId, status, attempt) =>
+      transitions.findIndex(
+        (t) => t.subtaskId === subtaskId && t.status === status && (attempt === undefined || t.attempt === attempt),
+      ),
     stop: () => abort.abort(),
   };
 }

@@ -1,7 +1,10 @@
 /** Thrown when a bounded wait runs out. */
 export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
-  constructor(readonly what: string, readonly ms: number) {
+  constructor(
+    readonly what: string,
+    readonly ms: number,
+  ) {
     super(`timed out after ${ms} ms waiting for ${what}`);
   }
 }
@@ -16,7 +19,10 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /** A condition re-checked whenever `notify` is called; `until` resolves once it holds. */
-export function createSignal(): { notify(): void; until(condition: () => boolean, ms: number, what: string): Promise<void> } {
+export function createSignal(): {
+  notify(): void;
+  until(condition: () => boolean, ms: number, what: string): Promise<void>;
+} {
   const listeners = new Set<() => void>();
   return {
     notify: () => listeners.forEach((l) => l()),

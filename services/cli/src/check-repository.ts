@@ -1,5 +1,12 @@
 import { existsSync } from 'node:fs';
-import { assertClean, repositoryRoot, resolveCommit, DirtyWorkingTreeError, NotARepositoryError, UnknownRefError } from '@baton/coordinator';
+import {
+  assertClean,
+  repositoryRoot,
+  resolveCommit,
+  DirtyWorkingTreeError,
+  NotARepositoryError,
+  UnknownRefError,
+} from '@baton/coordinator';
 import { loadSettings, SettingsError } from '@baton/policy';
 import type { RunSpec } from '@baton/protocol';
 import { CliError } from './errors.js';
@@ -18,9 +25,14 @@ export async function checkRepository(spec: RunSpec): Promise<void> {
     if (!spec.allowDirty) await assertClean(root);
     await loadSettings({ repoPath: root });
   } catch (err) {
-    if (err instanceof NotARepositoryError) throw new CliError(`--repo ${path} is not a git repository (run git init, or point --repo at one)`, 2, { cause: err });
-    if (err instanceof UnknownRefError) throw new CliError(`--base ${spec.baseRef} does not name a commit in ${path}`, 2, { cause: err });
-    if (err instanceof DirtyWorkingTreeError || err instanceof SettingsError) throw new CliError(err.message, 2, { cause: err });
+    if (err instanceof NotARepositoryError)
+      throw new CliError(`--repo ${path} is not a git repository (run git init, or point --repo at one)`, 2, {
+        cause: err,
+      });
+    if (err instanceof UnknownRefError)
+      throw new CliError(`--base ${spec.baseRef} does not name a commit in ${path}`, 2, { cause: err });
+    if (err instanceof DirtyWorkingTreeError || err instanceof SettingsError)
+      throw new CliError(err.message, 2, { cause: err });
     throw err;
   }
 }

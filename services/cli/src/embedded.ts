@@ -30,7 +30,12 @@ export async function startEmbedded(options: { workers: number; logger: Logger }
   const broker = createMemoryBroker({ logger: options.logger });
   const planner = startPlanner({ bus: broker.connect(), logger: options.logger, ...(model ? { model } : {}) });
   const coordinator = await startCoordinator({ bus: broker.connect(), logger: options.logger });
-  const worker = await startWorker({ bus: broker.connect(), logger: options.logger, slots: options.workers, ...(model ? { model } : {}) });
+  const worker = await startWorker({
+    bus: broker.connect(),
+    logger: options.logger,
+    slots: options.workers,
+    ...(model ? { model } : {}),
+  });
   return {
     bus: broker.connect(),
     coordinator,

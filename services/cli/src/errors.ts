@@ -6,7 +6,11 @@ export class UsageError extends Error {
 /** A failure the user can act on (not a repo, dirty tree, unreachable NATS…). Exit code 1 with the message only. */
 export class CliError extends Error {
   override name = 'CliError';
-  constructor(message: string, readonly exitCode = 1, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }

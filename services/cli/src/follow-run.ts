@@ -2,7 +2,12 @@ import { RunPlans, type Bus } from '@baton/bus';
 import { RunRecord, isFinalStatus, resourceNamesFor, type Run } from '@baton/protocol';
 
 /** Calls `onUpdate` with every new version of the run (its record with its plan) and resolves with the final one. */
-export async function followRun(bus: Bus, runId: string, onUpdate: (run: Run) => void, signal?: AbortSignal): Promise<Run> {
+export async function followRun(
+  bus: Bus,
+  runId: string,
+  onUpdate: (run: Run) => void,
+  signal?: AbortSignal,
+): Promise<Run> {
   const kv = await bus.kv(resourceNamesFor(bus.subjects.prefix).runsBucket, RunRecord);
   const plans = await RunPlans.open(bus);
   const controller = new AbortController();

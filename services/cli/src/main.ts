@@ -11,7 +11,8 @@ import { VERSION } from './version.js';
 export function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new InvalidArgumentError(`${flag} must be a positive whole number, got ${JSON.stringify(value)}`);
     return n;
   };
 }
@@ -29,16 +30,27 @@ export function buildProgram(): Command {
 
   program
     .command('run')
-    .description('run a change end to end (embedded: coordinator, planner and workers in this process); prints the result branch')
+    .description(
+      'run a change end to end (embedded: coordinator, planner and workers in this process); prints the result branch',
+    )
     .argument('[task]', 'what to change, in words (a model plans it); optional with --recipe')
     .requiredOption('--repo <path>', 'the git repository to change', '.')
-    .addOption(new Option('--recipe <kind>', 'a deterministic recipe planned without a model').choices(['rename', 'codemod', 'command']))
+    .addOption(
+      new Option('--recipe <kind>', 'a deterministic recipe planned without a model').choices([
+        'rename',
+        'codemod',
+        'command',
+      ]),
+    )
     .option('--from <identifier>', 'rename: the identifier to rename')
     .option('--to <identifier>', 'rename: its new name')
     .option('--glob <glob>', 'rename/codemod: files to touch (default: TypeScript files)')
     .option('--declared-in <path>', 'rename: the file declaring the target symbol')
     .option('--module <path>', 'codemod: a transform module (default export (source, path) => string)')
-    .option('--command <command>', 'codemod: a command run per shard ({files} expands); command: a command run per package')
+    .option(
+      '--command <command>',
+      'codemod: a command run per shard ({files} expands); command: a command run per package',
+    )
     .option('--packages <glob>', 'command: which packages', '**')
     .option('--test <command...>', 'test/typecheck commands the testers run (default: detected)')
     .option('--base <ref>', 'the ref to start from', 'HEAD')
@@ -46,7 +58,9 @@ export function buildProgram(): Command {
     .option('--allow-dirty', 'work from HEAD even if the working tree has uncommitted changes')
     .option('--json', 'print the final Run record as JSON')
     .addOption(natsOption())
-    .action(async (task: string | undefined, opts: RunOptions) => (await import('./commands/run.js')).runCommand(task, opts));
+    .action(async (task: string | undefined, opts: RunOptions) =>
+      (await import('./commands/run.js')).runCommand(task, opts),
+    );
 
   program
     .command('demo')
@@ -62,10 +76,15 @@ export function buildProgram(): Command {
     .argument('[task]', 'what to change')
     .requiredOption('--repo <path>', 'the git repository to change (a path the cluster can read)', '.')
     .addOption(new Option('--recipe <kind>').choices(['rename', 'codemod', 'command']))
-    .option('--from <identifier>').option('--to <identifier>').option('--glob <glob>').option('--command <command>')
+    .option('--from <identifier>')
+    .option('--to <identifier>')
+    .option('--glob <glob>')
+    .option('--command <command>')
     .option('--base <ref>', 'the ref to start from', 'HEAD')
     .addOption(natsOption().makeOptionMandatory())
-    .action(async (task: string | undefined, opts: RunFlags & RemoteOptions) => (await import('./commands/remote.js')).submitCommand(task, opts));
+    .action(async (task: string | undefined, opts: RunFlags & RemoteOptions) =>
+      (await import('./commands/remote.js')).submitCommand(task, opts),
+    );
 
   for (const [name, description] of [
     ['status', 'show a run (or every run without an id)'],
@@ -78,10 +97,17 @@ export function buildProgram(): Command {
       .description(description)
       .argument(name === 'status' ? '[runId]' : '<runId>')
       .option('--json', 'machine-readable output');
-    if (name === 'status') command.option('--limit <n>', 'without a run id: list the newest n runs (default 100, at most 1000)', positiveInt('--limit'));
+    if (name === 'status')
+      command.option(
+        '--limit <n>',
+        'without a run id: list the newest n runs (default 100, at most 1000)',
+        positiveInt('--limit'),
+      );
     command
       .addOption(natsOption().makeOptionMandatory())
-      .action(async (runId: string | undefined, opts: RemoteOptions) => (await import('./commands/remote.js')).remoteCommand(name, runId, opts));
+      .action(async (runId: string | undefined, opts: RemoteOptions) =>
+        (await import('./commands/remote.js')).remoteCommand(name, runId, opts),
+      );
   }
   for (const [name, description] of [
     ['approve', 'allow a parked permission request'],
@@ -94,7 +120,9 @@ export function buildProgram(): Command {
       .requiredOption('--run <runId>', 'the run the request belongs to')
       .option('--reason <text>', 'why')
       .addOption(natsOption().makeOptionMandatory())
-      .action(async (requestId: string, opts: RemoteOptions & { run: string; reason?: string }) => (await import('./commands/remote.js')).decideCommand(name, requestId, opts));
+      .action(async (requestId: string, opts: RemoteOptions & { run: string; reason?: string }) =>
+        (await import('./commands/remote.js')).decideCommand(name, requestId, opts),
+      );
   }
 
   program

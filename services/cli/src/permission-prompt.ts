@@ -23,16 +23,29 @@ export function promptForPermissions(bus: Bus, options: { interactive: boolean; 
       const how = options.embedded
         ? 'this run is embedded and non-interactive: nobody can approve it, so it is denied when it expires; run on a TTY, add an allow rule to .baton/settings.json, or use --nats'
         : `answer with: baton approve ${id} --run ${runId} (or baton deny)`;
-      process.stderr.write(`permission needed: ${describePending(p)} — request ${id}, expires ${new Date(p.expiresAt).toISOString()}\n  ${how}\n`);
+      process.stderr.write(
+        `permission needed: ${describePending(p)} — request ${id}, expires ${new Date(p.expiresAt).toISOString()}\n  ${how}\n`,
+      );
       return;
     }
     chain = chain.then(async () => {
-      const answer = (await rl.question(`\npermission needed: ${describePending(p)}\nallow? [y/N] `)).trim().toLowerCase();
+      const answer = (await rl.question(`\npermission needed: ${describePending(p)}\nallow? [y/N] `))
+        .trim()
+        .toLowerCase();
       const decision = answer === 'y' || answer === 'yes' ? 'allow' : 'deny';
-      const human: HumanDecision = { v: 1, requestId: id, runId, decision, reason: decision === 'allow' ? 'approved at the terminal' : 'denied at the terminal', by: 'terminal' };
-      await bus.request(bus.subjects.permDecide(runId), HumanDecision, PermissionDecision, human).catch((err: unknown) => {
-        process.stderr.write(`could not send the answer: ${err instanceof Error ? err.message : String(err)}\n`);
-      });
+      const human: HumanDecision = {
+        v: 1,
+        requestId: id,
+        runId,
+        decision,
+        reason: decision === 'allow' ? 'approved at the terminal' : 'denied at the terminal',
+        by: 'terminal',
+      };
+      await bus
+        .request(bus.subjects.permDecide(runId), HumanDecision, PermissionDecision, human)
+        .catch((err: unknown) => {
+          process.stderr.write(`could not send the answer: ${err instanceof Error ? err.message : String(err)}\n`);
+        });
     });
   });
   return {

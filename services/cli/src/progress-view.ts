@@ -42,7 +42,8 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
     const bar = new cliProgress.SingleBar(
       {
         stream,
-        format: ' {status} |{bar}| {value}/{total} subtasks · {running} in flight · {failed} failed · {files} files merged · {tokens} tokens · ${cost}',
+        format:
+          ' {status} |{bar}| {value}/{total} subtasks · {running} in flight · {failed} failed · {files} files merged · {tokens} tokens · ${cost}',
         hideCursor: true,
         clearOnComplete: false,
       },
@@ -52,7 +53,14 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
     return {
       update(run) {
         const t = tally(run);
-        const payload = { status: run.status.padEnd(9), running: t.running, failed: t.failed, files: t.mergedFiles, tokens: t.tokens, cost: t.costUsd.toFixed(4) };
+        const payload = {
+          status: run.status.padEnd(9),
+          running: t.running,
+          failed: t.failed,
+          files: t.mergedFiles,
+          tokens: t.tokens,
+          cost: t.costUsd.toFixed(4),
+        };
         if (!started) {
           bar.start(Math.max(t.total, 1), t.done, payload);
           started = true;

@@ -37,14 +37,26 @@ export function runSpecFromFlags(task: string | undefined, flags: RunFlags): Run
       };
       break;
     case 'codemod':
-      if ((flags.module === undefined) === (flags.command === undefined)) throw new UsageError('--recipe codemod needs exactly one of --module <path> or --command <command>');
-      recipe = { kind: 'codemod', glob: need(flags.glob, '--glob <glob>', 'codemod'), ...(flags.module ? { module: resolve(flags.module) } : { command: flags.command! }) };
+      if ((flags.module === undefined) === (flags.command === undefined))
+        throw new UsageError('--recipe codemod needs exactly one of --module <path> or --command <command>');
+      recipe = {
+        kind: 'codemod',
+        glob: need(flags.glob, '--glob <glob>', 'codemod'),
+        ...(flags.module ? { module: resolve(flags.module) } : { command: flags.command! }),
+      };
       break;
     case 'command':
-      recipe = { kind: 'command', command: need(flags.command, '--command <command>', 'command'), ...(flags.packages ? { packages: flags.packages } : {}) };
+      recipe = {
+        kind: 'command',
+        command: need(flags.command, '--command <command>', 'command'),
+        ...(flags.packages ? { packages: flags.packages } : {}),
+      };
       break;
     case undefined:
-      if (!task?.trim()) throw new UsageError('say what to change ("baton run \\"rename X to Y\\"") or pick a --recipe (rename, codemod, command)');
+      if (!task?.trim())
+        throw new UsageError(
+          'say what to change ("baton run \\"rename X to Y\\"") or pick a --recipe (rename, codemod, command)',
+        );
       break;
   }
   const parsed = RunSpec.safeParse({

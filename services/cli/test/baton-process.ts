@@ -26,7 +26,8 @@ export interface BatonProcess {
 /** The environment of a `baton` child: the test's, minus what would change which bus or model it uses. */
 function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
-  for (const key of ['BATON_NATS_URL', 'BATON_LOG_LEVEL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL']) if (!(key in extra)) delete env[key];
+  for (const key of ['BATON_NATS_URL', 'BATON_LOG_LEVEL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL'])
+    if (!(key in extra)) delete env[key];
   return env;
 }
 
@@ -48,7 +49,9 @@ export function startBaton(args: readonly string[], options: { env?: NodeJS.Proc
     err += c.toString();
     for (const w of waiters) w();
   });
-  const exited = new Promise<BatonResult>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })));
+  const exited = new Promise<BatonResult>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })),
+  );
   return {
     child,
     exited,
@@ -63,7 +66,9 @@ export function startBaton(args: readonly string[], options: { env?: NodeJS.Proc
         };
         const timer = setTimeout(() => {
           settle();
-          reject(new Error(`baton ${args.join(' ')}: no ${JSON.stringify(text)} on stderr after ${timeoutMs} ms:\n${err}`));
+          reject(
+            new Error(`baton ${args.join(' ')}: no ${JSON.stringify(text)} on stderr after ${timeoutMs} ms:\n${err}`),
+          );
         }, timeoutMs);
         const settle = () => {
           clearTimeout(timer);
@@ -72,7 +77,11 @@ export function startBaton(args: readonly string[], options: { env?: NodeJS.Proc
         waiters.add(check);
         void exited.then((r) => {
           settle();
-          reject(new Error(`baton ${args.join(' ')} exited (${r.code ?? r.signal}) before printing ${JSON.stringify(text)}:\n${err}`));
+          reject(
+            new Error(
+              `baton ${args.join(' ')} exited (${r.code ?? r.signal}) before printing ${JSON.stringify(text)}:\n${err}`,
+            ),
+          );
         });
         check();
       }),
@@ -83,14 +92,21 @@ export function startBaton(args: readonly string[], options: { env?: NodeJS.Proc
  * Runs `baton <args>` to completion. A process still running after `timeoutMs` is killed and the
  * call rejects with what it printed, so a hang fails the test with a reason instead of a bare timeout.
  */
-export async function runBaton(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<BatonResult> {
+export async function runBaton(
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<BatonResult> {
   const proc = startBaton(args, options);
   const timeoutMs = options.timeoutMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       proc.child.kill('SIGKILL');
-      reject(new Error(`baton ${args.join(' ')} still running after ${timeoutMs} ms\nstdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`));
+      reject(
+        new Error(
+          `baton ${args.join(' ')} still running after ${timeoutMs} ms\nstdout:\n${proc.stdout()}\nstderr:\n${proc.stderr()}`,
+        ),
+      );
     }, timeoutMs);
   });
   try {

@@ -4,7 +4,9 @@ import { execa } from 'execa';
 
 /** Runs git in `cwd` and returns its trimmed stdout. */
 export async function git(cwd: string, args: readonly string[]): Promise<string> {
-  const { stdout } = await execa('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd });
+  const { stdout } = await execa('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {
+    cwd,
+  });
   return stdout.trim();
 }
 

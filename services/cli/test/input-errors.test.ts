@@ -83,7 +83,10 @@ describe('baton run: clear errors for bad input', () => {
   it('an invalid .baton/settings.json names the file and the key path (exit 2)', async () => {
     const repo = await freshRepo();
     await mkdir(join(repo, '.baton'));
-    await writeFile(join(repo, '.baton', 'settings.json'), JSON.stringify({ permissions: { allow: ['Bash(npm test:*)', 42] } }));
+    await writeFile(
+      join(repo, '.baton', 'settings.json'),
+      JSON.stringify({ permissions: { allow: ['Bash(npm test:*)', 42] } }),
+    );
     const r = await runBaton(['run', '--repo', repo, ...rename]);
     expect(r.code, describeResult(r)).toBe(2);
     expect(r.stderr).toContain('.baton/settings.json');
@@ -91,7 +94,9 @@ describe('baton run: clear errors for bad input', () => {
   });
 
   it('a glob matching nothing fails the run naming the glob (exit 1)', async () => {
-    const r = await runBaton(['run', '--repo', await freshRepo(), ...rename, '--glob', 'nowhere/**/*.ts'], { timeoutMs: 110_000 });
+    const r = await runBaton(['run', '--repo', await freshRepo(), ...rename, '--glob', 'nowhere/**/*.ts'], {
+      timeoutMs: 110_000,
+    });
     expect(r.code, describeResult(r)).toBe(1);
     expect(r.stdout).toMatch(/^run \S+: failed \(plan_failed\)/m);
     expect(r.stdout).toContain('the recipe\'s glob "nowhere/**/*.ts" matches no files');

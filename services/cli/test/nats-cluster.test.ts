@@ -12,7 +12,11 @@ describe('baton on a NATS cluster: coordinator, planner and worker processes', (
   let tmp: string;
   let nats: NatsServer;
   let repo: SampleRepo;
-  const services: Record<'coordinator' | 'planner' | 'worker', BatonProcess | undefined> = { coordinator: undefined, planner: undefined, worker: undefined };
+  const services: Record<'coordinator' | 'planner' | 'worker', BatonProcess | undefined> = {
+    coordinator: undefined,
+    planner: undefined,
+    worker: undefined,
+  };
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'baton-cli-nats-'));
@@ -20,7 +24,8 @@ describe('baton on a NATS cluster: coordinator, planner and worker processes', (
     repo = await generateSampleRepo(join(tmp, 'repo'), { files: 60, packages: 3 });
   });
   afterAll(async () => {
-    for (const s of Object.values(services)) if (s && s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    for (const s of Object.values(services))
+      if (s && s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
     await nats?.stop();
     await rm(tmp, { recursive: true, force: true });
   });
@@ -29,14 +34,34 @@ describe('baton on a NATS cluster: coordinator, planner and worker processes', (
     services.coordinator = startBaton(['coordinator', '--nats', nats.url]);
     services.planner = startBaton(['planner', '--nats', nats.url]);
     services.worker = startBaton(['worker', '--nats', nats.url, '--slots', '2']);
-    await Promise.all(Object.entries(services).map(([name, s]) => s!.stderrContains(`"msg":"${name} running"`, 60_000)));
+    await Promise.all(
+      Object.entries(services).map(([name, s]) => s!.stderrContains(`"msg":"${name} running"`, 60_000)),
+    );
 
-    const args = ['run', '--nats', nats.url, '--repo', repo.dir, '--recipe', 'rename', '--from', 'purry', '--to', 'curryDataFirst', '--glob', 'packages/**/*.ts'];
-    const r = await runBaton([...args, '--test', repo.commands.typecheck, '--test', repo.commands.test], { timeoutMs: 200_000 });
+    const args = [
+      'run',
+      '--nats',
+      nats.url,
+      '--repo',
+      repo.dir,
+      '--recipe',
+      'rename',
+      '--from',
+      'purry',
+      '--to',
+      'curryDataFirst',
+      '--glob',
+      'packages/**/*.ts',
+    ];
+    const r = await runBaton([...args, '--test', repo.commands.typecheck, '--test', repo.commands.test], {
+      timeoutMs: 200_000,
+    });
     expect(r.code, describeResult(r)).toBe(0);
     const runId = /^run (\S+): succeeded/m.exec(r.stdout)?.[1];
     expect(runId, r.stdout).toBeDefined();
-    expect(await git(repo.dir, ['show', `baton/${runId}:packages/pkg-00/src/internal/purry.ts`])).toMatch(/\bcurryDataFirst\b/);
+    expect(await git(repo.dir, ['show', `baton/${runId}:packages/pkg-00/src/internal/purry.ts`])).toMatch(
+      /\bcurryDataFirst\b/,
+    );
 
     const list = await runBaton(['status', '--nats', nats.url]);
     expect(list.code, describeResult(list)).toBe(0);

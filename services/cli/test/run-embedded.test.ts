@@ -15,7 +15,19 @@ describe('baton run (embedded) on a generated repository', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'baton-cli-run-'));
     repo = await generateSampleRepo(join(tmp, 'repo'), { files: 60, packages: 3 });
-    args = ['run', '--repo', repo.dir, '--recipe', 'rename', '--from', 'purry', '--to', 'curryDataFirst', '--glob', 'packages/**/*.ts'];
+    args = [
+      'run',
+      '--repo',
+      repo.dir,
+      '--recipe',
+      'rename',
+      '--from',
+      'purry',
+      '--to',
+      'curryDataFirst',
+      '--glob',
+      'packages/**/*.ts',
+    ];
     args.push('--test', repo.commands.typecheck, '--test', repo.commands.test, '--workers', '2');
   });
   afterAll(async () => {
@@ -29,13 +41,20 @@ describe('baton run (embedded) on a generated repository', () => {
     const runId = /^run (\S+): succeeded/m.exec(r.stdout)?.[1];
     expect(runId, r.stdout).toBeDefined();
     expect(r.stdout).toMatch(new RegExp(`^branch: baton/${runId} at [0-9a-f]{12}$`, 'm'));
-    for (const line of [/^files changed: [1-9]\d*$/m, /^subtasks: (\d+)\/\1 done, 0 failed/m, /^tests: (\d+)\/\1 tester subtasks passed$/m, /^usage: 0 tokens/m]) {
+    for (const line of [
+      /^files changed: [1-9]\d*$/m,
+      /^subtasks: (\d+)\/\1 done, 0 failed/m,
+      /^tests: (\d+)\/\1 tester subtasks passed$/m,
+      /^usage: 0 tokens/m,
+    ]) {
       expect(r.stdout).toMatch(line);
     }
     expect(await checkoutState(repo.dir)).toEqual(before);
     const changed = await git(repo.dir, ['diff', '--name-only', `main...baton/${runId}`]);
     expect(changed).toContain('packages/pkg-00/src/internal/purry.ts');
-    expect(await git(repo.dir, ['show', `baton/${runId}:packages/pkg-00/src/internal/purry.ts`])).toMatch(/\bcurryDataFirst\b/);
+    expect(await git(repo.dir, ['show', `baton/${runId}:packages/pkg-00/src/internal/purry.ts`])).toMatch(
+      /\bcurryDataFirst\b/,
+    );
   }, 240_000);
 
   it('--json prints the final Run record', async () => {

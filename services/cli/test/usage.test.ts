@@ -3,7 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { describeResult, runBaton } from './baton-process.js';
 
 // The commands the README promises.
-const COMMANDS = ['run', 'demo', 'submit', 'status', 'watch', 'cancel', 'logs', 'approve', 'deny', 'worker', 'coordinator', 'planner'];
+const COMMANDS = [
+  'run',
+  'demo',
+  'submit',
+  'status',
+  'watch',
+  'cancel',
+  'logs',
+  'approve',
+  'deny',
+  'worker',
+  'coordinator',
+  'planner',
+];
 
 describe('baton usage', () => {
   it('--help lists every command', async () => {
@@ -14,7 +27,9 @@ describe('baton usage', () => {
   });
 
   it('--version prints the package version', async () => {
-    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     const r = await runBaton(['--version']);
     expect(r.code, describeResult(r)).toBe(0);
     expect(r.stdout.trim()).toBe(version);

@@ -77,7 +77,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   ) as Record<AgentKind, WorkQueue<WorkItem>>;
   const resultsQueue = await bus.workQueue(queues.results());
   const sourceMode = options.repoSource ?? (bus.transport === 'nats' ? 'snapshot' : 'local');
-  const snapshots = sourceMode === 'snapshot' ? await bus.objectStore(resourceNamesFor(s.prefix).snapshotsBucket) : undefined;
+  const snapshots =
+    sourceMode === 'snapshot' ? await bus.objectStore(resourceNamesFor(s.prefix).snapshotsBucket) : undefined;
 
   const controllers = new Map<string, RunController>();
   const waiters = new Map<string, ((run: Run) => void)[]>();
@@ -114,7 +115,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const ctx = {
     gate,
     modelBackoffMs: options.modelBackoffMs ?? 30_000,
-    bus, store, merger, workQueues, repoSource, log,
+    bus,
+    store,
+    merger,
+    workQueues,
+    repoSource,
+    log,
     schedule: criticalPathSchedule(),
     planTimeoutMs: options.planTimeoutMs ?? 10 * 60_000,
     maxConflictRetries: options.maxConflictRetries ?? 2,
@@ -153,23 +159,45 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const subscriptions: Subscription[] = [
     bus.serve(s.runsSubmit(), RunSpec, SubmitReply, submit, { queue: 'coordinators' }),
     // The newest runs as summaries (no plan, no states: whole records outgrow a message); `runs.<id>.get` gives one.
-    bus.serve(s.runsList(), RunQuery, RunList, async (q) => {
-      const records = await store.records();
-      return { v: 1 as const, runs: records.slice(0, q.limit ?? RUN_LIST_DEFAULT_LIMIT).map(summarizeRun), total: records.length };
-    }, { queue: 'coordinators' }),
+    bus.serve(
+      s.runsList(),
+      RunQuery,
+      RunList,
+      async (q) => {
+        const records = await store.records();
+        return {
+          v: 1 as const,
+          runs: records.slice(0, q.limit ?? RUN_LIST_DEFAULT_LIMIT).map(summarizeRun),
+          total: records.length,
+        };
+      },
+      { queue: 'coordinators' },
+    ),
     // One run as stored, its plan by reference (RunPlans.assemble puts it back): a plan may be larger than a message.
-    bus.serve(s.runGetAll(), RunQuery, RunRecord, async (q) => {
-      const run = q.runId ? await store.record(q.runId) : null;
-      if (!run) throw new RunNotFoundError(q.runId ?? '');
-      return run;
-    }, { queue: 'coordinators' }),
-    bus.serve(s.runCancelAll(), CancelRequest, RunRecord, async (req) => {
-      const c = controllers.get(req.runId);
-      if (c) await c.cancel(req.reason);
-      const run = await store.record(req.runId);
-      if (!run) throw new RunNotFoundError(req.runId);
-      return run;
-    }, { queue: 'coordinators' }),
+    bus.serve(
+      s.runGetAll(),
+      RunQuery,
+      RunRecord,
+      async (q) => {
+        const run = q.runId ? await store.record(q.runId) : null;
+        if (!run) throw new RunNotFoundError(q.runId ?? '');
+        return run;
+      },
+      { queue: 'coordinators' },
+    ),
+    bus.serve(
+      s.runCancelAll(),
+      CancelRequest,
+      RunRecord,
+      async (req) => {
+        const c = controllers.get(req.runId);
+        if (c) await c.cancel(req.reason);
+        const run = await store.record(req.runId);
+        if (!run) throw new RunNotFoundError(req.runId);
+        return run;
+      },
+      { queue: 'coordinators' },
+    ),
   ];
 
   // Resume every unfinished run (after a crash or restart): KV, the results queue and the branch's trailers hold all state.
@@ -183,12 +211,18 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const abort = new AbortController();
   const inFlight = new Set<Promise<void>>();
   const consuming = (async () => {
-    for await (const delivery of resultsQueue.consume({ maxInFlight: options.resultConcurrency ?? 16, signal: abort.signal })) {
+    for await (const delivery of resultsQueue.consume({
+      maxInFlight: options.resultConcurrency ?? 16,
+      signal: abort.signal,
+    })) {
       // A run handles its results one at a time and may be planning a repair for minutes meanwhile:
       // keep the delivery alive so it is not redelivered into another slot.
-      const keepAlive = setInterval(() => {
-        delivery.working().catch((err: unknown) => log.warn({ err }, 'could not extend a result delivery'));
-      }, Math.max(500, Math.floor(queues.results().ackWaitMs / 3)));
+      const keepAlive = setInterval(
+        () => {
+          delivery.working().catch((err: unknown) => log.warn({ err }, 'could not extend a result delivery'));
+        },
+        Math.max(500, Math.floor(queues.results().ackWaitMs / 3)),
+      );
       const handling = handleResult(delivery.data)
         .then(
           () => delivery.ack(),
@@ -197,7 +231,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
             return delivery.nak(1000);
           },
         )
-        .catch((err: unknown) => log.warn({ err }, 'could not settle a result delivery; it comes back after its ack wait'))
+        .catch((err: unknown) =>
+          log.warn({ err }, 'could not settle a result delivery; it comes back after its ack wait'),
+        )
         .finally(() => {
           clearInterval(keepAlive);
           inFlight.delete(handling);

@@ -1,7 +1,10 @@
 /** The repository path is not a git repository (or git cannot read it). */
 export class NotARepositoryError extends Error {
   override name = 'NotARepositoryError';
-  constructor(readonly path: string, options?: ErrorOptions) {
+  constructor(
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
     super(`${path} is not a git repository`, options);
   }
 }
@@ -9,7 +12,11 @@ export class NotARepositoryError extends Error {
 /** The base ref does not name a commit. */
 export class UnknownRefError extends Error {
   override name = 'UnknownRefError';
-  constructor(readonly ref: string, readonly path: string, options?: ErrorOptions) {
+  constructor(
+    readonly ref: string,
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
     super(`${ref} does not name a commit in ${path}`, options);
   }
 }
@@ -17,7 +24,10 @@ export class UnknownRefError extends Error {
 /** The working tree has uncommitted changes and the spec did not allow it. */
 export class DirtyWorkingTreeError extends Error {
   override name = 'DirtyWorkingTreeError';
-  constructor(readonly path: string, readonly files: string[]) {
+  constructor(
+    readonly path: string,
+    readonly files: string[],
+  ) {
     super(
       `${path} has uncommitted changes (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}); commit or stash them, or pass --allow-dirty to work from HEAD`,
     );
@@ -43,7 +53,10 @@ export class PermissionRequestNotFoundError extends Error {
 /** A Result points at a diff in the object store that is not there. */
 export class DiffMissingError extends Error {
   override name = 'DiffMissingError';
-  constructor(readonly bucket: string, readonly object: string) {
+  constructor(
+    readonly bucket: string,
+    readonly object: string,
+  ) {
     super(`the diff ${bucket}/${object} named by a result is not in the object store`);
   }
 }

@@ -1,6 +1,9 @@
 /** @baton/coordinator: Coordinator: runs, scheduling, permissions, approvals, exactly-once merging, durable runs. */
 export {
-  IntegrationBranch, type IntegrationBranchOptions, type BranchMergeInput, type BranchMergeOutcome,
+  IntegrationBranch,
+  type IntegrationBranchOptions,
+  type BranchMergeInput,
+  type BranchMergeOutcome,
 } from './merge/integration-branch.js';
 export { Merger, type MergerOptions, type MergeResultInput } from './merge/merger.js';
 export { MergeLedger } from './merge/merge-ledger.js';
@@ -8,14 +11,25 @@ export { LedgerEntry, LedgerSource } from './merge/ledger-entry.js';
 export { MergeOutcomeKind, type MergeOutcome } from './merge/merge-outcome.js';
 export { BatonTrailer, type BatonTrailers, type TrailerCommit } from './merge/baton-trailers.js';
 export {
-  MergeError, GitCommandError, BranchDivergedError, RefContentionError, LedgerMismatchError, RunNotOpenError,
+  MergeError,
+  GitCommandError,
+  BranchDivergedError,
+  RefContentionError,
+  LedgerMismatchError,
+  RunNotOpenError,
 } from './merge/errors.js';
 export { createSchedule, NodeStatus, type Schedule, type BlockedNode } from './schedule/create-schedule.js';
 export { type DagNode } from './schedule/dag.js';
 export { simulate, lowerBound, type SimulationResult, type SimulatedRun } from './schedule/simulate.js';
 export {
-  ScheduleError, DuplicateSubtaskError, UnknownDependencyError, DependencyCycleError, InvalidWeightError, UnknownSubtaskError,
-  InvalidTransitionError, InvalidSlotsError,
+  ScheduleError,
+  DuplicateSubtaskError,
+  UnknownDependencyError,
+  DependencyCycleError,
+  InvalidWeightError,
+  UnknownSubtaskError,
+  InvalidTransitionError,
+  InvalidSlotsError,
 } from './schedule/errors.js';
 export { startCoordinator, type Coordinator, type CoordinatorOptions } from './coordinator.js';
 export { RunStore } from './runs/run-store.js';
@@ -24,4 +38,11 @@ export { RunPlans, PlanMissingError } from '@baton/bus';
 export { prepareRun, branchOf } from './runs/prepare-run.js';
 export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
 export { PermissionDesk } from './permissions/permission-desk.js';
-export { NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, RunNotFoundError, PermissionRequestNotFoundError, DiffMissingError } from './errors.js';
+export {
+  NotARepositoryError,
+  UnknownRefError,
+  DirtyWorkingTreeError,
+  RunNotFoundError,
+  PermissionRequestNotFoundError,
+  DiffMissingError,
+} from './errors.js';

@@ -4,23 +4,40 @@ import { formatFailure } from './format-failure.js';
 /** A recipe's glob (or package pattern) matched nothing at the base commit, so there is nothing to plan. */
 export class EmptyRecipeError extends Error {
   override name = 'EmptyRecipeError';
-  constructor(readonly glob: string, readonly what: 'files' | 'packages' = 'files', options?: ErrorOptions) {
-    super(`the recipe's ${what === 'files' ? 'glob' : 'packages pattern'} "${glob}" matches no ${what} at the base commit`, options);
+  constructor(
+    readonly glob: string,
+    readonly what: 'files' | 'packages' = 'files',
+    options?: ErrorOptions,
+  ) {
+    super(
+      `the recipe's ${what === 'files' ? 'glob' : 'packages pattern'} "${glob}" matches no ${what} at the base commit`,
+      options,
+    );
   }
 }
 
 /** The model kept submitting invalid plans; `errors` are the validation errors of its last attempt. */
 export class PlanRejectedError extends Error {
   override name = 'PlanRejectedError';
-  constructor(readonly errors: readonly string[], readonly tries: number, options?: ErrorOptions) {
-    super(`the model's plan was rejected after ${tries} ${tries === 1 ? 'try' : 'tries'}:\n- ${errors.join('\n- ')}`, options);
+  constructor(
+    readonly errors: readonly string[],
+    readonly tries: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `the model's plan was rejected after ${tries} ${tries === 1 ? 'try' : 'tries'}:\n- ${errors.join('\n- ')}`,
+      options,
+    );
   }
 }
 
 /** The model answered without calling `submit_plan` (or with a malformed call). */
 export class PlanNotSubmittedError extends Error {
   override name = 'PlanNotSubmittedError';
-  constructor(readonly stopReason: string | null, options?: ErrorOptions) {
+  constructor(
+    readonly stopReason: string | null,
+    options?: ErrorOptions,
+  ) {
     super(`the model did not call submit_plan (stop reason: ${stopReason ?? 'none'})`, options);
   }
 }
@@ -29,7 +46,12 @@ export class PlanNotSubmittedError extends Error {
 export class RepairNeedsModelError extends Error {
   override name = 'RepairNeedsModelError';
   readonly failures: readonly Failure[];
-  constructor(readonly subtaskId: string, failures: readonly Failure[], readonly conflict?: string, options?: ErrorOptions) {
+  constructor(
+    readonly subtaskId: string,
+    failures: readonly Failure[],
+    readonly conflict?: string,
+    options?: ErrorOptions,
+  ) {
     const lines = failures.slice(0, 20).map((f) => `- ${formatFailure(f)}`);
     if (failures.length > 20) lines.push(`- … and ${failures.length - 20} more`);
     if (conflict !== undefined) lines.unshift(`- merge conflict: ${conflict.slice(0, 500)}`);
@@ -41,7 +63,11 @@ export class RepairNeedsModelError extends Error {
 /** Reading the repository with git failed (bad path, unknown commit). */
 export class RepoReadError extends Error {
   override name = 'RepoReadError';
-  constructor(readonly repoPath: string, readonly command: string, options?: ErrorOptions) {
+  constructor(
+    readonly repoPath: string,
+    readonly command: string,
+    options?: ErrorOptions,
+  ) {
     super(`cannot read the repository at ${repoPath} (${command})`, options);
   }
 }
@@ -57,7 +83,10 @@ export class NoRecipeError extends Error {
 /** A plan the planner built itself (recipe or repair) failed validation, e.g. more subtasks than the run allows. */
 export class InvalidPlanError extends Error {
   override name = 'InvalidPlanError';
-  constructor(readonly errors: readonly string[], options?: ErrorOptions) {
+  constructor(
+    readonly errors: readonly string[],
+    options?: ErrorOptions,
+  ) {
     super(`the planned graph is invalid:\n- ${errors.slice(0, 20).join('\n- ')}`, options);
   }
 }

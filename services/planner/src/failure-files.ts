@@ -29,7 +29,9 @@ export function resolveFailureFile(file: string, folder: string, repoFiles?: Rea
     }
     return undefined;
   }
-  const candidates = [path.posix.normalize(path.posix.join(folder, cleaned)), path.posix.normalize(cleaned)].map(normaliseScopePath);
+  const candidates = [path.posix.normalize(path.posix.join(folder, cleaned)), path.posix.normalize(cleaned)].map(
+    normaliseScopePath,
+  );
   const valid = candidates.filter((c) => c !== '' && !c.startsWith('../') && c !== '..');
   if (repoFiles !== undefined) return valid.find((c) => repoFiles.has(c));
   if (folder !== '' && cleaned.startsWith(`${folder}/`)) return normaliseScopePath(cleaned);

@@ -17,10 +17,17 @@ let commit: string;
 const files: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
   'scripts/tool.ts': 'export const purry = 1;\n',
-  'packages/core/package.json': JSON.stringify({ name: '@x/core', scripts: { typecheck: 'tsc --noEmit', test: 'node --test' } }),
+  'packages/core/package.json': JSON.stringify({
+    name: '@x/core',
+    scripts: { typecheck: 'tsc --noEmit', test: 'node --test' },
+  }),
   'packages/core/src/purry.ts': 'export function purry() {}\n',
   'packages/core/src/index.ts': "export { purry } from './purry.js';\n",
-  'packages/app/package.json': JSON.stringify({ name: '@x/app', dependencies: { '@x/core': '*' }, scripts: { test: 'node --test' } }),
+  'packages/app/package.json': JSON.stringify({
+    name: '@x/app',
+    dependencies: { '@x/core': '*' },
+    scripts: { test: 'node --test' },
+  }),
   'packages/app/src/one.ts': "import { purry } from '@x/core';\n",
   'packages/app/src/two.ts': "import { purry } from '@x/core';\n",
   'packages/app/src/views/three.ts': "import { purry } from '@x/core';\n",
@@ -46,12 +53,30 @@ describe('planRecipe', () => {
       baseCommit: commit,
       shardLimits: { maxFiles: 2 },
     });
-    const view = plan.subtasks.map((s) => ({ id: s.id, kind: s.kind, files: s.program?.files, deps: s.deps, commands: s.commands }));
+    const view = plan.subtasks.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      files: s.program?.files,
+      deps: s.deps,
+      commands: s.commands,
+    }));
     expect(view).toEqual([
       { id: 'rename-root-1', kind: 'editor', files: ['scripts/tool.ts'], deps: [], commands: undefined },
-      { id: 'rename-app-1', kind: 'editor', files: ['packages/app/src/one.ts', 'packages/app/src/two.ts'], deps: [], commands: undefined },
+      {
+        id: 'rename-app-1',
+        kind: 'editor',
+        files: ['packages/app/src/one.ts', 'packages/app/src/two.ts'],
+        deps: [],
+        commands: undefined,
+      },
       { id: 'rename-app-2', kind: 'editor', files: ['packages/app/src/views/three.ts'], deps: [], commands: undefined },
-      { id: 'rename-core-1', kind: 'editor', files: ['packages/core/src/index.ts', 'packages/core/src/purry.ts'], deps: [], commands: undefined },
+      {
+        id: 'rename-core-1',
+        kind: 'editor',
+        files: ['packages/core/src/index.ts', 'packages/core/src/purry.ts'],
+        deps: [],
+        commands: undefined,
+      },
       {
         id: 'test-root',
         kind: 'tester',
@@ -59,8 +84,20 @@ describe('planRecipe', () => {
         deps: ['rename-root-1', 'rename-app-1', 'rename-app-2', 'rename-core-1'],
         commands: undefined,
       },
-      { id: 'test-app', kind: 'tester', files: undefined, deps: ['rename-app-1', 'rename-app-2', 'rename-core-1'], commands: ['cd packages/app && npm test'] },
-      { id: 'test-core', kind: 'tester', files: undefined, deps: ['rename-core-1'], commands: ['cd packages/core && npm run typecheck', 'cd packages/core && npm test'] },
+      {
+        id: 'test-app',
+        kind: 'tester',
+        files: undefined,
+        deps: ['rename-app-1', 'rename-app-2', 'rename-core-1'],
+        commands: ['cd packages/app && npm test'],
+      },
+      {
+        id: 'test-core',
+        kind: 'tester',
+        files: undefined,
+        deps: ['rename-core-1'],
+        commands: ['cd packages/core && npm run typecheck', 'cd packages/core && npm test'],
+      },
     ]);
     expect(plan.subtasks[1]!.scope).toEqual({ paths: ['packages/app/src/one.ts', 'packages/app/src/two.ts'] });
     expect(plan.subtasks[1]!.program?.recipe).toMatchObject({ kind: 'rename', from: 'purry', to: 'curryDataFirst' });
@@ -70,7 +107,10 @@ describe('planRecipe', () => {
 
   it('runs the given test commands once, at the root, after every editor', async () => {
     const plan = await planRecipe({
-      spec: spec({ recipe: { kind: 'codemod', glob: 'packages/core/**/*.ts', command: 'npx fix {files}' }, testCommands: ['npx tsc --noEmit'] }),
+      spec: spec({
+        recipe: { kind: 'codemod', glob: 'packages/core/**/*.ts', command: 'npx fix {files}' },
+        testCommands: ['npx tsc --noEmit'],
+      }),
       repoPath: repo,
       baseCommit: commit,
     });
@@ -81,7 +121,11 @@ describe('planRecipe', () => {
   });
 
   it('plans one shell per matching package, then its tester', async () => {
-    const plan = await planRecipe({ spec: spec({ recipe: { kind: 'command', command: 'npx prettier --write .', packages: 'packages/{app,docs}' } }), repoPath: repo, baseCommit: commit });
+    const plan = await planRecipe({
+      spec: spec({ recipe: { kind: 'command', command: 'npx prettier --write .', packages: 'packages/{app,docs}' } }),
+      repoPath: repo,
+      baseCommit: commit,
+    });
     expect(plan.subtasks.map((s) => [s.id, s.kind, s.deps, s.commands, s.scope.paths])).toEqual([
       ['cmd-app', 'shell', [], ['cd packages/app && npx prettier --write .'], ['packages/app']],
       ['cmd-docs', 'shell', [], ['cd packages/docs && npx prettier --write .'], ['packages/docs']],
@@ -91,12 +135,20 @@ describe('planRecipe', () => {
   });
 
   it('names the glob that matches nothing', async () => {
-    const run = planRecipe({ spec: spec({ recipe: { kind: 'rename', from: 'a', to: 'b', glob: 'nowhere/**/*.ts' } }), repoPath: repo, baseCommit: commit });
+    const run = planRecipe({
+      spec: spec({ recipe: { kind: 'rename', from: 'a', to: 'b', glob: 'nowhere/**/*.ts' } }),
+      repoPath: repo,
+      baseCommit: commit,
+    });
     await expect(run).rejects.toBeInstanceOf(EmptyRecipeError);
     await expect(run).rejects.toThrow('the recipe\'s glob "nowhere/**/*.ts" matches no files at the base commit');
-    await expect(planRecipe({ spec: spec({ recipe: { kind: 'command', command: 'x', packages: 'apps/*' } }), repoPath: repo, baseCommit: commit })).rejects.toThrow(
-      'packages pattern "apps/*" matches no packages',
-    );
+    await expect(
+      planRecipe({
+        spec: spec({ recipe: { kind: 'command', command: 'x', packages: 'apps/*' } }),
+        repoPath: repo,
+        baseCommit: commit,
+      }),
+    ).rejects.toThrow('packages pattern "apps/*" matches no packages');
   });
 });
 
@@ -108,7 +160,12 @@ describe('planRecipe on a generated sample repository', () => {
       const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
       const { from, to, declaredIn } = sampleRenameTarget;
       const plan = await planRecipe({
-        spec: RunSpec.parse({ v: 1, repo: { path: dir }, recipe: { kind: 'rename', from, to, declaredIn }, testCommands: [sample.commands.typecheck] }),
+        spec: RunSpec.parse({
+          v: 1,
+          repo: { path: dir },
+          recipe: { kind: 'rename', from, to, declaredIn },
+          testCommands: [sample.commands.typecheck],
+        }),
         repoPath: dir,
         baseCommit: head,
         shardLimits: { maxFiles: 20 },
@@ -116,9 +173,15 @@ describe('planRecipe on a generated sample repository', () => {
       const editors = plan.subtasks.filter((s) => s.kind === 'editor');
       // the default glob also takes the repository's ambient .d.ts, outside any package
       expect(editors.flatMap((s) => s.program!.files).sort()).toEqual([...sample.files, 'types/node-test.d.ts'].sort());
-      expect(editors.every((s) => s.program!.files.length <= 20 && /^rename-(pkg-0\d|root)-\d+$/.test(s.id))).toBe(true);
+      expect(editors.every((s) => s.program!.files.length <= 20 && /^rename-(pkg-0\d|root)-\d+$/.test(s.id))).toBe(
+        true,
+      );
       expect(plan.subtasks.filter((s) => s.kind === 'tester')).toEqual([
-        expect.objectContaining({ id: 'test-root', deps: editors.map((s) => s.id), commands: [sample.commands.typecheck] }),
+        expect.objectContaining({
+          id: 'test-root',
+          deps: editors.map((s) => s.id),
+          commands: [sample.commands.typecheck],
+        }),
       ]);
       expect(validatePlan(plan, { repoFiles: (await listRepoFiles(dir, head)).map((f) => f.path) }).ok).toBe(true);
     } finally {

@@ -1,5 +1,12 @@
 import picomatch from 'picomatch';
-import { SCHEMA_VERSION, type CommandRecipe, type Plan, type Recipe, type RunSpec, type Subtask } from '@baton/protocol';
+import {
+  SCHEMA_VERSION,
+  type CommandRecipe,
+  type Plan,
+  type Recipe,
+  type RunSpec,
+  type Subtask,
+} from '@baton/protocol';
 import { EmptyRecipeError, NoRecipeError } from './errors.js';
 import { listRepoFiles, type RepoFile } from './repo-files.js';
 import { readRepoPackages, type RepoPackages } from './repo-packages.js';
@@ -36,10 +43,19 @@ export async function planRecipe(input: PlanRecipeInput): Promise<Plan> {
   const limits = { ...DEFAULT_SHARD_LIMITS, ...input.shardLimits };
 
   const writers = new Map<string, string[]>();
-  const work = recipe.kind === 'command' ? commandSubtasks(recipe, packages, ids) : editorSubtasks(recipe, files, packages, ids, limits);
+  const work =
+    recipe.kind === 'command'
+      ? commandSubtasks(recipe, packages, ids)
+      : editorSubtasks(recipe, files, packages, ids, limits);
   for (const { dir, subtask } of work) writers.set(dir, [...(writers.get(dir) ?? []), subtask.id]);
   const slugs = packageSlugs([...writers.keys()]);
-  const testers = testerSubtasks({ packages, writers, slugs, ids, ...(spec.testCommands === undefined ? {} : { testCommands: spec.testCommands }) });
+  const testers = testerSubtasks({
+    packages,
+    writers,
+    slugs,
+    ids,
+    ...(spec.testCommands === undefined ? {} : { testCommands: spec.testCommands }),
+  });
   const subtasks = [...work.map((w) => w.subtask), ...testers];
   const what = recipe.kind === 'command' ? `${work.length} shell subtasks` : `${work.length} recipe editor shards`;
   return {
@@ -54,7 +70,13 @@ interface Work {
   subtask: Subtask;
 }
 
-function editorSubtasks(recipe: Exclude<Recipe, CommandRecipe>, files: readonly RepoFile[], packages: RepoPackages, ids: IdAllocator, limits: ShardLimits): Work[] {
+function editorSubtasks(
+  recipe: Exclude<Recipe, CommandRecipe>,
+  files: readonly RepoFile[],
+  packages: RepoPackages,
+  ids: IdAllocator,
+  limits: ShardLimits,
+): Work[] {
   const isMatch = picomatch(recipe.glob);
   const matching = files.filter((f) => isMatch(f.path));
   if (matching.length === 0) throw new EmptyRecipeError(recipe.glob);
@@ -97,7 +119,9 @@ function editorSubtasks(recipe: Exclude<Recipe, CommandRecipe>, files: readonly 
 function commandSubtasks(recipe: CommandRecipe, packages: RepoPackages, ids: IdAllocator): Work[] {
   const nested = packages.list.filter((p) => p.dir !== '');
   const isMatch = picomatch(recipe.packages, { dot: true });
-  const rootTakesPart = recipe.packages === '.' || (nested.length === 0 && packages.byDir.has('') && (recipe.packages === '**' || recipe.packages === '*'));
+  const rootTakesPart =
+    recipe.packages === '.' ||
+    (nested.length === 0 && packages.byDir.has('') && (recipe.packages === '**' || recipe.packages === '*'));
   const dirs = [...(rootTakesPart ? [''] : []), ...nested.map((p) => p.dir).filter((d) => isMatch(d))];
   if (dirs.length === 0) throw new EmptyRecipeError(recipe.packages, 'packages');
   const slugs = packageSlugs(dirs);

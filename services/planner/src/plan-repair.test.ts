@@ -20,9 +20,23 @@ afterAll(async () => {
 });
 
 // A model client that is configured; planRepair never calls it (the repair editors do, on the workers).
-const model = createModelClient({ baseURL: 'http://127.0.0.1:9', model: 'm', maxTokens: 10, maxRetries: 0, timeoutMs: 1000 });
-const spec = () => RunSpec.parse({ v: 1, repo: { path: repo.dir }, recipe: { kind: 'rename', from: 'purry', to: 'curryDataFirst' } });
-const failed = Subtask.parse({ id: 'test-app', kind: 'tester', title: 'test packages/app', scope: { paths: ['packages/app'] }, deps: ['rename-app-1'], commands: ['cd packages/app && npx tsc --noEmit'] });
+const model = createModelClient({
+  baseURL: 'http://127.0.0.1:9',
+  model: 'm',
+  maxTokens: 10,
+  maxRetries: 0,
+  timeoutMs: 1000,
+});
+const spec = () =>
+  RunSpec.parse({ v: 1, repo: { path: repo.dir }, recipe: { kind: 'rename', from: 'purry', to: 'curryDataFirst' } });
+const failed = Subtask.parse({
+  id: 'test-app',
+  kind: 'tester',
+  title: 'test packages/app',
+  scope: { paths: ['packages/app'] },
+  deps: ['rename-app-1'],
+  commands: ['cd packages/app && npx tsc --noEmit'],
+});
 const failures = [
   { file: 'src/one.ts', line: 3, name: 'TS2305', message: "Module '@x/core' has no exported member 'purry'." },
   { file: `${'/tmp/worktree-9'}/packages/app/src/views/three.ts`, line: 7, message: 'Cannot find name purry.' },
@@ -60,10 +74,18 @@ describe('planRepair', () => {
     expect(plan.subtasks.map((s) => [s.id, s.kind, s.scope.paths, s.deps, s.commands])).toEqual([
       ['test-app-fix-1-2', 'editor', ['packages/app/src/one.ts'], [], undefined],
       ['test-app-fix-2', 'editor', ['packages/app/src/views/three.ts'], [], undefined],
-      ['test-app-retest', 'tester', ['packages/app'], ['test-app-fix-1-2', 'test-app-fix-2'], ['cd packages/app && npx tsc --noEmit']],
+      [
+        'test-app-retest',
+        'tester',
+        ['packages/app'],
+        ['test-app-fix-1-2', 'test-app-fix-2'],
+        ['cd packages/app && npx tsc --noEmit'],
+      ],
     ]);
     const [one, three] = plan.subtasks;
-    expect(one!.context).toContain("packages/app/src/one.ts:3: TS2305: Module '@x/core' has no exported member 'purry'.");
+    expect(one!.context).toContain(
+      "packages/app/src/one.ts:3: TS2305: Module '@x/core' has no exported member 'purry'.",
+    );
     expect(one!.context).toContain('+curryDataFirst');
     expect(one!.context).not.toContain('export { curryDataFirst }');
     expect(one!.context).toContain('app suite: expected 2, got 3');
@@ -79,8 +101,21 @@ describe('planRepair', () => {
   });
 
   it('plans one resolve editor for a merge conflict', async () => {
-    const editor = Subtask.parse({ id: 'fix-docs', kind: 'editor', title: 'fix docs', instructions: 'Update the docs.', scope: { paths: ['docs'] } });
-    const plan = await planRepair({ spec: spec(), failed: editor, conflict: 'CONFLICT (content): Merge conflict in docs/a.md', headCommit: repo.commit, existingIds: ['fix-docs'], model });
+    const editor = Subtask.parse({
+      id: 'fix-docs',
+      kind: 'editor',
+      title: 'fix docs',
+      instructions: 'Update the docs.',
+      scope: { paths: ['docs'] },
+    });
+    const plan = await planRepair({
+      spec: spec(),
+      failed: editor,
+      conflict: 'CONFLICT (content): Merge conflict in docs/a.md',
+      headCommit: repo.commit,
+      existingIds: ['fix-docs'],
+      model,
+    });
     expect(plan.subtasks).toHaveLength(1);
     expect(plan.subtasks[0]).toMatchObject({ id: 'fix-docs-resolve', kind: 'editor', scope: { paths: ['docs'] } });
     expect(plan.subtasks[0]!.context).toContain('Merge conflict in docs/a.md');

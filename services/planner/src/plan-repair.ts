@@ -42,7 +42,8 @@ export async function planRepair(input: PlanRepairInput): Promise<Plan> {
   const { failed, conflict } = input;
   const failures = dedupe([...(input.failures ?? []), ...(input.report?.failures ?? [])]);
   const model = input.model?.config;
-  if (model === undefined || (model.apiKey === undefined && model.baseURL === undefined)) throw new RepairNeedsModelError(failed.id, failures, conflict);
+  if (model === undefined || (model.apiKey === undefined && model.baseURL === undefined))
+    throw new RepairNeedsModelError(failed.id, failures, conflict);
   const ids = createIdAllocator(input.existingIds ?? []);
   const root = failed.id.replace(/-(retest|resolve)(-\d+)?$/, '');
 
@@ -55,13 +56,18 @@ export async function planRepair(input: PlanRepairInput): Promise<Plan> {
       scope: failed.scope,
       deps: [],
       budget: failed.budget,
-      context: cut(`Merge conflict:\n${conflict}${input.diff === undefined ? '' : `\n\nThe change that conflicted:\n${input.diff}`}`),
+      context: cut(
+        `Merge conflict:\n${conflict}${input.diff === undefined ? '' : `\n\nThe change that conflicted:\n${input.diff}`}`,
+      ),
     };
     return { v: SCHEMA_VERSION, summary: `Resolve the merge conflict of ${failed.id}.`, subtasks: [subtask] };
   }
 
   const folder = testerFolder(failed);
-  const repoFiles = input.repoPath === undefined ? undefined : new Set((await listRepoFiles(input.repoPath, input.headCommit)).map((f) => f.path));
+  const repoFiles =
+    input.repoPath === undefined
+      ? undefined
+      : new Set((await listRepoFiles(input.repoPath, input.headCommit)).map((f) => f.path));
   const byFile = new Map<string, Failure[]>();
   const unplaced: Failure[] = [];
   for (const f of failures) {
@@ -72,20 +78,36 @@ export async function planRepair(input: PlanRepairInput): Promise<Plan> {
   const cause = input.spec.recipe === undefined ? 'the earlier subtasks' : `the ${input.spec.recipe.kind} recipe`;
   const lead = `"${failed.id}" failed on ${input.headCommit} after ${cause}${input.spec.task === '' ? '' : ` (task: ${input.spec.task.slice(0, 2000)})`}.`;
   const editor = (files: readonly string[], errors: readonly Failure[], diff: string): Subtask =>
-    repairEditor({ id: ids.next(root, 'fix', editors.length + 1), failedId: failed.id, lead, files, errors, unplaced, diff });
+    repairEditor({
+      id: ids.next(root, 'fix', editors.length + 1),
+      failedId: failed.id,
+      lead,
+      files,
+      errors,
+      unplaced,
+      diff,
+    });
   const sections = diffSections(input.diff ?? '');
   const editors: Subtask[] = [];
-  const groups = byFile.size > 0 ? shardFiles([...byFile.keys()].map((p) => ({ path: p, size: 0 })), { maxFiles: input.maxFilesPerEditor ?? 8, maxBytes: Infinity }) : [];
+  const groups =
+    byFile.size > 0
+      ? shardFiles(
+          [...byFile.keys()].map((p) => ({ path: p, size: 0 })),
+          { maxFiles: input.maxFilesPerEditor ?? 8, maxBytes: Infinity },
+        )
+      : [];
   for (const files of groups) {
     const errors = files.flatMap((f) => byFile.get(f) ?? []);
     const diff = files.flatMap((f) => sections.get(f) ?? []).join('');
     editors.push(editor(files, errors, diff));
   }
   if (editors.length === 0) {
-    const scope = failed.kind === 'tester' ? (folder === '' ? [] : [folder]) : writeScopeOf(failed).filter((p) => p !== '');
+    const scope =
+      failed.kind === 'tester' ? (folder === '' ? [] : [folder]) : writeScopeOf(failed).filter((p) => p !== '');
     editors.push(editor(scope, [], input.diff ?? ''));
   }
-  if (failed.kind !== 'tester') return { v: SCHEMA_VERSION, summary: `Repair ${failed.id} with ${editors.length} editor.`, subtasks: editors };
+  if (failed.kind !== 'tester')
+    return { v: SCHEMA_VERSION, summary: `Repair ${failed.id} with ${editors.length} editor.`, subtasks: editors };
 
   const retest: Subtask = {
     id: ids.next(root, 'retest'),
@@ -97,7 +119,11 @@ export async function planRepair(input: PlanRepairInput): Promise<Plan> {
     budget: failed.budget,
     ...(failed.commands === undefined ? {} : { commands: failed.commands }),
   };
-  return { v: SCHEMA_VERSION, summary: `Repair ${failed.id}: ${editors.length} editors fix ${byFile.size} failing files, then ${retest.id} re-runs its tests.`, subtasks: [...editors, retest] };
+  return {
+    v: SCHEMA_VERSION,
+    summary: `Repair ${failed.id}: ${editors.length} editors fix ${byFile.size} failing files, then ${retest.id} re-runs its tests.`,
+    subtasks: [...editors, retest],
+  };
 }
 
 interface RepairEditorInput {
@@ -117,13 +143,23 @@ function repairEditor({ id, failedId, lead, files, errors, unplaced, diff }: Rep
   const lines = [
     lead,
     ...(errors.length > 0 ? ['', 'Errors in your files:', ...errors.map(formatFailure)] : []),
-    ...(unplaced.length > 0 ? ['', errors.length > 0 ? 'Other failures of the same check (for reference):' : 'Failures:', ...unplaced.slice(0, 50).map(formatFailure)] : []),
+    ...(unplaced.length > 0
+      ? [
+          '',
+          errors.length > 0 ? 'Other failures of the same check (for reference):' : 'Failures:',
+          ...unplaced.slice(0, 50).map(formatFailure),
+        ]
+      : []),
     ...(diff === '' ? [] : ['', `The change already merged for these files (unified diff):`, diff]),
   ];
   return {
     id,
     kind: 'editor',
-    title: `fix ${files.length === 1 ? files[0]! : files.length === 0 ? failedId : `${files.length} files`} after ${failedId}`.slice(0, 200),
+    title:
+      `fix ${files.length === 1 ? files[0]! : files.length === 0 ? failedId : `${files.length} files`} after ${failedId}`.slice(
+        0,
+        200,
+      ),
     instructions:
       `Fix the failures listed in the context in ${where}. The change already merged is intended: complete it, never revert it. ` +
       'Change only files in your scope, then check your edit compiles.',

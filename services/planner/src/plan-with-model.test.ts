@@ -19,15 +19,35 @@ afterAll(async () => {
   await repo[Symbol.asyncDispose]();
 });
 
-const editor = (id: string, file: string, deps: string[] = []) => ({ id, kind: 'editor', title: `edit ${file}`, instructions: 'rename a', scope: { paths: [file] }, deps });
-const submit = (subtasks: unknown[]): ScriptTurn => ({ content: [{ type: 'tool_use', name: 'submit_plan', input: { summary: 'plan', subtasks } }], usage: { input_tokens: 100, output_tokens: 20 } });
+const editor = (id: string, file: string, deps: string[] = []) => ({
+  id,
+  kind: 'editor',
+  title: `edit ${file}`,
+  instructions: 'rename a',
+  scope: { paths: [file] },
+  deps,
+});
+const submit = (subtasks: unknown[]): ScriptTurn => ({
+  content: [{ type: 'tool_use', name: 'submit_plan', input: { summary: 'plan', subtasks } }],
+  usage: { input_tokens: 100, output_tokens: 20 },
+});
 const cyclic = submit([editor('edit-a', 'src/a.ts', ['edit-b']), editor('edit-b', 'src/b.ts', ['edit-a'])]);
-const valid = submit([editor('edit-a', 'src/a.ts'), editor('edit-b', 'src/b.ts'), { id: 'test', kind: 'tester', title: 'test', deps: ['edit-a', 'edit-b'], commands: ['npm test'] }]);
+const valid = submit([
+  editor('edit-a', 'src/a.ts'),
+  editor('edit-b', 'src/b.ts'),
+  { id: 'test', kind: 'tester', title: 'test', deps: ['edit-a', 'edit-b'], commands: ['npm test'] },
+]);
 
 function setup(turns: ScriptTurn[]) {
   return startScriptedApi(turns).then((api) => ({
     api,
-    model: createModelClient({ baseURL: api.url, model: 'claude-test', maxTokens: 1024, maxRetries: 0, timeoutMs: 10_000 }),
+    model: createModelClient({
+      baseURL: api.url,
+      model: 'claude-test',
+      maxTokens: 1024,
+      maxRetries: 0,
+      timeoutMs: 10_000,
+    }),
     spec: RunSpec.parse({ v: 1, repo: { path: repo.dir }, task: 'Rename a to alpha everywhere.' }),
   }));
 }
@@ -39,7 +59,11 @@ describe('planWithModel', () => {
     const { plan, usage, tries } = await planWithModel({ spec, repoPath: repo.dir, baseCommit: repo.commit, model });
 
     expect(tries).toBe(2);
-    expect(plan.subtasks.map((s) => [s.id, s.deps])).toEqual([['edit-a', []], ['edit-b', []], ['test', ['edit-a', 'edit-b']]]);
+    expect(plan.subtasks.map((s) => [s.id, s.deps])).toEqual([
+      ['edit-a', []],
+      ['edit-b', []],
+      ['test', ['edit-a', 'edit-b']],
+    ]);
     expect(usage).toMatchObject({ inputTokens: 200, outputTokens: 40, modelCalls: 2 });
 
     const [first, second] = await api.waitForRequests(2);
@@ -52,13 +76,18 @@ describe('planWithModel', () => {
 
     const reply = second!.body.messages.at(-1)!;
     expect(reply.role).toBe('user');
-    const result = (reply.content as { type?: string; is_error?: boolean; content?: unknown }[]).find((b) => b.type === 'tool_result');
+    const result = (reply.content as { type?: string; is_error?: boolean; content?: unknown }[]).find(
+      (b) => b.type === 'tool_result',
+    );
     expect(result?.is_error).toBe(true);
     expect(JSON.stringify(result?.content)).toContain('dependency cycle: edit-a -> edit-b -> edit-a');
   });
 
   it('asks again when the model answers without calling submit_plan', async () => {
-    const { api, model, spec } = await setup([{ content: [{ type: 'text', text: 'Here is my plan…' }], stopReason: 'end_turn' }, valid]);
+    const { api, model, spec } = await setup([
+      { content: [{ type: 'text', text: 'Here is my plan…' }], stopReason: 'end_turn' },
+      valid,
+    ]);
     await using _api = api;
     const { plan, tries } = await planWithModel({ spec, repoPath: repo.dir, baseCommit: repo.commit, model });
     expect(tries).toBe(2);
@@ -72,7 +101,10 @@ describe('planWithModel', () => {
     await using _api = api;
     const run = planWithModel({ spec, repoPath: repo.dir, baseCommit: repo.commit, model, maxTries: 2 });
     await expect(run).rejects.toBeInstanceOf(PlanRejectedError);
-    await expect(run).rejects.toMatchObject({ tries: 2, errors: ['dependency cycle: edit-a -> edit-b -> edit-a (each depends on the next; remove one of these deps)'] });
+    await expect(run).rejects.toMatchObject({
+      tries: 2,
+      errors: ['dependency cycle: edit-a -> edit-b -> edit-a (each depends on the next; remove one of these deps)'],
+    });
     expect(api.requests).toHaveLength(2);
   });
 });

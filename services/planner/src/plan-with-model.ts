@@ -1,5 +1,11 @@
 import { addUsage, emptyUsage, SCHEMA_VERSION, type Plan, type RunSpec, type Usage } from '@baton/protocol';
-import { toolResult, type ContentBlockParam, type MessageParam, type ModelClient, type ToolUseBlock } from '@baton/model';
+import {
+  toolResult,
+  type ContentBlockParam,
+  type MessageParam,
+  type ModelClient,
+  type ToolUseBlock,
+} from '@baton/model';
 import { PlanNotSubmittedError, PlanRejectedError } from './errors.js';
 import { renderPlannerPrompt } from './planner-prompt.js';
 import { readProjectMemory } from './project-memory.js';
@@ -62,20 +68,35 @@ export async function planWithModel(input: PlanWithModelInput): Promise<ModelPla
     const submitted = calls.findLast((c) => c.name === SUBMIT_PLAN);
     if (submitted === undefined) {
       if (tries === maxTries) throw new PlanNotSubmittedError(response.stopReason);
-      messages.push({ role: 'assistant', content: response.content }, { role: 'user', content: `Call the ${SUBMIT_PLAN} tool with the plan.` });
+      messages.push(
+        { role: 'assistant', content: response.content },
+        { role: 'user', content: `Call the ${SUBMIT_PLAN} tool with the plan.` },
+      );
       continue;
     }
     const validation = validatePlan(withVersion(submitted.input), { repoFiles, maxSubtasks: spec.limits.maxSubtasks });
     if (validation.ok) return { plan: validation.plan, usage, tries };
 
     errors = validation.errors;
-    if (response.stopReason === 'max_tokens') errors = [...errors, 'your answer was cut off at the output token limit: submit a smaller plan (fewer, larger subtasks; shorter instructions)'];
+    if (response.stopReason === 'max_tokens')
+      errors = [
+        ...errors,
+        'your answer was cut off at the output token limit: submit a smaller plan (fewer, larger subtasks; shorter instructions)',
+      ];
     const results: ContentBlockParam[] = calls.map((c) =>
-      c === submitted ? toolResult(c.id, `The plan was rejected:\n${errors.map((e) => `- ${e}`).join('\n')}`, true) : toolResult(c.id, 'ignored: only the last submit_plan call counts', true),
+      c === submitted
+        ? toolResult(c.id, `The plan was rejected:\n${errors.map((e) => `- ${e}`).join('\n')}`, true)
+        : toolResult(c.id, 'ignored: only the last submit_plan call counts', true),
     );
     messages.push(
       { role: 'assistant', content: response.content },
-      { role: 'user', content: [...results, { type: 'text', text: `Fix every error above and call ${SUBMIT_PLAN} again with the whole corrected plan.` }] },
+      {
+        role: 'user',
+        content: [
+          ...results,
+          { type: 'text', text: `Fix every error above and call ${SUBMIT_PLAN} again with the whole corrected plan.` },
+        ],
+      },
     );
   }
   throw new PlanRejectedError(errors, maxTries);

@@ -23,9 +23,13 @@ export function renderPlannerPrompt(input: PlannerPromptInput): string {
       input.testCommands === undefined || input.testCommands.length === 0
         ? ''
         : `## Test commands the user gave\n\nTesters run these from the repository root, after the editors whose work they check:\n${input.testCommands.map((c) => `- \`${c}\``).join('\n')}`,
-    memory: input.memory === '' ? '' : `## Project memory (instructions from the repository's owners)\n\n${input.memory}`,
+    memory:
+      input.memory === '' ? '' : `## Project memory (instructions from the repository's owners)\n\n${input.memory}`,
   };
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole).replace(/\n{3,}/g, '\n\n').trim();
+  return template
+    .replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function loadTemplate(): string {

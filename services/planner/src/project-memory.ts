@@ -14,7 +14,10 @@ export async function readProjectMemory(repoPath: string, commit: string, files:
   return paths
     .map((p) => {
       const text = texts.get(p) ?? '';
-      const cut = text.length > MAX_CHARS_PER_FILE ? `${text.slice(0, MAX_CHARS_PER_FILE)}\n… (cut at ${MAX_CHARS_PER_FILE} characters)` : text;
+      const cut =
+        text.length > MAX_CHARS_PER_FILE
+          ? `${text.slice(0, MAX_CHARS_PER_FILE)}\n… (cut at ${MAX_CHARS_PER_FILE} characters)`
+          : text;
       return `### ${p}\n\n${cut.trim()}`;
     })
     .join('\n\n');

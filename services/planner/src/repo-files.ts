@@ -29,7 +29,11 @@ export async function listRepoFiles(repoPath: string, commit: string): Promise<R
 }
 
 /** Reads files' text at `commit` in one `git cat-file --batch`; paths come from listRepoFiles, so a missing one is an error. */
-export async function readRepoFiles(repoPath: string, commit: string, paths: readonly string[]): Promise<Map<string, string>> {
+export async function readRepoFiles(
+  repoPath: string,
+  commit: string,
+  paths: readonly string[],
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (paths.length === 0) return out;
   const command = 'git cat-file --batch';

@@ -22,7 +22,8 @@ export function indexRepoFiles(paths: Iterable<string>): RepoIndex {
       if (folder === '') return sorted;
       const prefix = `${folder}/`;
       const out: string[] = [];
-      for (let i = lowerBound(sorted, prefix); i < sorted.length && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!);
+      for (let i = lowerBound(sorted, prefix); i < sorted.length && sorted[i]!.startsWith(prefix); i++)
+        out.push(sorted[i]!);
       return out;
     },
   };

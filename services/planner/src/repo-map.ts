@@ -27,7 +27,11 @@ interface Folder {
  * the folder tree with file counts and sizes (every file when the repository is small), the packages
  * with their scripts and workspace dependencies, and the test commands found.
  */
-export function renderRepoMap(files: readonly RepoFile[], packages: RepoPackages, limits: Partial<RepoMapLimits> = {}): string {
+export function renderRepoMap(
+  files: readonly RepoFile[],
+  packages: RepoPackages,
+  limits: Partial<RepoMapLimits> = {},
+): string {
   const l = { ...DEFAULT_LIMITS, ...limits };
   const total = files.reduce((n, f) => n + f.size, 0);
   const out = [`${files.length} files, ${size(total)}.`, '', '### Languages (by extension)', ...languages(files), ''];
@@ -41,11 +45,17 @@ export function renderRepoMap(files: readonly RepoFile[], packages: RepoPackages
   for (const p of packages.list.slice(0, l.maxPackages)) {
     const scripts = Object.entries(p.scripts).map(([k, v]) => `${k}=\`${v.slice(0, 120)}\``);
     const deps = p.workspaceDeps.length > 0 ? `; depends on ${p.workspaceDeps.map((d) => d || '.').join(', ')}` : '';
-    out.push(`- ${p.dir || '.'}${p.name === undefined ? '' : ` (${p.name})`}: ${scripts.length > 0 ? `scripts ${scripts.join(', ')}` : 'no scripts'}${deps}`);
+    out.push(
+      `- ${p.dir || '.'}${p.name === undefined ? '' : ` (${p.name})`}: ${scripts.length > 0 ? `scripts ${scripts.join(', ')}` : 'no scripts'}${deps}`,
+    );
   }
   if (packages.list.length > l.maxPackages) out.push(`- … and ${packages.list.length - l.maxPackages} more packages`);
   const commands = packages.list.flatMap((p) => testCommandsFor(p.dir, p, packages.manager) ?? []);
-  out.push('', '### Test commands found', ...(commands.length > 0 ? commands.slice(0, 40).map((c) => `- \`${c}\``) : ['(none detected)']));
+  out.push(
+    '',
+    '### Test commands found',
+    ...(commands.length > 0 ? commands.slice(0, 40).map((c) => `- \`${c}\``) : ['(none detected)']),
+  );
   return out.join('\n');
 }
 
@@ -60,7 +70,10 @@ function languages(files: readonly RepoFile[]): string[] {
     byExt.set(ext, e);
   }
   const sorted = [...byExt.entries()].sort(([, a], [, b]) => b.files - a.files);
-  return sorted.slice(0, 12).map(([ext, e]) => `- ${ext}: ${e.files} files, ${size(e.bytes)}`).concat(sorted.length > 12 ? [`- … ${sorted.length - 12} more extensions`] : []);
+  return sorted
+    .slice(0, 12)
+    .map(([ext, e]) => `- ${ext}: ${e.files} files, ${size(e.bytes)}`)
+    .concat(sorted.length > 12 ? [`- … ${sorted.length - 12} more extensions`] : []);
 }
 
 function tree(files: readonly RepoFile[], l: RepoMapLimits): string[] {
@@ -83,7 +96,9 @@ function tree(files: readonly RepoFile[], l: RepoMapLimits): string[] {
     for (const [i, [name, child]] of children.entries()) {
       if (lines.length >= l.maxTreeLines) {
         const rest = children.slice(i);
-        lines.push(`${'  '.repeat(depth)}- … ${rest.length} more folders (${rest.reduce((n, [, c]) => n + c.files, 0)} files)`);
+        lines.push(
+          `${'  '.repeat(depth)}- … ${rest.length} more folders (${rest.reduce((n, [, c]) => n + c.files, 0)} files)`,
+        );
         return;
       }
       lines.push(`${'  '.repeat(depth)}- ${prefix}${name}/ (${child.files} files, ${size(child.bytes)})`);
@@ -92,7 +107,13 @@ function tree(files: readonly RepoFile[], l: RepoMapLimits): string[] {
   };
   walk(root, '', 0);
   const atRoot = files.filter((f) => !f.path.includes('/'));
-  if (atRoot.length > 0) lines.push(`- (root files: ${atRoot.slice(0, 20).map((f) => f.path).join(', ')}${atRoot.length > 20 ? ', …' : ''})`);
+  if (atRoot.length > 0)
+    lines.push(
+      `- (root files: ${atRoot
+        .slice(0, 20)
+        .map((f) => f.path)
+        .join(', ')}${atRoot.length > 20 ? ', …' : ''})`,
+    );
   return lines;
 }
 

@@ -33,19 +33,36 @@ const Manifest = z.object({
 });
 
 /** Reads every tracked package.json (outside node_modules) at `commit`. */
-export async function readRepoPackages(repoPath: string, commit: string, files: readonly RepoFile[]): Promise<RepoPackages> {
-  const manifests = files.map((f) => f.path).filter((p) => (p === 'package.json' || p.endsWith('/package.json')) && !p.split('/').includes('node_modules'));
+export async function readRepoPackages(
+  repoPath: string,
+  commit: string,
+  files: readonly RepoFile[],
+): Promise<RepoPackages> {
+  const manifests = files
+    .map((f) => f.path)
+    .filter((p) => (p === 'package.json' || p.endsWith('/package.json')) && !p.split('/').includes('node_modules'));
   const texts = await readRepoFiles(repoPath, commit, manifests);
   const parsed = manifests.map((path) => {
     const dir = path === 'package.json' ? '' : path.slice(0, -'/package.json'.length);
     return { dir, manifest: parseManifest(texts.get(path) ?? '') };
   });
-  const dirByName = new Map(parsed.flatMap(({ dir, manifest }) => (manifest.name === undefined ? [] : [[manifest.name, dir] as const])));
+  const dirByName = new Map(
+    parsed.flatMap(({ dir, manifest }) => (manifest.name === undefined ? [] : [[manifest.name, dir] as const])),
+  );
   const list: RepoPackage[] = parsed
     .map(({ dir, manifest }) => {
-      const depNames = [manifest.dependencies, manifest.devDependencies, manifest.peerDependencies].flatMap((d) => Object.keys(d ?? {}));
-      const workspaceDeps = [...new Set(depNames.flatMap((n) => (dirByName.has(n) ? [dirByName.get(n)!] : [])))].filter((d) => d !== dir).sort();
-      return { dir, ...(manifest.name === undefined ? {} : { name: manifest.name }), scripts: manifest.scripts ?? {}, workspaceDeps };
+      const depNames = [manifest.dependencies, manifest.devDependencies, manifest.peerDependencies].flatMap((d) =>
+        Object.keys(d ?? {}),
+      );
+      const workspaceDeps = [...new Set(depNames.flatMap((n) => (dirByName.has(n) ? [dirByName.get(n)!] : [])))]
+        .filter((d) => d !== dir)
+        .sort();
+      return {
+        dir,
+        ...(manifest.name === undefined ? {} : { name: manifest.name }),
+        scripts: manifest.scripts ?? {},
+        workspaceDeps,
+      };
     })
     .sort((a, b) => (a.dir < b.dir ? -1 : 1));
   const byDir = new Map(list.map((p) => [p.dir, p]));

@@ -18,7 +18,13 @@ export function compileScopeEntry(raw: string): ScopeEntry {
   const path = normaliseScopePath(raw);
   const scan = picomatch.scan(path);
   if (!scan.isGlob) {
-    return { raw, path, literal: true, base: path, covers: (file) => path === '' || file === path || file.startsWith(`${path}/`) };
+    return {
+      raw,
+      path,
+      literal: true,
+      base: path,
+      covers: (file) => path === '' || file === path || file.startsWith(`${path}/`),
+    };
   }
   const isMatch = picomatch(path, { dot: true });
   return {

@@ -12,7 +12,10 @@ let client: Bus;
 let plannerBus: Bus;
 let planner: Planner;
 beforeAll(async () => {
-  repo = await createGitFixture({ 'package.json': '{"scripts":{"test":"vitest"}}', 'src/a.ts': 'export const purry = 1;\n' });
+  repo = await createGitFixture({
+    'package.json': '{"scripts":{"test":"vitest"}}',
+    'src/a.ts': 'export const purry = 1;\n',
+  });
   const broker = createMemoryBroker();
   plannerBus = broker.connect();
   planner = startPlanner({ bus: plannerBus });
@@ -29,7 +32,14 @@ const request = (spec: Record<string, unknown>, extra: Partial<z.input<typeof Pl
     client.subjects.planRequest(),
     PlanRequest,
     PlanReply,
-    PlanRequest.parse({ v: 1, runId: 'run-1', spec: { v: 1, repo: { path: repo.dir }, ...spec }, baseCommit: repo.commit, repoPath: repo.dir, ...extra }),
+    PlanRequest.parse({
+      v: 1,
+      runId: 'run-1',
+      spec: { v: 1, repo: { path: repo.dir }, ...spec },
+      baseCommit: repo.commit,
+      repoPath: repo.dir,
+      ...extra,
+    }),
     { timeoutMs: 20_000 },
   );
 
@@ -55,10 +65,21 @@ describe('startPlanner', () => {
     const [plannerSide, bus] = [broker.connect(), broker.connect()];
     const tight = startPlanner({ bus: plannerSide, planInlineLimit: 100 });
     try {
-      const message = PlanRequest.parse({ v: 1, runId: 'run-big', spec: { v: 1, repo: { path: repo.dir }, ...spec }, baseCommit: repo.commit, repoPath: repo.dir });
-      const reply = await bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, message, { timeoutMs: 20_000 });
+      const message = PlanRequest.parse({
+        v: 1,
+        runId: 'run-big',
+        spec: { v: 1, repo: { path: repo.dir }, ...spec },
+        baseCommit: repo.commit,
+        repoPath: repo.dir,
+      });
+      const reply = await bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, message, {
+        timeoutMs: 20_000,
+      });
       if (!('planRef' in reply)) throw new Error('expected a reference');
-      expect(reply.planRef).toMatchObject({ object: expect.stringMatching(/^run-big\.plan\.[0-9a-f]{32}$/) as unknown, subtasks: 2 });
+      expect(reply.planRef).toMatchObject({
+        object: expect.stringMatching(/^run-big\.plan\.[0-9a-f]{32}$/) as unknown,
+        subtasks: 2,
+      });
       // Read by another connection, as the coordinator reads it; the same plan as the inline answer.
       expect(await (await RunPlans.open(bus)).get(reply.planRef)).toEqual(small);
       // The coordinator records that very object: storing the plan again names it the same.
@@ -79,24 +100,51 @@ describe('startPlanner', () => {
   it('answers a repair request without a model with the failures it cannot repair', async () => {
     const failed = { id: 'test-root', kind: 'tester' as const, title: 'test', commands: ['npm test'] };
     const repair = { failed, failures: [{ file: 'src/a.ts', line: 1, message: 'boom' }], headCommit: repo.commit };
-    const err: unknown = await request({ recipe: { kind: 'rename', from: 'purry', to: 'x' } }, { repair }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ remoteName: 'RepairNeedsModelError', data: { subtaskId: 'test-root', failures: [{ file: 'src/a.ts', line: 1, message: 'boom' }] } });
+    const err: unknown = await request({ recipe: { kind: 'rename', from: 'purry', to: 'x' } }, { repair }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({
+      remoteName: 'RepairNeedsModelError',
+      data: { subtaskId: 'test-root', failures: [{ file: 'src/a.ts', line: 1, message: 'boom' }] },
+    });
   });
 });
 
 describe('startPlanner with a model', () => {
   it('plans a task with the model', async () => {
     await using api = await startScriptedApi([
-      { content: [{ type: 'tool_use', name: 'submit_plan', input: { subtasks: [{ id: 'edit', kind: 'editor', title: 'edit', scope: { paths: ['src/a.ts'] } }] } }] },
+      {
+        content: [
+          {
+            type: 'tool_use',
+            name: 'submit_plan',
+            input: { subtasks: [{ id: 'edit', kind: 'editor', title: 'edit', scope: { paths: ['src/a.ts'] } }] },
+          },
+        ],
+      },
     ]);
     const broker = createMemoryBroker();
-    const model = createModelClient({ baseURL: api.url, model: 'claude-test', maxTokens: 1024, maxRetries: 0, timeoutMs: 10_000 });
+    const model = createModelClient({
+      baseURL: api.url,
+      model: 'claude-test',
+      maxTokens: 1024,
+      maxRetries: 0,
+      timeoutMs: 10_000,
+    });
     const plannerSide = broker.connect();
     const withModel = startPlanner({ bus: plannerSide, model });
     const bus = broker.connect();
     try {
-      const message = PlanRequest.parse({ v: 1, runId: 'run-2', spec: { v: 1, repo: { path: repo.dir }, task: 'edit a' }, baseCommit: repo.commit, repoPath: repo.dir });
-      const reply = await bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, message, { timeoutMs: 20_000 });
+      const message = PlanRequest.parse({
+        v: 1,
+        runId: 'run-2',
+        spec: { v: 1, repo: { path: repo.dir }, task: 'edit a' },
+        baseCommit: repo.commit,
+        repoPath: repo.dir,
+      });
+      const reply = await bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, message, {
+        timeoutMs: 20_000,
+      });
       expect(inline(reply).subtasks.map((s) => s.id)).toEqual(['edit']);
     } finally {
       await withModel.stop();

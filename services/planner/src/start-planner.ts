@@ -66,7 +66,15 @@ export function startPlanner(options: PlannerOptions): Planner {
         throw err;
       }
       const bytes = Buffer.byteLength(JSON.stringify(plan));
-      log.info({ subtasks: plan.subtasks.length, bytes, repair: request.repair !== undefined, recipe: request.spec.recipe?.kind }, 'planned');
+      log.info(
+        {
+          subtasks: plan.subtasks.length,
+          bytes,
+          repair: request.repair !== undefined,
+          recipe: request.spec.recipe?.kind,
+        },
+        'planned',
+      );
       if (bytes <= inlineLimit) return { v: SCHEMA_VERSION, plan };
       // Named by the run and the plan's content: the coordinator records this very object, it does not store it again.
       const store = await (plans ??= RunPlans.open(bus).catch((err: unknown) => {
@@ -80,7 +88,11 @@ export function startPlanner(options: PlannerOptions): Planner {
   return { stop: () => subscription.unsubscribe() };
 }
 
-async function planFor(request: PlanRequest, model: ModelClient | undefined, maxTries: number | undefined): Promise<Plan> {
+async function planFor(
+  request: PlanRequest,
+  model: ModelClient | undefined,
+  maxTries: number | undefined,
+): Promise<Plan> {
   const { spec, repoPath, baseCommit, repair } = request;
   if (repair !== undefined) {
     const plan = await planRepair({ spec, ...repair, repoPath, ...(model === undefined ? {} : { model }) });
@@ -92,7 +104,8 @@ async function planFor(request: PlanRequest, model: ModelClient | undefined, max
     return checked(plan, { repoFiles: files.map((f) => f.path), maxSubtasks: spec.limits.maxSubtasks });
   }
   if (model === undefined) throw new ModelNotConfiguredError();
-  return (await planWithModel({ spec, repoPath, baseCommit, model, ...(maxTries === undefined ? {} : { maxTries }) })).plan;
+  return (await planWithModel({ spec, repoPath, baseCommit, model, ...(maxTries === undefined ? {} : { maxTries }) }))
+    .plan;
 }
 
 /** Planner-made plans are validated too: a bug here must surface as an error reply, not as a bad run. */

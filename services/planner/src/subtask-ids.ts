@@ -50,6 +50,9 @@ export function packageSlugs(dirs: readonly string[]): Map<string, string> {
 }
 
 function sanitise(text: string): string {
-  const s = text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[-_]+/, '').replace(/-{2,}/g, '-');
+  const s = text
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[-_]+/, '')
+    .replace(/-{2,}/g, '-');
   return s === '' ? 'x' : s;
 }

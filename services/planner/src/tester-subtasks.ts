@@ -42,7 +42,10 @@ export function testerSubtasks(input: TesterInput): Subtask[] {
     }
   }
   if (uncovered) {
-    const commands = input.testCommands === undefined ? testCommandsFor('', packages.byDir.get(''), packages.manager) : [...input.testCommands];
+    const commands =
+      input.testCommands === undefined
+        ? testCommandsFor('', packages.byDir.get(''), packages.manager)
+        : [...input.testCommands];
     testers.unshift(tester(input.ids.next('test', 'root'), '', everyWriter, commands));
   }
   return testers;
@@ -76,7 +79,11 @@ function dependencyDirs(dir: string, packages: RepoPackages): string[] {
 }
 
 /** A package's own test commands, its `typecheck` and `test` scripts run in its folder; undefined when it has neither. */
-export function testCommandsFor(dir: string, pkg: RepoPackage | undefined, manager: RepoPackages['manager']): string[] | undefined {
+export function testCommandsFor(
+  dir: string,
+  pkg: RepoPackage | undefined,
+  manager: RepoPackages['manager'],
+): string[] | undefined {
   const scripts = detectScripts(pkg, manager);
   return scripts.length === 0 ? undefined : scripts.map((c) => inFolder(dir, c));
 }

@@ -16,12 +16,26 @@ const errorsOf = (input: unknown, options?: Parameters<typeof validatePlan>[1]):
   const v = validatePlan(input, options);
   return v.ok ? [] : v.errors;
 };
-const repoFiles = ['package.json', 'src/a.ts', 'src/b.ts', 'src/c.ts', 'src/d.ts', 'src/lib/x.ts', 'src/lib/y.css', 'docs/readme.md'];
+const repoFiles = [
+  'package.json',
+  'src/a.ts',
+  'src/b.ts',
+  'src/c.ts',
+  'src/d.ts',
+  'src/lib/x.ts',
+  'src/lib/y.css',
+  'docs/readme.md',
+];
 
 describe('validatePlan', () => {
   it('accepts a DAG with fan-in and parallel editors on disjoint files', () => {
     const v = validatePlan(
-      plan({ id: 'a' }, { id: 'b' }, { id: 'c', deps: ['a'] }, { id: 'test', kind: 'tester', deps: ['b', 'c'], paths: ['src'] }),
+      plan(
+        { id: 'a' },
+        { id: 'b' },
+        { id: 'c', deps: ['a'] },
+        { id: 'test', kind: 'tester', deps: ['b', 'c'], paths: ['src'] },
+      ),
       { repoFiles, maxSubtasks: 10 },
     );
     expect(v.ok).toBe(true);
@@ -54,7 +68,16 @@ describe('validatePlan', () => {
       'subtasks[0] ("a").scope.paths[0]: must be repository-relative, not absolute (got "/etc/passwd")',
       'subtasks[1] ("b").scope.paths[0]: must not contain .. (got "src/../../x")',
     ]);
-    expect(errorsOf(plan({ id: 'a', paths: ['lib/**/*.ts'] }, { id: 'b', paths: ['nope/new.ts'] }, { id: 'c', paths: ['src/new.ts'] }), { repoFiles })).toEqual([
+    expect(
+      errorsOf(
+        plan(
+          { id: 'a', paths: ['lib/**/*.ts'] },
+          { id: 'b', paths: ['nope/new.ts'] },
+          { id: 'c', paths: ['src/new.ts'] },
+        ),
+        { repoFiles },
+      ),
+    ).toEqual([
       'subtask "a": scope glob "lib/**/*.ts" matches no file in the repository',
       'subtask "b": scope path "nope/new.ts" matches nothing in the repository: no such file or folder, and its folder "nope" does not exist (a new file must go in an existing folder)',
     ]);
@@ -74,14 +97,25 @@ describe('validatePlan', () => {
     ]);
     expect(errorsOf(plan({ id: 'a', paths: ['src/a.ts'] }, { id: 'b', paths: ['src/a.ts'], deps: ['a'] }))).toEqual([]);
     // folder prefix, glob vs file, glob vs glob through a shared file, and "no scope" meaning anywhere
-    expect(errorsOf(plan({ id: 'a', paths: ['src/lib'] }, { id: 'b', paths: ['src/lib/x.ts'] }), { repoFiles })[0]).toContain('both may write "src/lib/x.ts"');
-    expect(errorsOf(plan({ id: 'a', paths: ['src/*.ts'] }, { id: 'b', paths: ['src/b.ts'] }), { repoFiles })[0]).toContain('"a" and "b"');
-    expect(errorsOf(plan({ id: 'a', paths: ['src/**'] }, { id: 'b', paths: ['**/*.css'] }), { repoFiles })[0]).toContain('both may write "src/lib/y.css"');
+    expect(
+      errorsOf(plan({ id: 'a', paths: ['src/lib'] }, { id: 'b', paths: ['src/lib/x.ts'] }), { repoFiles })[0],
+    ).toContain('both may write "src/lib/x.ts"');
+    expect(
+      errorsOf(plan({ id: 'a', paths: ['src/*.ts'] }, { id: 'b', paths: ['src/b.ts'] }), { repoFiles })[0],
+    ).toContain('"a" and "b"');
+    expect(
+      errorsOf(plan({ id: 'a', paths: ['src/**'] }, { id: 'b', paths: ['**/*.css'] }), { repoFiles })[0],
+    ).toContain('both may write "src/lib/y.css"');
     expect(errorsOf(plan({ id: 'a', paths: [] }, { id: 'b' }))[0]).toContain('anywhere in the repository');
   });
 
   it('does not count read-only paths or testers as writes', () => {
-    expect(errorsOf(plan({ id: 'a', paths: ['src'], write: ['src/a.ts'] }, { id: 'b', paths: ['src'], write: ['src/b.ts'] }), { repoFiles })).toEqual([]);
+    expect(
+      errorsOf(
+        plan({ id: 'a', paths: ['src'], write: ['src/a.ts'] }, { id: 'b', paths: ['src'], write: ['src/b.ts'] }),
+        { repoFiles },
+      ),
+    ).toEqual([]);
     expect(errorsOf(plan({ id: 'a' }, { id: 't', kind: 'tester', paths: ['src'] }), { repoFiles })).toEqual([]);
     // with repository files, globs that share no file do not overlap; without them the check is conservative
     const css = plan({ id: 'a', paths: ['src/**/*.ts'] }, { id: 'b', paths: ['src/**/*.css'] });

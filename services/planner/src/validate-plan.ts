@@ -36,7 +36,9 @@ export function validatePlan(input: unknown, options: ValidatePlanOptions = {}):
 
   const errors: string[] = [];
   if (options.maxSubtasks !== undefined && subtasks.length > options.maxSubtasks) {
-    errors.push(`the plan has ${subtasks.length} subtasks, more than the limit of ${options.maxSubtasks}: merge related work into fewer subtasks`);
+    errors.push(
+      `the plan has ${subtasks.length} subtasks, more than the limit of ${options.maxSubtasks}: merge related work into fewer subtasks`,
+    );
   }
   const firstIndex = new Map<string, number>();
   let duplicates = false;
@@ -55,7 +57,8 @@ export function validatePlan(input: unknown, options: ValidatePlanOptions = {}):
 
   const graph = analysePlanGraph(subtasks);
   errors.push(...graph.unknownDeps);
-  for (const cycle of graph.cycles) errors.push(`dependency cycle: ${cycle.join(' -> ')} (each depends on the next; remove one of these deps)`);
+  for (const cycle of graph.cycles)
+    errors.push(`dependency cycle: ${cycle.join(' -> ')} (each depends on the next; remove one of these deps)`);
   if (graph.cycles.length === 0) {
     const overlaps = findWriteOverlaps(subtasks, graph.parallel, repo);
     for (const o of overlaps.slice(0, MAX_OVERLAP_ERRORS)) {
@@ -64,7 +67,10 @@ export function validatePlan(input: unknown, options: ValidatePlanOptions = {}):
           'make one depend on the other, or give them disjoint write scopes',
       );
     }
-    if (overlaps.length > MAX_OVERLAP_ERRORS) errors.push(`… and ${overlaps.length - MAX_OVERLAP_ERRORS} more pairs of parallel subtasks with overlapping write scopes`);
+    if (overlaps.length > MAX_OVERLAP_ERRORS)
+      errors.push(
+        `… and ${overlaps.length - MAX_OVERLAP_ERRORS} more pairs of parallel subtasks with overlapping write scopes`,
+      );
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, plan };
 }
@@ -112,13 +118,16 @@ function scopeErrors(subtasks: readonly Subtask[], repo: RepoIndex): string[] {
       if (e.literal) {
         const parent = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : '';
         if (repo.files.has(e.path) || repo.folders.has(e.path) || repo.folders.has(parent)) continue;
-        errors.push(`subtask "${s.id}": scope path "${raw}" matches nothing in the repository: no such file or folder, and its folder "${parent}" does not exist (a new file must go in an existing folder)`);
+        errors.push(
+          `subtask "${s.id}": scope path "${raw}" matches nothing in the repository: no such file or folder, and its folder "${parent}" does not exist (a new file must go in an existing folder)`,
+        );
       } else if (!repo.filesUnder(e.base).some((f) => e.covers(f))) {
         errors.push(`subtask "${s.id}": scope glob "${raw}" matches no file in the repository`);
       }
     }
     for (const file of s.program?.files ?? []) {
-      if (!repo.files.has(file)) errors.push(`subtask "${s.id}": program file "${file}" is not a file in the repository`);
+      if (!repo.files.has(file))
+        errors.push(`subtask "${s.id}": program file "${file}" is not a file in the repository`);
     }
   }
   return errors;

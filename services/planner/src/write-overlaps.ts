@@ -31,7 +31,11 @@ interface OwnedEntry extends ScopeEntry {
  *   (without `repo`: the literal is the glob's static base, inside it, or above it — conservatively);
  * - two globs match a common repository file (without `repo`: their static bases are equal or nested).
  */
-export function findWriteOverlaps(subtasks: readonly Subtask[], parallel: (a: number, b: number) => boolean, repo?: RepoIndex): WriteOverlap[] {
+export function findWriteOverlaps(
+  subtasks: readonly Subtask[],
+  parallel: (a: number, b: number) => boolean,
+  repo?: RepoIndex,
+): WriteOverlap[] {
   const found = new Map<string, WriteOverlap>();
   const consider = (a: number, b: number, evidence: string): void => {
     if (a === b || !parallel(a, b)) return;
@@ -75,7 +79,8 @@ export function findWriteOverlaps(subtasks: readonly Subtask[], parallel: (a: nu
         const mine = filesOf(g, repo);
         const shared = repo.filesUnder(l.path).find((f) => mine.has(f));
         if (shared !== undefined) consider(g.owner, l.owner, quote(shared));
-      } else if (related(g.base, l.path)) consider(g.owner, l.owner, `files matching both "${g.raw}" and ${quote(l.path)}`);
+      } else if (related(g.base, l.path))
+        consider(g.owner, l.owner, `files matching both "${g.raw}" and ${quote(l.path)}`);
     }
     for (const h of globs.slice(i + 1)) {
       if (h.owner === g.owner || !parallel(h.owner, g.owner)) continue;

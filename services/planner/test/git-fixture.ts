@@ -17,7 +17,8 @@ export async function createGitFixture(files: Record<string, string>): Promise<G
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await writeFile(path.join(dir, file), text);
   }
-  const git = (...args: string[]) => execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir });
+  const git = (...args: string[]) =>
+    execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir });
   await git('init', '-q');
   await git('add', '.');
   await git('commit', '-qm', 'init');

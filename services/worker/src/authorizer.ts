@@ -31,7 +31,8 @@ export function createAuthorizer(options: AuthorizerOptions): (action: Authorize
         : await evaluate(policy, { tool: action.tool, path: action.path, inScope: inWriteScope(scope, action.path) });
     if (decision.verdict === 'allow') return { allowed: true, reason: decision.reason };
     if (decision.verdict === 'deny') return { allowed: false, reason: decision.reason };
-    if (action.tool === 'Bash' && trusted.has(action.command)) return { allowed: true, reason: 'a command configured for this run' };
+    if (action.tool === 'Bash' && trusted.has(action.command))
+      return { allowed: true, reason: 'a command configured for this run' };
     const request: PermissionRequest = {
       v: 1,
       id: nanoid(12).replace(/^[_-]/, 'p'),

@@ -1,7 +1,10 @@
 /** A snapshot named by a work item is missing from the object store. */
 export class SnapshotMissingError extends Error {
   override name = 'SnapshotMissingError';
-  constructor(readonly bucket: string, readonly object: string) {
+  constructor(
+    readonly bucket: string,
+    readonly object: string,
+  ) {
     super(`snapshot ${bucket}/${object} is not in the object store`);
   }
 }
@@ -9,7 +12,11 @@ export class SnapshotMissingError extends Error {
 /** A git command in a scratch worktree failed. */
 export class WorkspaceError extends Error {
   override name = 'WorkspaceError';
-  constructor(message: string, readonly command: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly command: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }

@@ -1,6 +1,12 @@
 /** @baton/worker: hosts the editor, tester and shell agents (XState v5) on the work queues. */
 export { startWorker, type Worker, type WorkerOptions } from './worker.js';
-export { editorMachine, DEFAULT_EDITOR_LIMITS, type EditorInput, type EditorOutput, type EditorLimits } from './agents/editor.machine.js';
+export {
+  editorMachine,
+  DEFAULT_EDITOR_LIMITS,
+  type EditorInput,
+  type EditorOutput,
+  type EditorLimits,
+} from './agents/editor.machine.js';
 export { testerMachine, type TesterInput, type TesterOutput } from './agents/tester.machine.js';
 export { shellMachine, type ShellInput, type ShellOutput } from './agents/shell.machine.js';
 export { parseTestOutput } from './agents/test-report-parsers.js';

@@ -1,6 +1,13 @@
 import { hostname } from 'node:os';
 import { nanoid } from 'nanoid';
-import { createActor, toPromise, type AnyStateMachine, type EventFromLogic, type InputFrom, type OutputFrom } from 'xstate';
+import {
+  createActor,
+  toPromise,
+  type AnyStateMachine,
+  type EventFromLogic,
+  type InputFrom,
+  type OutputFrom,
+} from 'xstate';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
@@ -39,12 +46,23 @@ export interface RunningItem {
   cleanup: Promise<void>;
 }
 
-async function runActor<L extends AnyStateMachine>(logic: L, input: InputFrom<L>, item: WorkItem, deps: ItemDeps, signal: AbortSignal): Promise<OutputFrom<L>> {
+async function runActor<L extends AnyStateMachine>(
+  logic: L,
+  input: InputFrom<L>,
+  item: WorkItem,
+  deps: ItemDeps,
+  signal: AbortSignal,
+): Promise<OutputFrom<L>> {
   const actorId = actorIdOf(item.subtask.id, item.attempt);
   const subject = deps.bus.subjects.events(item.runId, actorId);
-  const inspect = agentEventInspector({ runId: item.runId, subtaskId: item.subtask.id, workerId: deps.workerId, actorId, machineId: logic.id }, (event) => {
-    deps.bus.publish(subject, AgentEvent, event).catch((err: unknown) => deps.log.warn({ err }, 'could not publish an agent event'));
-  });
+  const inspect = agentEventInspector(
+    { runId: item.runId, subtaskId: item.subtask.id, workerId: deps.workerId, actorId, machineId: logic.id },
+    (event) => {
+      deps.bus
+        .publish(subject, AgentEvent, event)
+        .catch((err: unknown) => deps.log.warn({ err }, 'could not publish an agent event'));
+    },
+  );
   const actor = createActor(logic, { input, inspect });
   const onAbort = () => actor.send({ type: 'CANCEL' } as EventFromLogic<L>);
   signal.addEventListener('abort', onAbort, { once: true });
@@ -66,7 +84,12 @@ async function runActor<L extends AnyStateMachine>(logic: L, input: InputFrom<L>
 export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
   const abort = new AbortController();
   const startedAt = Date.now();
-  const log = deps.log.child({ runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, kind: item.subtask.kind });
+  const log = deps.log.child({
+    runId: item.runId,
+    subtaskId: item.subtask.id,
+    attempt: item.attempt,
+    kind: item.subtask.kind,
+  });
   const base = {
     v: 1 as const,
     runId: item.runId,
@@ -84,60 +107,175 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
     const { subtask } = item;
     const program = subtask.program;
     if (subtask.kind === 'editor' && program && !(program.recipe.kind === 'codemod' && program.recipe.command)) {
-      const out = await runActor(editorMachine, {
-        subtask, tools: [], model: undefined, limits: limits(item, deps),
-        toolContext: { root: '', files: createFileTracker(), authorize },
-        diff: () => Promise.resolve({ diff: '', files: [] }),
-        runProgram: async (p) => {
-          // A rename reads the commit's files straight from git; other programs read a shared checkout.
-          const { changed } =
-            p.recipe.kind === 'rename'
-              ? await deps.recipes.previewCommit(await deps.workspaces.repository(item.repo, item.baseCommit), item.baseCommit, p)
-              : await deps.workspaces.withCheckout(item.repo, item.baseCommit, (root) => deps.recipes.preview(root, p));
-          return { diff: diffFromChanges(changed), files: changed.filter((c) => c.before !== c.after).map((c) => c.path) };
+      const out = await runActor(
+        editorMachine,
+        {
+          subtask,
+          tools: [],
+          model: undefined,
+          limits: limits(item, deps),
+          toolContext: { root: '', files: createFileTracker(), authorize },
+          diff: () => Promise.resolve({ diff: '', files: [] }),
+          runProgram: async (p) => {
+            // A rename reads the commit's files straight from git; other programs read a shared checkout.
+            const { changed } =
+              p.recipe.kind === 'rename'
+                ? await deps.recipes.previewCommit(
+                    await deps.workspaces.repository(item.repo, item.baseCommit),
+                    item.baseCommit,
+                    p,
+                  )
+                : await deps.workspaces.withCheckout(item.repo, item.baseCommit, (root) =>
+                    deps.recipes.preview(root, p),
+                  );
+            return {
+              diff: diffFromChanges(changed),
+              files: changed.filter((c) => c.before !== c.after).map((c) => c.path),
+            };
+          },
         },
-      }, item, deps, abort.signal);
-      return { ...base, ok: out.ok, stop: out.stop, diff: out.diff, filesChanged: out.files, commands: [], usage: out.usage, summary: out.summary, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
+        item,
+        deps,
+        abort.signal,
+      );
+      return {
+        ...base,
+        ok: out.ok,
+        stop: out.stop,
+        diff: out.diff,
+        filesChanged: out.files,
+        commands: [],
+        usage: out.usage,
+        summary: out.summary,
+        ...(out.error ? { error: out.error } : {}),
+        finishedAt: Date.now(),
+      };
     }
 
     const commands = subtask.commands ?? item.testCommands;
     const authorizeCommand = (command: string) => authorize({ tool: 'Bash', command });
     const tester = async (cwd: string): Promise<Result> => {
-      const out = await runActor(testerMachine, { commands, cwd, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, retryFailed: true }, item, deps, abort.signal);
-      return { ...base, ok: out.ok, stop: out.stop, diff: '', filesChanged: [], testReport: out.report, commands: out.commands, usage: emptyUsage(), summary: `${out.report.passed} passed, ${out.report.failed} failed`, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
+      const out = await runActor(
+        testerMachine,
+        { commands, cwd, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, retryFailed: true },
+        item,
+        deps,
+        abort.signal,
+      );
+      return {
+        ...base,
+        ok: out.ok,
+        stop: out.stop,
+        diff: '',
+        filesChanged: [],
+        testReport: out.report,
+        commands: out.commands,
+        usage: emptyUsage(),
+        summary: `${out.report.passed} passed, ${out.report.failed} failed`,
+        ...(out.error ? { error: out.error } : {}),
+        finishedAt: Date.now(),
+      };
     };
     // A tester with nothing to run (no test commands given or found) needs no checkout: writing and removing a
     // worktree of a large repository only to run nothing took seconds.
     if (subtask.kind === 'tester' && commands.length === 0) return tester(deps.workspaces.dir);
 
-    const tree: Worktree = await deps.workspaces.worktree(item.repo, item.baseCommit, `${item.runId}-${subtask.id}-${item.attempt}-${nanoid(6)}`);
+    const tree: Worktree = await deps.workspaces.worktree(
+      item.repo,
+      item.baseCommit,
+      `${item.runId}-${subtask.id}-${item.attempt}-${nanoid(6)}`,
+    );
     try {
       if (subtask.kind === 'editor') {
-        const out = await runActor(editorMachine, {
-          subtask, tools: createToolset(), model: deps.model, limits: limits(item, deps),
-          toolContext: { root: tree.dir, files: createFileTracker(), authorize, bashTimeoutMs: deps.commandTimeoutMs },
-          diff: () => tree.diff(),
-          runProgram: async (p) => {
-            // A codemod command edits files in place: only in a private worktree, and only if the policy allows it.
-            const verdict = await authorize({ tool: 'Bash', command: p.recipe.kind === 'codemod' ? (p.recipe.command ?? '') : '' });
-            if (!verdict.allowed) throw new Error(`the codemod command was denied: ${verdict.reason}`);
-            await deps.recipes.run(tree.dir, p);
-            return tree.diff();
+        const out = await runActor(
+          editorMachine,
+          {
+            subtask,
+            tools: createToolset(),
+            model: deps.model,
+            limits: limits(item, deps),
+            toolContext: {
+              root: tree.dir,
+              files: createFileTracker(),
+              authorize,
+              bashTimeoutMs: deps.commandTimeoutMs,
+            },
+            diff: () => tree.diff(),
+            runProgram: async (p) => {
+              // A codemod command edits files in place: only in a private worktree, and only if the policy allows it.
+              const verdict = await authorize({
+                tool: 'Bash',
+                command: p.recipe.kind === 'codemod' ? (p.recipe.command ?? '') : '',
+              });
+              if (!verdict.allowed) throw new Error(`the codemod command was denied: ${verdict.reason}`);
+              await deps.recipes.run(tree.dir, p);
+              return tree.diff();
+            },
           },
-        }, item, deps, abort.signal);
-        return { ...base, ok: out.ok, stop: out.stop, diff: out.diff, filesChanged: out.files, commands: [], usage: out.usage, summary: out.summary, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
+          item,
+          deps,
+          abort.signal,
+        );
+        return {
+          ...base,
+          ok: out.ok,
+          stop: out.stop,
+          diff: out.diff,
+          filesChanged: out.files,
+          commands: [],
+          usage: out.usage,
+          summary: out.summary,
+          ...(out.error ? { error: out.error } : {}),
+          finishedAt: Date.now(),
+        };
       }
       if (subtask.kind === 'tester') return await tester(tree.dir);
-      const out = await runActor(shellMachine, { commands, cwd: tree.dir, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, diff: () => tree.diff() }, item, deps, abort.signal);
-      return { ...base, ok: out.ok, stop: out.stop, diff: out.diff, filesChanged: out.files, commands: out.commands, usage: emptyUsage(), summary: `${out.commands.length} commands`, ...(out.error ? { error: out.error } : {}), finishedAt: Date.now() };
+      const out = await runActor(
+        shellMachine,
+        {
+          commands,
+          cwd: tree.dir,
+          authorize: authorizeCommand,
+          timeoutMs: deps.commandTimeoutMs,
+          diff: () => tree.diff(),
+        },
+        item,
+        deps,
+        abort.signal,
+      );
+      return {
+        ...base,
+        ok: out.ok,
+        stop: out.stop,
+        diff: out.diff,
+        filesChanged: out.files,
+        commands: out.commands,
+        usage: emptyUsage(),
+        summary: `${out.commands.length} commands`,
+        ...(out.error ? { error: out.error } : {}),
+        finishedAt: Date.now(),
+      };
     } finally {
-      cleanup = tree.remove().catch((err: unknown) => log.warn({ err, dir: tree.dir }, 'could not remove a scratch worktree'));
+      cleanup = tree
+        .remove()
+        .catch((err: unknown) => log.warn({ err, dir: tree.dir }, 'could not remove a scratch worktree'));
     }
   };
 
   const result = work().catch((err: unknown): Result => {
     log.error({ err }, 'work item failed');
-    return { ...base, ok: false, stop: abort.signal.aborted ? 'cancelled' : 'error', diff: '', filesChanged: [], commands: [], usage: emptyUsage(), summary: '', error: toErrorData(err), finishedAt: Date.now() };
+    return {
+      ...base,
+      ok: false,
+      stop: abort.signal.aborted ? 'cancelled' : 'error',
+      diff: '',
+      filesChanged: [],
+      commands: [],
+      usage: emptyUsage(),
+      summary: '',
+      error: toErrorData(err),
+      finishedAt: Date.now(),
+    };
   });
   return {
     cancel: (reason) => abort.abort(new Error(reason)),

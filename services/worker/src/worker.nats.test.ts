@@ -83,25 +83,41 @@ interface WorkerProcess {
 async function spawnWorker(workerId: string): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@baton/source', fixture], {
     cwd: packageDir,
-    env: { ...process.env, NATS_URL: nats.url, WORKER_ID: workerId, WORKER_KINDS: 'shell', WORKER_SLOTS: '2', ACK_WAIT_MS: String(ACK_WAIT_MS), GRACE_MS: '30000', BASE_DIR: scratch },
+    env: {
+      ...process.env,
+      NATS_URL: nats.url,
+      WORKER_ID: workerId,
+      WORKER_KINDS: 'shell',
+      WORKER_SLOTS: '2',
+      ACK_WAIT_MS: String(ACK_WAIT_MS),
+      GRACE_MS: '30000',
+      BASE_DIR: scratch,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       if (out.includes(`ready ${workerId}`)) resolve();
     });
-    void exited.then(({ code, signal }) => reject(new Error(`worker ${workerId} exited (${code ?? signal}) before it was ready:\n${stderr}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`worker ${workerId} exited (${code ?? signal}) before it was ready:\n${stderr}`)),
+    );
   });
   return { child, exited, stderr: () => stderr };
 }
 
-const workersOf = (runId: string) => new Set([...results.entries()].filter(([k]) => k.startsWith(`${runId}/`)).flatMap(([, rs]) => rs.map((r) => r.workerId)));
+const workersOf = (runId: string) =>
+  new Set(
+    [...results.entries()].filter(([k]) => k.startsWith(`${runId}/`)).flatMap(([, rs]) => rs.map((r) => r.workerId)),
+  );
 const allDone = (runId: string, ids: readonly string[]) => ids.every((id) => results.has(`${runId}/${id}`));
 
 describe('worker processes on a real NATS server', () => {
@@ -114,7 +130,11 @@ describe('worker processes on a real NATS server', () => {
 
     // Kill A once it has finished something and holds both its slots' items with no result seen
     // (two, so that it finishing them in the instant before the kill is not a worry).
-    await until(() => workersOf(run).has('nats-a') && ids.filter((id) => started.get(`${run}/${id}`)?.has('nats-a') && !results.has(`${run}/${id}`)).length >= 2);
+    await until(
+      () =>
+        workersOf(run).has('nats-a') &&
+        ids.filter((id) => started.get(`${run}/${id}`)?.has('nats-a') && !results.has(`${run}/${id}`)).length >= 2,
+    );
     a.child.kill('SIGKILL');
     expect((await a.exited).signal).toBe('SIGKILL');
 
@@ -123,7 +143,13 @@ describe('worker processes on a real NATS server', () => {
     expect(all.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
     expect(workersOf(run)).toEqual(new Set(['nats-a', 'nats-b']));
     // What A held when it died came back after the ack wait and B finished it.
-    expect(ids.some((id) => started.get(`${run}/${id}`)?.has('nats-a') && results.get(`${run}/${id}`)!.some((r) => r.workerId === 'nats-b'))).toBe(true);
+    expect(
+      ids.some(
+        (id) =>
+          started.get(`${run}/${id}`)?.has('nats-a') &&
+          results.get(`${run}/${id}`)!.some((r) => r.workerId === 'nats-b'),
+      ),
+    ).toBe(true);
     expect(b.child.exitCode).toBeNull();
   }, 90_000);
 

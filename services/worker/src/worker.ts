@@ -4,7 +4,18 @@ import type { Bus, Delivery, Kv, Subscription } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
 import { z } from 'zod';
-import { Result, RunStatusSchema, WorkCancel, WorkerHeartbeat, isFinalStatus, queuesFor, resourceNamesFor, type AgentKind, type QueueTuning, type WorkItem } from '@baton/protocol';
+import {
+  Result,
+  RunStatusSchema,
+  WorkCancel,
+  WorkerHeartbeat,
+  isFinalStatus,
+  queuesFor,
+  resourceNamesFor,
+  type AgentKind,
+  type QueueTuning,
+  type WorkItem,
+} from '@baton/protocol';
 import { createRecipePool, type RecipePool } from '@baton/recipes';
 import type { EditorLimits } from './agents/editor.machine.js';
 import { offloadLargeDiff } from './large-diff.js';
@@ -99,7 +110,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const slots = options.slots ?? 2;
   const queues = queuesFor(bus.subjects.prefix, options.queues);
   const names = resourceNamesFor(bus.subjects.prefix);
-  const workspaces = await Workspaces.open({ workerId: id, log, snapshots: (bucket) => bus.objectStore(bucket), ...(options.baseDir ? { baseDir: options.baseDir } : {}) });
+  const workspaces = await Workspaces.open({
+    workerId: id,
+    log,
+    snapshots: (bucket) => bus.objectStore(bucket),
+    ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+  });
   const recipes = lazyRecipePool(options.recipeThreads ?? defaultRecipeThreads(slots));
   const results = await bus.workQueue(queues.results());
   const registry: Kv<WorkerHeartbeat> = await bus.kv(names.workersBucket, WorkerHeartbeat);
@@ -130,8 +146,18 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   abort.signal.addEventListener('abort', () => waiting.splice(0).forEach((w) => w.giveUp()), { once: true });
 
   const heartbeat = (): WorkerHeartbeat => ({
-    v: 1, workerId: id, host: HOST, pid: process.pid, kinds: [...kinds], slots, busy: inHand.size,
-    load: loadavg()[0] ?? 0, version: options.version ?? '0.1.0', startedAt, sentAt: Date.now(), state,
+    v: 1,
+    workerId: id,
+    host: HOST,
+    pid: process.pid,
+    kinds: [...kinds],
+    slots,
+    busy: inHand.size,
+    load: loadavg()[0] ?? 0,
+    version: options.version ?? '0.1.0',
+    startedAt,
+    sentAt: Date.now(),
+    state,
   });
   const beat = async () => {
     const hb = heartbeat();
@@ -139,35 +165,45 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     await registry.put(id, hb);
   };
   await beat();
-  const beatTimer = setInterval(() => void beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed')), options.heartbeatMs ?? 5_000);
+  const beatTimer = setInterval(
+    () => void beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed')),
+    options.heartbeatMs ?? 5_000,
+  );
 
   // Whether a run has stopped, so items of a stopped run are dropped unrun. A run's record (its states, one entry
   // per subtask; the plan is stored apart) is read once before the run's first item; later items go by the last
   // answer, refreshed in the background when it is older than RUN_CHECK_MS, so no read sits between a freed slot
   // and the next item. A cancel broadcast marks the run stopped at once.
   const stopped = new Set<string>();
-  const checks = new Map<string, { at: number; answered: boolean; reading?: Promise<{ stopped: boolean; status?: string }> }>();
+  const checks = new Map<
+    string,
+    { at: number; answered: boolean; reading?: Promise<{ stopped: boolean; status?: string }> }
+  >();
   const readStopped = (runId: string): Promise<{ stopped: boolean; status?: string }> => {
     const check = checks.get(runId) ?? { at: 0, answered: false };
     checks.set(runId, check);
     check.at = Date.now();
-    const reading = runs.get(runId).then(
-      (run) => {
-        if (!run || !isFinalStatus(run.value.status)) return { stopped: false };
-        stopped.add(runId);
-        checks.delete(runId);
-        // An item started on the earlier answer stops as a cancel broadcast would stop it.
-        for (const h of inHand.values()) if (h.item.runId === runId) h.running.cancel(`the run is ${run.value.status}`);
-        return { stopped: true, status: run.value.status };
-      },
-      (err: unknown) => {
-        log.warn({ err, runId }, 'could not read the run; working on its items anyway');
-        return { stopped: false };
-      },
-    ).finally(() => {
-      check.answered = true;
-      if (check.reading === reading) delete check.reading;
-    });
+    const reading = runs
+      .get(runId)
+      .then(
+        (run) => {
+          if (!run || !isFinalStatus(run.value.status)) return { stopped: false };
+          stopped.add(runId);
+          checks.delete(runId);
+          // An item started on the earlier answer stops as a cancel broadcast would stop it.
+          for (const h of inHand.values())
+            if (h.item.runId === runId) h.running.cancel(`the run is ${run.value.status}`);
+          return { stopped: true, status: run.value.status };
+        },
+        (err: unknown) => {
+          log.warn({ err, runId }, 'could not read the run; working on its items anyway');
+          return { stopped: false };
+        },
+      )
+      .finally(() => {
+        check.answered = true;
+        if (check.reading === reading) delete check.reading;
+      });
     check.reading = reading;
     return reading;
   };
@@ -185,18 +221,34 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   });
 
   const deps = {
-    bus, workerId: id, workspaces, recipes, model: options.model, log,
-    commandTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000, editorLimits: options.editorLimits ?? {},
+    bus,
+    workerId: id,
+    workspaces,
+    recipes,
+    model: options.model,
+    log,
+    commandTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000,
+    editorLimits: options.editorLimits ?? {},
   };
   const ackWaitMs = options.queues?.ackWaitMs ?? 30_000;
   // From receipt until settled, including while it waits for a slot, an item's lease is kept alive.
   const keepAlive = (delivery: Delivery<WorkItem>) =>
-    setInterval(() => void delivery.working().catch((err: unknown) => log.warn({ err }, 'queue heartbeat failed')), Math.max(100, Math.floor(ackWaitMs / 3)));
+    setInterval(
+      () => void delivery.working().catch((err: unknown) => log.warn({ err }, 'queue heartbeat failed')),
+      Math.max(100, Math.floor(ackWaitMs / 3)),
+    );
   const giveBack = (delivery: Delivery<WorkItem>) =>
-    delivery.nak().catch((err: unknown) => log.warn({ err, seq: delivery.seq }, 'could not return an item; it comes back after its ack wait'));
+    delivery
+      .nak()
+      .catch((err: unknown) =>
+        log.warn({ err, seq: delivery.seq }, 'could not return an item; it comes back after its ack wait'),
+      );
 
   const drop = async (delivery: Delivery<WorkItem>, lease: NodeJS.Timeout, status?: string): Promise<void> => {
-    log.info({ runId: delivery.data.runId, subtaskId: delivery.data.subtask.id, ...(status ? { status } : {}) }, 'the run has stopped: dropping its item');
+    log.info(
+      { runId: delivery.data.runId, subtaskId: delivery.data.subtask.id, ...(status ? { status } : {}) },
+      'the run has stopped: dropping its item',
+    );
     clearInterval(lease);
     release();
     await delivery.ack().catch((err: unknown) => log.warn({ err }, 'could not ack a dropped item'));
@@ -211,7 +263,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     const known = knownStopped(runId);
     if (known === true) return drop(delivery, lease);
     if (known === false) return work(delivery, lease);
-    return (checks.get(runId)?.reading ?? readStopped(runId)).then((check) => (check.stopped ? drop(delivery, lease, check.status) : work(delivery, lease)));
+    return (checks.get(runId)?.reading ?? readStopped(runId)).then((check) =>
+      check.stopped ? drop(delivery, lease, check.status) : work(delivery, lease),
+    );
   };
 
   const work = async (delivery: Delivery<WorkItem>, lease: NodeJS.Timeout): Promise<void> => {
@@ -230,12 +284,25 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       // The work is done: the slot goes to the next item (already in hand, see consume) while this Result is published.
       released = true;
       release();
-      await results.publish(Result.parse(await offloadLargeDiff(bus, result)), { subject: bus.subjects.results(item.runId), msgId: `${item.runId}.${item.subtask.id}.${item.attempt}` });
+      await results.publish(Result.parse(await offloadLargeDiff(bus, result)), {
+        subject: bus.subjects.results(item.runId),
+        msgId: `${item.runId}.${item.subtask.id}.${item.attempt}`,
+      });
       await delivery.ack();
-      log.info({ runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, ok: result.ok, stop: result.stop }, 'item done');
+      log.info(
+        { runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, ok: result.ok, stop: result.stop },
+        'item done',
+      );
     } catch (err) {
-      log.error({ err, runId: item.runId, subtaskId: item.subtask.id }, 'could not publish a result: returning the item');
-      await delivery.nak(1000).catch((nakErr: unknown) => log.warn({ err: nakErr }, 'could not return the item; it comes back after its ack wait'));
+      log.error(
+        { err, runId: item.runId, subtaskId: item.subtask.id },
+        'could not publish a result: returning the item',
+      );
+      await delivery
+        .nak(1000)
+        .catch((nakErr: unknown) =>
+          log.warn({ err: nakErr }, 'could not return the item; it comes back after its ack wait'),
+        );
     } finally {
       clearInterval(lease);
       inHand.delete(key);
@@ -277,15 +344,20 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       // Waits for whole handlers, so results are published and acked before the bus goes away.
       const all = Promise.all([...tasks]);
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), grace)))]);
+      const timedOut = await Promise.race([
+        all.then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), grace))),
+      ]);
       clearTimeout(timer);
       if (timedOut) {
         log.warn({ items: inHand.size }, 'grace period over: returning the items in hand to the queue');
         state = 'stopped';
-        await Promise.all([...inHand.values()].map(async (h) => {
-          h.running.cancel('worker shutting down');
-          await giveBack(h.delivery);
-        }));
+        await Promise.all(
+          [...inHand.values()].map(async (h) => {
+            h.running.cancel('worker shutting down');
+            await giveBack(h.delivery);
+          }),
+        );
         await Promise.all([...tasks]);
       }
       state = 'stopped';

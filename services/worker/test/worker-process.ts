@@ -18,7 +18,9 @@ const bus = await connectNats({ servers: env('NATS_URL'), name: env('WORKER_ID')
 const worker = await startWorker({
   bus,
   workerId: env('WORKER_ID'),
-  kinds: env('WORKER_KINDS').split(',').map((k) => AgentKindSchema.parse(k)),
+  kinds: env('WORKER_KINDS')
+    .split(',')
+    .map((k) => AgentKindSchema.parse(k)),
   slots: Number(env('WORKER_SLOTS')),
   queues: { ackWaitMs: Number(env('ACK_WAIT_MS')) },
   graceMs: Number(env('GRACE_MS')),

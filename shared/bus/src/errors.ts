@@ -6,7 +6,10 @@ export class BusError extends Error {
 /** A request found nobody listening on its subject. */
 export class NoRespondersError extends BusError {
   override name = 'NoRespondersError';
-  constructor(readonly subject: string, options?: ErrorOptions) {
+  constructor(
+    readonly subject: string,
+    options?: ErrorOptions,
+  ) {
     super(`no responders on ${subject}`, options);
   }
 }
@@ -14,7 +17,11 @@ export class NoRespondersError extends BusError {
 /** A request got no reply within its timeout. */
 export class RequestTimeoutError extends BusError {
   override name = 'RequestTimeoutError';
-  constructor(readonly subject: string, readonly timeoutMs: number, options?: ErrorOptions) {
+  constructor(
+    readonly subject: string,
+    readonly timeoutMs: number,
+    options?: ErrorOptions,
+  ) {
     super(`no reply on ${subject} within ${timeoutMs} ms`, options);
   }
 }
@@ -35,7 +42,11 @@ export class RemoteError extends BusError {
 /** A message failed its schema; `issues` says which fields and why. */
 export class InvalidMessageError extends BusError {
   override name = 'InvalidMessageError';
-  constructor(readonly subject: string, readonly issues: string, options?: ErrorOptions) {
+  constructor(
+    readonly subject: string,
+    readonly issues: string,
+    options?: ErrorOptions,
+  ) {
     super(`invalid message on ${subject}: ${issues}`, options);
   }
 }
@@ -43,7 +54,12 @@ export class InvalidMessageError extends BusError {
 /** A KV create or compare-and-set lost: the key exists, or its revision moved on. */
 export class KvConflictError extends BusError {
   override name = 'KvConflictError';
-  constructor(readonly bucket: string, readonly key: string, readonly expectedRevision: number | null, options?: ErrorOptions) {
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    readonly expectedRevision: number | null,
+    options?: ErrorOptions,
+  ) {
     super(
       expectedRevision === null
         ? `${bucket}/${key} already exists`
@@ -56,7 +72,10 @@ export class KvConflictError extends BusError {
 /** A KV key, bucket or queue name with characters the transport cannot carry. */
 export class InvalidNameError extends BusError {
   override name = 'InvalidNameError';
-  constructor(readonly kind: string, readonly value: string) {
+  constructor(
+    readonly kind: string,
+    readonly value: string,
+  ) {
     super(`invalid ${kind}: ${JSON.stringify(value)}`);
   }
 }
@@ -64,7 +83,12 @@ export class InvalidNameError extends BusError {
 /** An object's bytes do not match the digest recorded when it was stored. */
 export class ObjectDigestError extends BusError {
   override name = 'ObjectDigestError';
-  constructor(readonly bucket: string, readonly object: string, readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly bucket: string,
+    readonly object: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(`object ${bucket}/${object} is corrupt: digest ${actual}, expected ${expected}`);
   }
 }
@@ -80,15 +104,26 @@ export class BusClosedError extends BusError {
 /** A message or KV value larger than the bus carries (the NATS server's max_payload). */
 export class MessageTooLargeError extends BusError {
   override name = 'MessageTooLargeError';
-  constructor(readonly where: string, readonly bytes: number, readonly limit: number, options?: ErrorOptions) {
-    super(`${where}: ${bytes} bytes, over the ${limit} bytes one message may hold (the NATS server's max_payload)`, options);
+  constructor(
+    readonly where: string,
+    readonly bytes: number,
+    readonly limit: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${where}: ${bytes} bytes, over the ${limit} bytes one message may hold (the NATS server's max_payload)`,
+      options,
+    );
   }
 }
 
 /** The plan a run's record references is not in the object store (deleted, or written to another cluster). */
 export class PlanMissingError extends Error {
   override name = 'PlanMissingError';
-  constructor(readonly bucket: string, readonly object: string) {
+  constructor(
+    readonly bucket: string,
+    readonly object: string,
+  ) {
     super(`the plan ${bucket}/${object} named by a run's record or a plan reply is not in the object store`);
   }
 }

@@ -27,7 +27,8 @@ export class RunPlans {
   async put(runId: string, plan: Plan): Promise<PlanRef> {
     const bytes = Buffer.from(JSON.stringify(plan));
     const object = `${runId}.plan.${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
-    if (!this.stored.has(object) && !(await this.store.info(object))) await this.store.put(object, new Uint8Array(bytes));
+    if (!this.stored.has(object) && !(await this.store.info(object)))
+      await this.store.put(object, new Uint8Array(bytes));
     this.stored.add(object);
     this.remember(object, Promise.resolve(plan));
     return { object, subtasks: plan.subtasks.length };

@@ -198,10 +198,27 @@ export interface Bus {
    */
   readonly maxPayload: number;
   publish<T>(subject: Subject, schema: Schema<T>, message: T): Promise<void>;
-  subscribe<T>(subject: Subject, schema: Schema<T>, handler: MessageHandler<T>, options?: SubscribeOptions): Subscription;
+  subscribe<T>(
+    subject: Subject,
+    schema: Schema<T>,
+    handler: MessageHandler<T>,
+    options?: SubscribeOptions,
+  ): Subscription;
   /** Throws NoRespondersError, RequestTimeoutError, RemoteError or InvalidMessageError. */
-  request<Req, Res>(subject: Subject, requestSchema: Schema<Req>, replySchema: Schema<Res>, message: Req, options?: RequestOptions): Promise<Res>;
-  serve<Req, Res>(subject: Subject, requestSchema: Schema<Req>, replySchema: Schema<Res>, handler: RequestHandler<Req, Res>, options?: SubscribeOptions): Subscription;
+  request<Req, Res>(
+    subject: Subject,
+    requestSchema: Schema<Req>,
+    replySchema: Schema<Res>,
+    message: Req,
+    options?: RequestOptions,
+  ): Promise<Res>;
+  serve<Req, Res>(
+    subject: Subject,
+    requestSchema: Schema<Req>,
+    replySchema: Schema<Res>,
+    handler: RequestHandler<Req, Res>,
+    options?: SubscribeOptions,
+  ): Subscription;
   workQueue<T>(definition: WorkQueueDef<T>): Promise<WorkQueue<T>>;
   kv<T>(bucket: string, schema: Schema<T>, options?: KvOptions): Promise<Kv<T>>;
   objectStore(bucket: string): Promise<ObjectStore>;

@@ -6,7 +6,8 @@ function capture() {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
@@ -16,8 +17,15 @@ function capture() {
 describe('createLogger', () => {
   it('writes JSON lines with run context and redacts secrets by path', () => {
     const { lines, stream } = capture();
-    const log = withContext(createLogger({ name: 'test', destination: stream, level: 'info' }), { runId: 'r1', subtaskId: 's1', workerId: undefined });
-    log.info({ apiKey: 'sk-ant-secret', headers: { authorization: 'Bearer abc', 'x-api-key': 'k' }, req: { token: 't' } }, 'calling');
+    const log = withContext(createLogger({ name: 'test', destination: stream, level: 'info' }), {
+      runId: 'r1',
+      subtaskId: 's1',
+      workerId: undefined,
+    });
+    log.info(
+      { apiKey: 'sk-ant-secret', headers: { authorization: 'Bearer abc', 'x-api-key': 'k' }, req: { token: 't' } },
+      'calling',
+    );
     expect(lines).toHaveLength(1);
     const line = lines[0]!;
     expect(line).toMatchObject({ name: 'test', runId: 'r1', subtaskId: 's1', msg: 'calling' });

@@ -5,11 +5,30 @@ export type { Logger } from 'pino';
 
 /** Paths whose values never reach a log line (API keys, authorization headers, tokens, passwords). */
 export const REDACTED_PATHS: readonly string[] = [
-  'apiKey', '*.apiKey', 'api_key', '*.api_key',
-  'token', '*.token', 'accessToken', '*.accessToken', 'password', '*.password', 'secret', '*.secret',
-  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-  'headers["x-api-key"]', '*.headers["x-api-key"]', 'headers.cookie', '*.headers.cookie',
-  'env.ANTHROPIC_API_KEY', '*.env.ANTHROPIC_API_KEY', 'env.NATS_TOKEN', '*.env.NATS_TOKEN',
+  'apiKey',
+  '*.apiKey',
+  'api_key',
+  '*.api_key',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers["x-api-key"]',
+  '*.headers["x-api-key"]',
+  'headers.cookie',
+  '*.headers.cookie',
+  'env.ANTHROPIC_API_KEY',
+  '*.env.ANTHROPIC_API_KEY',
+  'env.NATS_TOKEN',
+  '*.env.NATS_TOKEN',
 ];
 
 /** Options of createLogger. */
@@ -41,7 +60,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? envLevel() ?? 'info';
   const usePretty = options.pretty ?? (process.stderr.isTTY === true && options.destination === undefined);
   const destination =
-    options.destination ?? (usePretty ? pretty({ sync: true, destination: 2, colorize: true }) : pino.destination({ dest: 2, sync: true }));
+    options.destination ??
+    (usePretty ? pretty({ sync: true, destination: 2, colorize: true }) : pino.destination({ dest: 2, sync: true }));
   return pino(
     {
       name: options.name,

@@ -7,8 +7,16 @@ import type { ModelRequest, ToolSpec } from './model-request.js';
 import { toolResult } from './tool-result.js';
 
 const tools: ToolSpec[] = [
-  { name: 'read_file', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } },
-  { name: 'write_file', description: 'Write a file', input_schema: { type: 'object', properties: { path: { type: 'string' }, text: { type: 'string' } } } },
+  {
+    name: 'read_file',
+    description: 'Read a file',
+    input_schema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+  },
+  {
+    name: 'write_file',
+    description: 'Write a file',
+    input_schema: { type: 'object', properties: { path: { type: 'string' }, text: { type: 'string' } } },
+  },
 ];
 
 const request: ModelRequest = {
@@ -21,7 +29,15 @@ const done: Script = [{ content: [{ type: 'text', text: 'All done.' }] }];
 
 async function scripted(script: Script, overrides: Partial<ModelConfig> = {}) {
   const api = await startScriptedApi(script);
-  const config: ModelConfig = { baseURL: api.url, model: 'claude-sonnet-5-5', maxTokens: 1024, maxRetries: 3, timeoutMs: 10_000, retryBaseMs: 1, ...overrides };
+  const config: ModelConfig = {
+    baseURL: api.url,
+    model: 'claude-sonnet-5-5',
+    maxTokens: 1024,
+    maxRetries: 3,
+    timeoutMs: 10_000,
+    retryBaseMs: 1,
+    ...overrides,
+  };
   return { api, model: createModelClient(config), [Symbol.asyncDispose]: () => api.close() };
 }
 
@@ -37,7 +53,11 @@ describe('createModelClient against the scripted Messages API', () => {
 
     const second = await s.model.call({
       ...request,
-      messages: [...request.messages, { role: 'assistant', content: first.content }, { role: 'user', content: [toolResult(call!.id, 'no such file', true)] }],
+      messages: [
+        ...request.messages,
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [toolResult(call!.id, 'no such file', true)] },
+      ],
     });
     expect(second.stopReason).toBe('end_turn');
     const sent = s.api.requests[1]!.body.messages.at(-1)!.content;
@@ -54,10 +74,21 @@ describe('createModelClient against the scripted Messages API', () => {
   });
 
   it('reports usage and its cost', async () => {
-    const usage = { input_tokens: 1000, output_tokens: 500, cache_creation_input_tokens: 2000, cache_read_input_tokens: 3000 };
+    const usage = {
+      input_tokens: 1000,
+      output_tokens: 500,
+      cache_creation_input_tokens: 2000,
+      cache_read_input_tokens: 3000,
+    };
     await using s = await scripted([{ content: [{ type: 'text', text: 'ok' }], usage }]);
     const res = await s.model.call(request);
-    expect(res.usage).toMatchObject({ inputTokens: 1000, outputTokens: 500, cacheWriteTokens: 2000, cacheReadTokens: 3000, modelCalls: 1 });
+    expect(res.usage).toMatchObject({
+      inputTokens: 1000,
+      outputTokens: 500,
+      cacheWriteTokens: 2000,
+      cacheReadTokens: 3000,
+      modelCalls: 1,
+    });
     // sonnet: $3 in, $15 out, cache write 1.25x in, cache read 0.1x in (per MTok)
     expect(res.usage.costUsd).toBeCloseTo((1000 * 3 + 2000 * 3.75 + 3000 * 0.3 + 500 * 15) / 1e6, 10);
   });
@@ -66,7 +97,9 @@ describe('createModelClient against the scripted Messages API', () => {
     await using s = await scripted(done);
     await s.model.call({ ...request, maxTokens: 77, toolChoice: { type: 'auto' } });
     const body = s.api.requests[0]!.body;
-    expect(body.system).toEqual([{ type: 'text', text: 'You are the editor agent.', cache_control: { type: 'ephemeral' } }]);
+    expect(body.system).toEqual([
+      { type: 'text', text: 'You are the editor agent.', cache_control: { type: 'ephemeral' } },
+    ]);
     expect(body.tools!.map((t) => t.cache_control)).toEqual([undefined, { type: 'ephemeral' }]);
     expect(body.max_tokens).toBe(77);
     expect(body.tool_choice).toEqual({ type: 'auto' });
@@ -92,7 +125,9 @@ describe('createModelClient against the scripted Messages API', () => {
   });
 
   it('gives up with ModelOverloadedError when retries run out', async () => {
-    await using s = await scripted([{ status: 529 }, { status: 529 }, { status: 529, retryAfterSeconds: 0 }], { maxRetries: 2 });
+    await using s = await scripted([{ status: 529 }, { status: 529 }, { status: 529, retryAfterSeconds: 0 }], {
+      maxRetries: 2,
+    });
     const err = await s.model.call(request).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelOverloadedError);
     expect(err).toMatchObject({ name: 'ModelOverloadedError', status: 529, attempts: 3, retryAfterMs: 0 });
@@ -133,7 +168,9 @@ describe('createModelClient against the scripted Messages API', () => {
   });
 
   it('retries a stream that goes silent past the timeout', async () => {
-    await using s = await scripted([{ content: [{ type: 'text', text: 'stuck' }], delayMs: 30_000 }, ...done], { timeoutMs: 1000 });
+    await using s = await scripted([{ content: [{ type: 'text', text: 'stuck' }], delayMs: 30_000 }, ...done], {
+      timeoutMs: 1000,
+    });
     const retries: RetryInfo[] = [];
     const res = await s.model.call(request, { onRetry: (r) => retries.push(r) });
     expect(res.content).toMatchObject([{ type: 'text', text: 'All done.' }]);

@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import { silentLogger, type Logger } from '@baton/log';
-import { ModelAbortedError, ModelNotConfiguredError, ModelOverloadedError, ModelRequestError, ModelStreamStalledError } from './errors.js';
+import {
+  ModelAbortedError,
+  ModelNotConfiguredError,
+  ModelOverloadedError,
+  ModelRequestError,
+  ModelStreamStalledError,
+} from './errors.js';
 import { parseModelConfig, type ModelConfig } from './model-config.js';
 import { messageParams, type ModelRequest, type ModelResponse } from './model-request.js';
 import { usageOf } from './pricing.js';
@@ -46,7 +52,12 @@ const DEFAULT_RETRY_MAX_DELAY_MS = 60_000;
  * One streamed attempt. The SDK's timeout only covers the wait for response headers, so a watchdog aborts
  * a stream that then goes silent for `idleMs` (reset by every stream event).
  */
-async function attempt(sdk: Anthropic, params: MessageCreateParamsBase, options: ModelCallOptions, idleMs: number): Promise<ModelResponse> {
+async function attempt(
+  sdk: Anthropic,
+  params: MessageCreateParamsBase,
+  options: ModelCallOptions,
+  idleMs: number,
+): Promise<ModelResponse> {
   const idle = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
   const watchdog = setTimeout(() => idle.abort(), idleMs);
@@ -57,7 +68,13 @@ async function attempt(sdk: Anthropic, params: MessageCreateParamsBase, options:
     if (onText) stream.on('text', (delta) => onText(delta));
     const message = await stream.finalMessage();
     const model = message.model || params.model;
-    return { id: message.id, model, content: message.content, stopReason: message.stop_reason, usage: usageOf(model, message.usage) };
+    return {
+      id: message.id,
+      model,
+      content: message.content,
+      stopReason: message.stop_reason,
+      usage: usageOf(model, message.usage),
+    };
   } catch (err) {
     if (idle.signal.aborted && options.signal?.aborted !== true) throw new ModelStreamStalledError(idleMs);
     throw err;
@@ -117,7 +134,9 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps = {
         }
         if (overload) throw new ModelOverloadedError(status === 0 ? 529 : status, retryAfterMs, n, { cause: err });
         const message = err instanceof Error ? err.message : String(err);
-        throw new ModelRequestError(`model call failed: ${message}`, status, type, failure.kind === 'retryable', { cause: err });
+        throw new ModelRequestError(`model call failed: ${message}`, status, type, failure.kind === 'retryable', {
+          cause: err,
+        });
       }
     }
   };

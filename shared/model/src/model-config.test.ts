@@ -16,7 +16,13 @@ describe('modelConfigFromEnv', () => {
       BATON_MAX_TOKENS: '2048',
       BATON_MODEL_MAX_RETRIES: '0',
     });
-    expect(config).toMatchObject({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9999', model: DEFAULT_MODEL, maxTokens: 2048, maxRetries: 0 });
+    expect(config).toMatchObject({
+      apiKey: 'sk-test',
+      baseURL: 'http://127.0.0.1:9999',
+      model: DEFAULT_MODEL,
+      maxTokens: 2048,
+      maxRetries: 0,
+    });
   });
 
   it('lets overrides win over the environment', () => {

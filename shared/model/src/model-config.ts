@@ -63,7 +63,10 @@ export function parseModelConfig(config: ModelConfig): ModelConfig {
  * Empty variables count as unset. A missing key is not an error here: the client fails at call time.
  * @example const config = modelConfigFromEnv(process.env, { maxTokens: 4096 });
  */
-export function modelConfigFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ModelConfig> = {}): ModelConfig {
+export function modelConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<ModelConfig> = {},
+): ModelConfig {
   const fromEnv: Record<string, unknown> = {};
   for (const [variable, { field, schema }] of Object.entries(envFields)) {
     const raw = env[variable];

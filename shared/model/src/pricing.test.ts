@@ -17,7 +17,9 @@ describe('priceFor', () => {
 
 describe('usageOf', () => {
   it('counts one call and treats missing cache counts as zero', () => {
-    expect(usageOf('claude-haiku-4-5', { input_tokens: 1_000_000, output_tokens: 0, cache_read_input_tokens: null })).toEqual({
+    expect(
+      usageOf('claude-haiku-4-5', { input_tokens: 1_000_000, output_tokens: 0, cache_read_input_tokens: null }),
+    ).toEqual({
       inputTokens: 1_000_000,
       outputTokens: 0,
       cacheReadTokens: 0,

@@ -21,12 +21,18 @@ const priceTable: readonly (ModelPrice & { match: RegExp })[] = [
  * The fallback for model ids no family matches (new families, compatible servers): Opus 4.5+ rates,
  * the dearest current list price, so budgets err on stopping early rather than overspending.
  */
-export const FALLBACK_PRICE: ModelPrice = { family: 'unknown (priced as opus-4.5+)', inputPerMTok: 5, outputPerMTok: 25 };
+export const FALLBACK_PRICE: ModelPrice = {
+  family: 'unknown (priced as opus-4.5+)',
+  inputPerMTok: 5,
+  outputPerMTok: 25,
+};
 
 /** The price of a model id by family, or FALLBACK_PRICE. */
 export function priceFor(model: string): ModelPrice {
   const hit = priceTable.find((p) => p.match.test(model));
-  return hit ? { family: hit.family, inputPerMTok: hit.inputPerMTok, outputPerMTok: hit.outputPerMTok } : FALLBACK_PRICE;
+  return hit
+    ? { family: hit.family, inputPerMTok: hit.inputPerMTok, outputPerMTok: hit.outputPerMTok }
+    : FALLBACK_PRICE;
 }
 
 /** Token counts of one call as the Messages API reports them. */
@@ -48,5 +54,12 @@ export function usageOf(model: string, usage: ApiUsage): Usage {
       cacheReadTokens * price.inputPerMTok * 0.1 +
       usage.output_tokens * price.outputPerMTok) /
     1_000_000;
-  return { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheReadTokens, cacheWriteTokens, costUsd, modelCalls: 1 };
+  return {
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    cacheReadTokens,
+    cacheWriteTokens,
+    costUsd,
+    modelCalls: 1,
+  };
 }

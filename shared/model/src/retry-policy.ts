@@ -30,7 +30,12 @@ export function retryAfterMs(headers: Headers | undefined, now: number = Date.no
 }
 
 /** Exponential backoff with full jitter: a uniform delay in [0, min(maxMs, baseMs * 2^retry)). */
-export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retry: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** retry));
 }
 
@@ -42,7 +47,8 @@ function isApiError(err: unknown): err is APIError {
 /** Classifies an error from one SDK attempt: aborted, worth retrying (429, 529, 5xx, 408, connection, timeout, stalled stream), or fatal. */
 export function classifyFailure(err: unknown, signal: AbortSignal | undefined): AttemptFailure {
   if (signal?.aborted === true || err instanceof APIUserAbortError) return { kind: 'aborted' };
-  if (err instanceof ModelStreamStalledError) return { kind: 'retryable', status: 0, type: 'timeout_error', overload: false, retryAfterMs: undefined };
+  if (err instanceof ModelStreamStalledError)
+    return { kind: 'retryable', status: 0, type: 'timeout_error', overload: false, retryAfterMs: undefined };
   if (err instanceof APIConnectionError) {
     const type = err instanceof APIConnectionTimeoutError ? 'timeout_error' : 'connection_error';
     return { kind: 'retryable', status: 0, type, overload: false, retryAfterMs: undefined };

@@ -12,7 +12,12 @@ export class NatsServerNotFoundError extends Error {
 /** nats-server exited or stayed silent before it was ready to accept connections. */
 export class NatsServerStartError extends Error {
   override name = 'NatsServerStartError';
-  constructor(readonly binary: string, readonly args: readonly string[], readonly output: string, options?: ErrorOptions) {
+  constructor(
+    readonly binary: string,
+    readonly args: readonly string[],
+    readonly output: string,
+    options?: ErrorOptions,
+  ) {
     super(`nats-server did not become ready (${binary} ${args.join(' ')}):\n${output.slice(-2000)}`, options);
   }
 }

@@ -109,12 +109,20 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const readyTimeoutMs = options.readyTimeoutMs ?? 15_000;
   let config: string[] = [];
   if (options.maxPayload !== undefined) {
-    if (!Number.isInteger(options.maxPayload) || options.maxPayload <= 0) throw new RangeError(`maxPayload must be a positive integer of bytes, got ${options.maxPayload}`);
+    if (!Number.isInteger(options.maxPayload) || options.maxPayload <= 0)
+      throw new RangeError(`maxPayload must be a positive integer of bytes, got ${options.maxPayload}`);
     const file = path.join(storeDir, 'baton-nats.conf');
     await writeFile(file, `max_payload: ${options.maxPayload}\n`);
     config = ['-c', file];
   }
-  const argsFor = (port: number) => [...config, ...(jetstream ? ['-js', '-sd', storeDir] : []), '-a', '127.0.0.1', '-p', String(port)];
+  const argsFor = (port: number) => [
+    ...config,
+    ...(jetstream ? ['-js', '-sd', storeDir] : []),
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+  ];
 
   let current: Spawned;
   try {

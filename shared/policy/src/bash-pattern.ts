@@ -10,7 +10,10 @@ export type MatchMode = (typeof MatchMode)[keyof typeof MatchMode];
  * Compiles a Bash rule specifier: `npm test` (exact words), `npm test:*` or `npm test *` (the words start with
  * `npm test`), `*` or none (any command). Words are compared whole, so `npm test:*` does not match `npm testing`.
  */
-export function compileBashPattern(rule: string, spec: string | undefined): (part: SimpleCommand, mode: MatchMode) => boolean {
+export function compileBashPattern(
+  rule: string,
+  spec: string | undefined,
+): (part: SimpleCommand, mode: MatchMode) => boolean {
   if (spec === undefined || spec.trim() === '*') return () => true;
   let prefix = spec.endsWith(':*');
   let words = splitRuleWords(rule, prefix ? spec.slice(0, -2) : spec);
@@ -18,13 +21,14 @@ export function compileBashPattern(rule: string, spec: string | undefined): (par
     prefix = true;
     words = words.slice(0, -1);
   }
-  return (part, mode) => candidates(part.argv).some((argv) => {
-    if (matchesInOrder(words, argv, prefix)) {
-      // A word only known at run time cannot be vouched for by an allow rule.
-      return mode === 'lenient' || (prefix ? !part.dynamicArgs.some((i) => i < words.length) : !part.dynamic);
-    }
-    return mode === 'lenient' && matchesReordered(words, argv);
-  });
+  return (part, mode) =>
+    candidates(part.argv).some((argv) => {
+      if (matchesInOrder(words, argv, prefix)) {
+        // A word only known at run time cannot be vouched for by an allow rule.
+        return mode === 'lenient' || (prefix ? !part.dynamicArgs.some((i) => i < words.length) : !part.dynamic);
+      }
+      return mode === 'lenient' && matchesReordered(words, argv);
+    });
 }
 
 function matchesInOrder(words: string[], argv: string[], prefix: boolean): boolean {
@@ -38,7 +42,13 @@ function matchesReordered(words: string[], argv: string[]): boolean {
   if (lead <= 0) return false;
   if (!words.slice(0, lead).every((w, i) => argv[i] === w)) return false;
   const rest = argv.slice(lead);
-  return words.slice(lead).every((w) => rest.includes(w) || (isShortCluster(w) && rest.some((a) => isShortCluster(a) && [...w.slice(1)].every((ch) => a.includes(ch)))));
+  return words
+    .slice(lead)
+    .every(
+      (w) =>
+        rest.includes(w) ||
+        (isShortCluster(w) && rest.some((a) => isShortCluster(a) && [...w.slice(1)].every((ch) => a.includes(ch)))),
+    );
 }
 
 function isShortCluster(w: string): boolean {
@@ -49,6 +59,7 @@ function isShortCluster(w: string): boolean {
 function candidates(argv: string[]): string[][] {
   if (argv[0] !== 'git') return [argv];
   let i = 1;
-  while (i < argv.length && (argv[i] ?? '').startsWith('-')) i += ['-C', '-c', '--git-dir', '--work-tree', '--namespace'].includes(argv[i] ?? '') ? 2 : 1;
+  while (i < argv.length && (argv[i] ?? '').startsWith('-'))
+    i += ['-C', '-c', '--git-dir', '--work-tree', '--namespace'].includes(argv[i] ?? '') ? 2 : 1;
   return i === 1 ? [argv] : [argv, ['git', ...argv.slice(i)]];
 }

@@ -2,8 +2,20 @@ import type { ShellWord } from './shell-scanner.js';
 
 /** Commands that run another command given in their arguments. */
 export const WrapperKind = {
-  env: 'env', timeout: 'timeout', nice: 'nice', nohup: 'nohup', sudo: 'sudo', command: 'command', exec: 'exec',
-  builtin: 'builtin', time: 'time', xargs: 'xargs', find: 'find', shell: 'shell', eval: 'eval', source: 'source',
+  env: 'env',
+  timeout: 'timeout',
+  nice: 'nice',
+  nohup: 'nohup',
+  sudo: 'sudo',
+  command: 'command',
+  exec: 'exec',
+  builtin: 'builtin',
+  time: 'time',
+  xargs: 'xargs',
+  find: 'find',
+  shell: 'shell',
+  eval: 'eval',
+  source: 'source',
 } as const;
 /** A kind of wrapper command. */
 export type WrapperKind = (typeof WrapperKind)[keyof typeof WrapperKind];
@@ -35,8 +47,12 @@ export function unwrapCommand(words: readonly ShellWord[]): Unwrapped | undefine
       let i = 1;
       for (; i < argv.length; i++) {
         const a = argv[i] ?? '';
-        if (a === '--') { i++; break; }
-        if (a === '-S' || a.startsWith('--split-string') || /^-[^-]*S/.test(a)) return { kind: 'env', commands: [], scripts: [], opaque: 'env -S splits a string into a command' };
+        if (a === '--') {
+          i++;
+          break;
+        }
+        if (a === '-S' || a.startsWith('--split-string') || /^-[^-]*S/.test(a))
+          return { kind: 'env', commands: [], scripts: [], opaque: 'env -S splits a string into a command' };
         if (a === '-u' || a === '--unset' || a === '-C' || a === '--chdir') i++;
         else if (!a.startsWith('-') && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) break;
       }
@@ -63,7 +79,10 @@ export function unwrapCommand(words: readonly ShellWord[]): Unwrapped | undefine
     case 'doas': {
       let i = 1;
       for (; i < argv.length && (argv[i] ?? '').startsWith('-'); i++) {
-        if (argv[i] === '--') { i++; break; }
+        if (argv[i] === '--') {
+          i++;
+          break;
+        }
         if (/^-[ugpChrtUDRTa]$/.test(argv[i] ?? '')) i++;
       }
       const r = rest('sudo', i);
@@ -83,25 +102,35 @@ export function unwrapCommand(words: readonly ShellWord[]): Unwrapped | undefine
     }
     case 'time': {
       let i = 1;
-      for (; i < argv.length && (argv[i] ?? '').startsWith('-'); i++) if (['-f', '--format', '-o', '--output'].includes(argv[i] ?? '')) i++;
+      for (; i < argv.length && (argv[i] ?? '').startsWith('-'); i++)
+        if (['-f', '--format', '-o', '--output'].includes(argv[i] ?? '')) i++;
       return rest('time', i);
     }
     case 'xargs': {
       let i = 1;
       for (; i < argv.length && (argv[i] ?? '').startsWith('-'); i++) {
-        if (argv[i] === '--') { i++; break; }
-        if (/^-[ILnPsdEa]$/.test(argv[i] ?? '') || /^--(max-args|max-procs|max-chars|delimiter|eof|arg-file|max-lines|replace)$/.test(argv[i] ?? '')) i++;
+        if (argv[i] === '--') {
+          i++;
+          break;
+        }
+        if (
+          /^-[ILnPsdEa]$/.test(argv[i] ?? '') ||
+          /^--(max-args|max-procs|max-chars|delimiter|eof|arg-file|max-lines|replace)$/.test(argv[i] ?? '')
+        )
+          i++;
       }
       return rest('xargs', i, true);
     }
     case 'find':
       return unwrapFind(argv);
     case 'eval':
-      if (words.slice(1).some((w) => w.dynamic)) return { kind: 'eval', commands: [], scripts: [], opaque: 'eval of a string only known at run time' };
+      if (words.slice(1).some((w) => w.dynamic))
+        return { kind: 'eval', commands: [], scripts: [], opaque: 'eval of a string only known at run time' };
       return { kind: 'eval', commands: [], scripts: [argv.slice(1).join(' ')] };
     case 'source':
     case '.':
-      if (words.slice(1).some((w) => w.dynamic)) return { kind: 'source', commands: [], scripts: [], opaque: `${name} of a file only known at run time` };
+      if (words.slice(1).some((w) => w.dynamic))
+        return { kind: 'source', commands: [], scripts: [], opaque: `${name} of a file only known at run time` };
       return undefined;
   }
   const base = name.slice(name.lastIndexOf('/') + 1);
@@ -126,7 +155,10 @@ function unwrapShell(words: readonly ShellWord[]): Unwrapped {
   let sFlag = false;
   for (; i < words.length; i++) {
     const a = words[i]?.value ?? '';
-    if (a === '--' || a === '-') { i++; break; }
+    if (a === '--' || a === '-') {
+      i++;
+      break;
+    }
     if (!a.startsWith('-') && !a.startsWith('+')) break;
     if (a.startsWith('--')) {
       if (a === '--rcfile' || a === '--init-file') i++;
@@ -138,8 +170,10 @@ function unwrapShell(words: readonly ShellWord[]): Unwrapped {
   }
   const operand = words[i];
   if (cFlag) {
-    if (operand === undefined) return { kind: 'shell', commands: [], scripts: [], opaque: 'shell -c without a command string' };
-    if (operand.dynamic) return { kind: 'shell', commands: [], scripts: [], opaque: 'shell -c with a string only known at run time' };
+    if (operand === undefined)
+      return { kind: 'shell', commands: [], scripts: [], opaque: 'shell -c without a command string' };
+    if (operand.dynamic)
+      return { kind: 'shell', commands: [], scripts: [], opaque: 'shell -c with a string only known at run time' };
     return { kind: 'shell', commands: [], scripts: [operand.value] };
   }
   const fromInput = sFlag || operand === undefined || operand.raw.startsWith('<(');

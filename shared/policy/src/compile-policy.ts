@@ -43,7 +43,10 @@ export interface CompilePolicyOptions {
  * Compiles a policy config (raw or parsed) once; throws `RuleSyntaxError` naming the malformed rule.
  * @example const policy = compilePolicy({ allow: ['Bash(npm test:*)'], deny: ['Edit(secrets/**)'] });
  */
-export function compilePolicy(config: z.input<typeof PolicyConfig>, options: CompilePolicyOptions = {}): CompiledPolicy {
+export function compilePolicy(
+  config: z.input<typeof PolicyConfig>,
+  options: CompilePolicyOptions = {},
+): CompiledPolicy {
   const cfg = PolicyConfig.parse(config);
   const defaults = options.defaults ?? true;
   const rules: CompiledRule[] = [];
@@ -71,7 +74,12 @@ function compileRule(text: string, verdict: Verdict, isDefault: boolean): Compil
     tool,
     isDefault,
     matchBash: tool === 'Bash' ? compileBashPattern(text, specifier) : never,
-    matchPath: tool === 'Edit' || tool === 'Write' || tool === 'Read' ? (specifier === undefined ? () => true : compilePathPattern(specifier)) : never,
+    matchPath:
+      tool === 'Edit' || tool === 'Write' || tool === 'Read'
+        ? specifier === undefined
+          ? () => true
+          : compilePathPattern(specifier)
+        : never,
   };
 }
 

@@ -2,8 +2,7 @@ import type { Verdict } from '@baton/protocol';
 
 /** An action to judge: a shell command line, or a file operation on a repository-relative path. */
 export type PolicyAction =
-  | { tool: 'Bash'; command: string }
-  | { tool: 'Edit' | 'Write' | 'Read'; path: string; inScope: boolean };
+  { tool: 'Bash'; command: string } | { tool: 'Edit' | 'Write' | 'Read'; path: string; inScope: boolean };
 
 /** The verdict on one part of a compound command. */
 export interface PartDecision {

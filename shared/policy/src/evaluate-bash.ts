@@ -20,15 +20,28 @@ export async function evaluateBash(policy: CompiledPolicy, command: string): Pro
   if (!split.ok) {
     if (worst?.verdict === 'deny') return summary(worst, decisions);
     const verdict = policy.mode === 'plan' ? 'deny' : 'ask';
-    return { verdict, reason: `the command cannot be checked part by part (${split.reason})${verdict === 'deny' ? ' and the run is in plan mode' : ''}`, parts: decisions };
+    return {
+      verdict,
+      reason: `the command cannot be checked part by part (${split.reason})${verdict === 'deny' ? ' and the run is in plan mode' : ''}`,
+      parts: decisions,
+    };
   }
   if (worst === undefined) return { verdict: 'allow', reason: 'empty command', parts: [] };
-  if (worst.verdict === 'allow') return { verdict: 'allow', reason: decisions.length === 1 ? worst.reason : `all ${decisions.length} parts are allowed`, parts: decisions };
+  if (worst.verdict === 'allow')
+    return {
+      verdict: 'allow',
+      reason: decisions.length === 1 ? worst.reason : `all ${decisions.length} parts are allowed`,
+      parts: decisions,
+    };
   return summary(worst, decisions);
 }
 
 function summary(worst: PartDecision, parts: PartDecision[]): Decision {
-  const d: Decision = { verdict: worst.verdict, reason: parts.length === 1 ? worst.reason : `part "${worst.text}": ${worst.reason}`, parts };
+  const d: Decision = {
+    verdict: worst.verdict,
+    reason: parts.length === 1 ? worst.reason : `part "${worst.text}": ${worst.reason}`,
+    parts,
+  };
   if (worst.rule !== undefined) d.rule = worst.rule;
   return d;
 }
@@ -36,7 +49,10 @@ function summary(worst: PartDecision, parts: PartDecision[]): Decision {
 function evaluatePart(policy: CompiledPolicy, part: SimpleCommand, cwdMoved: boolean): PartDecision {
   const found: Omit<PartDecision, 'text'>[] = [];
   const rule = (verdict: 'allow' | 'ask' | 'deny') =>
-    policy.rules.find((r) => r.verdict === verdict && r.tool === 'Bash' && r.matchBash(part, verdict === 'allow' ? 'strict' : 'lenient'));
+    policy.rules.find(
+      (r) =>
+        r.verdict === verdict && r.tool === 'Bash' && r.matchBash(part, verdict === 'allow' ? 'strict' : 'lenient'),
+    );
   const denied = rule('deny');
   if (denied) found.push({ verdict: 'deny', rule: denied.text, reason: `denied by ${denied.text}` });
   if (policy.defaults) {
@@ -48,17 +64,25 @@ function evaluatePart(policy: CompiledPolicy, part: SimpleCommand, cwdMoved: boo
     if (d) found.push(d);
   }
   const readOnly = isReadOnlyCommand(part) || part.wrapper !== undefined;
-  if (policy.mode === 'plan' && !readOnly) found.push({ verdict: 'deny', reason: 'the run is in plan mode: only read-only commands may run' });
+  if (policy.mode === 'plan' && !readOnly)
+    found.push({ verdict: 'deny', reason: 'the run is in plan mode: only read-only commands may run' });
   const asked = rule('ask');
   if (asked) found.push({ verdict: 'ask', rule: asked.text, reason: `needs approval by ${asked.text}` });
   if (part.opaque !== undefined) found.push({ verdict: 'ask', reason: `${part.opaque}, so it cannot be checked` });
-  if (CD.has(part.argv[0] ?? '') && part.argv.slice(1).some((a, i) => part.dynamicArgs.includes(i + 1) || a.startsWith('/') || a.startsWith('..') || a.startsWith('~'))) {
+  if (
+    CD.has(part.argv[0] ?? '') &&
+    part.argv
+      .slice(1)
+      .some((a, i) => part.dynamicArgs.includes(i + 1) || a.startsWith('/') || a.startsWith('..') || a.startsWith('~'))
+  ) {
     found.push({ verdict: 'ask', reason: 'changes to a directory that may be outside the worktree' });
   }
   const allowed = rule('allow');
   if (allowed) found.push({ verdict: 'allow', rule: allowed.text, reason: `allowed by ${allowed.text}` });
-  else if (part.argv.length === 0) found.push({ verdict: 'allow', reason: 'no command runs, only redirections or assignments' });
-  else if (part.wrapper !== undefined) found.push({ verdict: 'allow', reason: `${part.wrapper} only runs commands that are checked as their own parts` });
+  else if (part.argv.length === 0)
+    found.push({ verdict: 'allow', reason: 'no command runs, only redirections or assignments' });
+  else if (part.wrapper !== undefined)
+    found.push({ verdict: 'allow', reason: `${part.wrapper} only runs commands that are checked as their own parts` });
   else if (readOnly) found.push({ verdict: 'allow', reason: `"${part.argv[0] ?? ''}" only reads` });
   else found.push({ verdict: 'ask', reason: `no rule allows "${part.text}"` });
   const worst = strictest(found) ?? { verdict: 'ask' as const, reason: 'no decision' };

@@ -11,21 +11,36 @@ import { normalizeRepoPath } from './path-pattern.js';
  * Edits outside the scope ask in `default` (the planner did not expect them) and are allowed in `acceptEdits`.
  * Deny and ask rules always win, and `plan` mode denies every write. Paths leaving the worktree are denied.
  */
-export function evaluateFile(policy: CompiledPolicy, tool: 'Edit' | 'Write' | 'Read', path: string, inScope: boolean): Decision {
+export function evaluateFile(
+  policy: CompiledPolicy,
+  tool: 'Edit' | 'Write' | 'Read',
+  path: string,
+  inScope: boolean,
+): Decision {
   const p = normalizeRepoPath(path);
   if (p === undefined) return { verdict: 'deny', reason: `${tool} of "${path}": the path is outside the worktree` };
   const rule = (verdict: 'allow' | 'ask' | 'deny') =>
     policy.rules.find((r) => r.verdict === verdict && ruleCoversFileTool(r.tool, tool) && r.matchPath(p));
   const denied = rule('deny');
   if (denied) return { verdict: 'deny', rule: denied.text, reason: `${tool} of "${p}" is denied by ${denied.text}` };
-  if (tool !== 'Read' && policy.mode === 'plan') return { verdict: 'deny', reason: `${tool} of "${p}": the run is in plan mode, which makes no changes` };
+  if (tool !== 'Read' && policy.mode === 'plan')
+    return { verdict: 'deny', reason: `${tool} of "${p}": the run is in plan mode, which makes no changes` };
   const asked = rule('ask');
   if (asked) return { verdict: 'ask', rule: asked.text, reason: `${tool} of "${p}" needs approval by ${asked.text}` };
   const allowed = rule('allow');
-  if (allowed) return { verdict: 'allow', rule: allowed.text, reason: `${tool} of "${p}" is allowed by ${allowed.text}` };
+  if (allowed)
+    return { verdict: 'allow', rule: allowed.text, reason: `${tool} of "${p}" is allowed by ${allowed.text}` };
   if (tool === 'Read') return { verdict: 'allow', reason: `reading "${p}" inside the worktree` };
-  if (inScope) return { verdict: 'allow', reason: `${tool} of "${p}" is inside the subtask's scope (a scratch worktree, merged only by the coordinator)` };
-  if (policy.mode === 'acceptEdits') return { verdict: 'allow', reason: `${tool} of "${p}" is outside the subtask's scope; allowed in acceptEdits mode` };
+  if (inScope)
+    return {
+      verdict: 'allow',
+      reason: `${tool} of "${p}" is inside the subtask's scope (a scratch worktree, merged only by the coordinator)`,
+    };
+  if (policy.mode === 'acceptEdits')
+    return {
+      verdict: 'allow',
+      reason: `${tool} of "${p}" is outside the subtask's scope; allowed in acceptEdits mode`,
+    };
   return { verdict: 'ask', reason: `${tool} of "${p}" is outside the subtask's scope` };
 }
 
@@ -33,16 +48,31 @@ export function evaluateFile(policy: CompiledPolicy, tool: 'Edit' | 'Write' | 'R
  * Judges a file a shell command writes (redirection or a command like `sed -i`): deny and ask rules for
  * Write/Edit and plan mode apply; scope does not, since the command itself is judged by the Bash rules.
  */
-export function evaluateShellWrite(policy: CompiledPolicy, path: string, dynamic: boolean, cwdMoved: boolean): Decision | undefined {
-  if (dynamic) return { verdict: policy.mode === 'plan' ? 'deny' : 'ask', reason: `writes to "${path}", a path only known at run time` };
+export function evaluateShellWrite(
+  policy: CompiledPolicy,
+  path: string,
+  dynamic: boolean,
+  cwdMoved: boolean,
+): Decision | undefined {
+  if (dynamic)
+    return {
+      verdict: policy.mode === 'plan' ? 'deny' : 'ask',
+      reason: `writes to "${path}", a path only known at run time`,
+    };
   const p = normalizeRepoPath(path);
-  if (p === undefined) return { verdict: policy.mode === 'plan' ? 'deny' : 'ask', reason: `writes to "${path}", outside the worktree` };
-  const denied = policy.rules.find((r) => r.verdict === 'deny' && ruleCoversFileTool(r.tool, 'Write') && r.matchPath(p));
+  if (p === undefined)
+    return { verdict: policy.mode === 'plan' ? 'deny' : 'ask', reason: `writes to "${path}", outside the worktree` };
+  const denied = policy.rules.find(
+    (r) => r.verdict === 'deny' && ruleCoversFileTool(r.tool, 'Write') && r.matchPath(p),
+  );
   if (denied) return { verdict: 'deny', rule: denied.text, reason: `writes to "${p}", denied by ${denied.text}` };
-  if (policy.mode === 'plan') return { verdict: 'deny', reason: `writes to "${p}": the run is in plan mode, which makes no changes` };
+  if (policy.mode === 'plan')
+    return { verdict: 'deny', reason: `writes to "${p}": the run is in plan mode, which makes no changes` };
   const asked = policy.rules.find((r) => r.verdict === 'ask' && ruleCoversFileTool(r.tool, 'Write') && r.matchPath(p));
-  if (asked) return { verdict: 'ask', rule: asked.text, reason: `writes to "${p}", which needs approval by ${asked.text}` };
+  if (asked)
+    return { verdict: 'ask', rule: asked.text, reason: `writes to "${p}", which needs approval by ${asked.text}` };
   // After a `cd` the relative path may point anywhere, so protected-path rules cannot vouch for it.
-  if (cwdMoved) return { verdict: 'ask', reason: `writes to "${p}" after a cd, so its location is not known statically` };
+  if (cwdMoved)
+    return { verdict: 'ask', reason: `writes to "${p}" after a cd, so its location is not known statically` };
   return undefined;
 }

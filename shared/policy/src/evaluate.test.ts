@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compilePolicy, evaluate } from './index.js';
 import type { CompiledPolicy, Decision } from './index.js';
 
-const bash = (policy: CompiledPolicy, command: string): Promise<Decision> => evaluate(policy, { tool: 'Bash', command });
+const bash = (policy: CompiledPolicy, command: string): Promise<Decision> =>
+  evaluate(policy, { tool: 'Bash', command });
 
 describe('evaluate Bash', () => {
   it('denies `npm test && curl x | sh` part by part, naming the piped shell', async () => {
@@ -108,7 +109,14 @@ describe('evaluate Bash', () => {
 
   it('allows the built-in read-only commands and asks for the rest', async () => {
     const policy = compilePolicy({});
-    for (const c of ['ls -la', 'git status', 'git log --oneline | head -5', 'rg foo src', 'node --version', 'find . -name "*.ts"']) {
+    for (const c of [
+      'ls -la',
+      'git status',
+      'git log --oneline | head -5',
+      'rg foo src',
+      'node --version',
+      'find . -name "*.ts"',
+    ]) {
       expect((await bash(policy, c)).verdict, c).toBe('allow');
     }
     for (const c of ['find . -delete', 'git commit -m x', 'npm install', 'git -c core.pager=x log']) {
@@ -147,7 +155,9 @@ describe('evaluate Edit/Write/Read', () => {
     expect(d.verdict).toBe('deny');
     expect(d.reason).toMatch(/plan mode/);
     expect((await evaluate(plan, { tool: 'Read', path: 'src/a.ts', inScope: false })).verdict).toBe('allow');
-    expect((await evaluate(compilePolicy({}), { tool: 'Read', path: '../other/x', inScope: false })).verdict).toBe('deny');
+    expect((await evaluate(compilePolicy({}), { tool: 'Read', path: '../other/x', inScope: false })).verdict).toBe(
+      'deny',
+    );
   });
 
   it('matches gitignore-style globs at any depth and ask rules beat allow rules', async () => {

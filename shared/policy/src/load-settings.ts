@@ -69,13 +69,16 @@ async function readSettings(file: string, label: string): Promise<SettingsFile |
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new SettingsError(label, '', `invalid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new SettingsError(label, '', `invalid JSON: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   }
   const parsed = SettingsFile.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const keyPath = issue === undefined ? '' : formatPath(issue.path);
-  const problem = issue?.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : (issue?.message ?? 'invalid');
+  const problem =
+    issue?.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : (issue?.message ?? 'invalid');
   throw new SettingsError(label, keyPath, problem, { cause: parsed.error });
 }
 

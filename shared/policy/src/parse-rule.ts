@@ -18,10 +18,15 @@ export function parseRule(text: string): ParsedRule {
   const tool = m[1] ?? '';
   const specifier = m[2];
   if (specifier === undefined) return { tool };
-  if (specifier.trim() === '') throw new RuleSyntaxError(text, 'the specifier in parentheses is empty; write just the tool name to match every use');
+  if (specifier.trim() === '')
+    throw new RuleSyntaxError(
+      text,
+      'the specifier in parentheses is empty; write just the tool name to match every use',
+    );
   if (tool === 'Bash') {
     const colon = specifier.indexOf(':*');
-    if (colon !== -1 && colon !== specifier.length - 2) throw new RuleSyntaxError(text, '":*" may only end a Bash specifier (a prefix rule)');
+    if (colon !== -1 && colon !== specifier.length - 2)
+      throw new RuleSyntaxError(text, '":*" may only end a Bash specifier (a prefix rule)');
     splitRuleWords(text, colon === -1 ? specifier : specifier.slice(0, -2));
   }
   return { tool, specifier };

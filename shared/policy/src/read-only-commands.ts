@@ -1,13 +1,83 @@
 import type { SimpleCommand } from './split-command.js';
 
 const PLAIN = new Set([
-  'ls', 'cat', 'head', 'tail', 'wc', 'grep', 'egrep', 'fgrep', 'rg', 'pwd', 'echo', 'printf', 'true', 'false', ':',
-  'which', 'type', 'file', 'stat', 'du', 'df', 'basename', 'dirname', 'realpath', 'readlink', 'diff', 'cmp',
-  'tree', 'date', 'whoami', 'id', 'uname', 'printenv', 'test', '[', '[[', '((', 'cut', 'tr', 'nl', 'cd', 'pushd',
-  'popd', 'read', 'jq',
+  'ls',
+  'cat',
+  'head',
+  'tail',
+  'wc',
+  'grep',
+  'egrep',
+  'fgrep',
+  'rg',
+  'pwd',
+  'echo',
+  'printf',
+  'true',
+  'false',
+  ':',
+  'which',
+  'type',
+  'file',
+  'stat',
+  'du',
+  'df',
+  'basename',
+  'dirname',
+  'realpath',
+  'readlink',
+  'diff',
+  'cmp',
+  'tree',
+  'date',
+  'whoami',
+  'id',
+  'uname',
+  'printenv',
+  'test',
+  '[',
+  '[[',
+  '((',
+  'cut',
+  'tr',
+  'nl',
+  'cd',
+  'pushd',
+  'popd',
+  'read',
+  'jq',
 ]);
-const GIT_READ = new Set(['status', 'diff', 'log', 'show', 'grep', 'ls-files', 'ls-tree', 'rev-parse', 'blame', 'describe', 'shortlog', 'cat-file']);
-const VERSIONED = new Set(['node', 'npm', 'npx', 'pnpm', 'yarn', 'python', 'python3', 'git', 'tsc', 'go', 'cargo', 'rustc', 'java', 'deno', 'bun']);
+const GIT_READ = new Set([
+  'status',
+  'diff',
+  'log',
+  'show',
+  'grep',
+  'ls-files',
+  'ls-tree',
+  'rev-parse',
+  'blame',
+  'describe',
+  'shortlog',
+  'cat-file',
+]);
+const VERSIONED = new Set([
+  'node',
+  'npm',
+  'npx',
+  'pnpm',
+  'yarn',
+  'python',
+  'python3',
+  'git',
+  'tsc',
+  'go',
+  'cargo',
+  'rustc',
+  'java',
+  'deno',
+  'bun',
+]);
 const FIND_WRITES = new Set(['-delete', '-fprint', '-fprint0', '-fprintf', '-fls']);
 
 /**
@@ -33,7 +103,8 @@ function isReadOnlyGit(args: string[]): boolean {
   let i = 0;
   while (i < args.length && (args[i] ?? '').startsWith('-')) {
     // `-c key=value` can set aliases, pagers or hooks that run programs.
-    if (args[i] === '-c' || (args[i] ?? '').startsWith('--exec-path') || (args[i] ?? '').startsWith('--config-env')) return false;
+    if (args[i] === '-c' || (args[i] ?? '').startsWith('--exec-path') || (args[i] ?? '').startsWith('--config-env'))
+      return false;
     i += args[i] === '-C' ? 2 : 1;
   }
   const sub = args[i];

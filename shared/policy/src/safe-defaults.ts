@@ -48,13 +48,31 @@ export interface StructuralFinding {
 export function checkStructuralDefaults(part: SimpleCommand): StructuralFinding | undefined {
   const [name = '', ...args] = part.argv;
   if (part.pipedScript === true) {
-    return { verdict: 'deny', rule: SAFE_DEFAULT_CHECKS.pipeToShell, reason: `"${name}" would run a script piped into it (e.g. curl ... | sh)` };
+    return {
+      verdict: 'deny',
+      rule: SAFE_DEFAULT_CHECKS.pipeToShell,
+      reason: `"${name}" would run a script piped into it (e.g. curl ... | sh)`,
+    };
   }
-  if (name === 'rm') return checkRecursiveOutside(part, args, /^-[a-zA-Z]*[rRf]/, ['--recursive', '--force'], SAFE_DEFAULT_CHECKS.rmOutside);
+  if (name === 'rm')
+    return checkRecursiveOutside(
+      part,
+      args,
+      /^-[a-zA-Z]*[rRf]/,
+      ['--recursive', '--force'],
+      SAFE_DEFAULT_CHECKS.rmOutside,
+    );
   if (name === 'chmod' || name === 'chown' || name === 'chgrp') {
-    return checkRecursiveOutside(part, args.slice(1), /^-[a-zA-Z]*R/, ['--recursive'], SAFE_DEFAULT_CHECKS.recursiveModeOutside);
+    return checkRecursiveOutside(
+      part,
+      args.slice(1),
+      /^-[a-zA-Z]*R/,
+      ['--recursive'],
+      SAFE_DEFAULT_CHECKS.recursiveModeOutside,
+    );
   }
-  if (name.startsWith('mkfs')) return { verdict: 'deny', rule: SAFE_DEFAULT_CHECKS.mkfs, reason: 'formats a file system' };
+  if (name.startsWith('mkfs'))
+    return { verdict: 'deny', rule: SAFE_DEFAULT_CHECKS.mkfs, reason: 'formats a file system' };
   if (name === 'dd' && args.some((a) => a.startsWith('of=/dev/') && a !== 'of=/dev/null')) {
     return { verdict: 'deny', rule: SAFE_DEFAULT_CHECKS.ddDevice, reason: 'writes raw data to a device' };
   }
@@ -64,14 +82,23 @@ export function checkStructuralDefaults(part: SimpleCommand): StructuralFinding 
   return undefined;
 }
 
-function checkRecursiveOutside(part: SimpleCommand, args: string[], shortFlag: RegExp, longFlags: string[], rule: string): StructuralFinding | undefined {
+function checkRecursiveOutside(
+  part: SimpleCommand,
+  args: string[],
+  shortFlag: RegExp,
+  longFlags: string[],
+  rule: string,
+): StructuralFinding | undefined {
   const opts = args.filter((a) => a.startsWith('-') && a !== '-' && a !== '--');
   if (!opts.some((a) => shortFlag.test(a) || longFlags.includes(a))) return undefined;
   const offset = part.argv.length - args.length;
-  const operands = args.flatMap((a, i) => (a.startsWith('-') ? [] : [{ a, dynamic: part.dynamicArgs.includes(i + offset) }]));
+  const operands = args.flatMap((a, i) =>
+    a.startsWith('-') ? [] : [{ a, dynamic: part.dynamicArgs.includes(i + offset) }],
+  );
   const outside = operands.find((o) => !o.dynamic && normalizeRepoPath(o.a) === undefined);
   if (outside !== undefined) return { verdict: 'deny', rule, reason: `"${outside.a}" is outside the worktree` };
   const dynamic = operands.find((o) => o.dynamic);
-  if (dynamic !== undefined) return { verdict: 'ask', rule, reason: `"${dynamic.a}" is only known at run time and may be outside the worktree` };
+  if (dynamic !== undefined)
+    return { verdict: 'ask', rule, reason: `"${dynamic.a}" is only known at run time and may be outside the worktree` };
   return undefined;
 }

@@ -238,7 +238,15 @@ export class ShellParser extends ShellScanner {
         return this.parseCommand();
       case '[[':
         return this.parseTest(start);
-      case 'then': case 'elif': case 'else': case 'fi': case 'do': case 'done': case 'esac': case '}': case 'in':
+      case 'then':
+      case 'elif':
+      case 'else':
+      case 'fi':
+      case 'do':
+      case 'done':
+      case 'esac':
+      case '}':
+      case 'in':
         this.fail(`unexpected "${w}"`);
     }
     this.parseSimple(start);
@@ -263,7 +271,8 @@ export class ShellParser extends ShellScanner {
     if (this.startsWith('((')) {
       const end = this.src.indexOf('))', this.pos);
       if (end === -1) this.fail('unterminated ((');
-      if (/\$\(|`/.test(this.src.slice(this.pos, end))) this.fail('command substitution inside for (( )) is not supported');
+      if (/\$\(|`/.test(this.src.slice(this.pos, end)))
+        this.fail('command substitution inside for (( )) is not supported');
       this.pos = end + 2;
       return;
     }
@@ -347,7 +356,11 @@ export class ShellParser extends ShellScanner {
     if (isMeta(this.peek())) this.fail(`missing target after ${op}`);
     const target = this.scanWord();
     if (op === '<<' || op === '<<-') {
-      this.heredocs.push({ delim: target.value, quoted: target.raw !== target.value || target.raw.includes('\\'), stripTabs: op === '<<-' });
+      this.heredocs.push({
+        delim: target.value,
+        quoted: target.raw !== target.value || target.raw.includes('\\'),
+        stripTabs: op === '<<-',
+      });
     }
     return m[1] === undefined ? { op, target } : { op, fd: m[1], target };
   }
@@ -391,7 +404,13 @@ export class ShellParser extends ShellScanner {
 
   private emit(start: number, words: ShellWord[], assigns: ShellWord[], redirects: ShellRedirect[]): void {
     if (words.length === 0 && assigns.length === 0 && redirects.length === 0) this.fail('empty command');
-    this.out.push({ words, assigns, redirects, text: this.src.slice(start, this.pos).trim(), stdinPipe: this.stdinPipe });
+    this.out.push({
+      words,
+      assigns,
+      redirects,
+      text: this.src.slice(start, this.pos).trim(),
+      stdinPipe: this.stdinPipe,
+    });
   }
 }
 

@@ -10,9 +10,9 @@ async function argvs(command: string): Promise<string[]> {
 describe('splitCommand', () => {
   it('splits lists, pipelines, subshells, groups and control flow', async () => {
     expect(await argvs('a && b || c; d | e\nf & (g; { h; })')).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
-    expect(await argvs('if t; then x; elif u; then y; else z; fi; for i in 1 2; do w $i; done; while r; do s; done')).toEqual([
-      't', 'x', 'u', 'y', 'z', 'w $i', 'r', 's',
-    ]);
+    expect(
+      await argvs('if t; then x; elif u; then y; else z; fi; for i in 1 2; do w $i; done; while r; do s; done'),
+    ).toEqual(['t', 'x', 'u', 'y', 'z', 'w $i', 'r', 's']);
     expect(await argvs('case $x in a|b) p;; *) q;; esac; f() { inner; }')).toEqual(['p', 'q', 'inner']);
   });
 
@@ -23,12 +23,34 @@ describe('splitCommand', () => {
 
   it('unwraps wrappers and shell strings, keeping the wrapper as a part', async () => {
     expect(await argvs('sudo env A=1 timeout 5 nice -n 2 nohup x --y')).toEqual([
-      'sudo env A=1 timeout 5 nice -n 2 nohup x --y', 'env A=1 timeout 5 nice -n 2 nohup x --y', 'timeout 5 nice -n 2 nohup x --y',
-      'nice -n 2 nohup x --y', 'nohup x --y', 'x --y',
+      'sudo env A=1 timeout 5 nice -n 2 nohup x --y',
+      'env A=1 timeout 5 nice -n 2 nohup x --y',
+      'timeout 5 nice -n 2 nohup x --y',
+      'nice -n 2 nohup x --y',
+      'nohup x --y',
+      'x --y',
     ]);
-    expect(await argvs("bash -lc 'a; b' && sh -c \"c\" && zsh -c d")).toEqual(["bash -lc a; b", 'a', 'b', 'sh -c c', 'c', 'zsh -c d', 'd']);
-    expect(await argvs('find . -name x -execdir mv {} y \\; -ok rm {} +')).toEqual(['find . -name x -execdir mv {} y ; -ok rm {} +', 'mv {} y', 'rm {}']);
-    expect(await argvs('xargs -I{} -n1 cp {} dst; command -v git; exec make')).toEqual(['xargs -I{} -n1 cp {} dst', 'cp {} dst', 'command -v git', 'exec make', 'make']);
+    expect(await argvs('bash -lc \'a; b\' && sh -c "c" && zsh -c d')).toEqual([
+      'bash -lc a; b',
+      'a',
+      'b',
+      'sh -c c',
+      'c',
+      'zsh -c d',
+      'd',
+    ]);
+    expect(await argvs('find . -name x -execdir mv {} y \\; -ok rm {} +')).toEqual([
+      'find . -name x -execdir mv {} y ; -ok rm {} +',
+      'mv {} y',
+      'rm {}',
+    ]);
+    expect(await argvs('xargs -I{} -n1 cp {} dst; command -v git; exec make')).toEqual([
+      'xargs -I{} -n1 cp {} dst',
+      'cp {} dst',
+      'command -v git',
+      'exec make',
+      'make',
+    ]);
   });
 
   it('records redirections, dynamic words and piped shells', async () => {
@@ -36,9 +58,15 @@ describe('splitCommand', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const [cat, sh] = r.parts;
-    expect(cat).toMatchObject({ argv: ['cat', '$F', '*.ts'], dynamic: true, dynamicArgs: [1, 2], assignments: ['FOO=$X'], redirects: [{ op: '2>', target: 'err.log' }] });
+    expect(cat).toMatchObject({
+      argv: ['cat', '$F', '*.ts'],
+      dynamic: true,
+      dynamicArgs: [1, 2],
+      assignments: ['FOO=$X'],
+      redirects: [{ op: '2>', target: 'err.log' }],
+    });
     expect(sh).toMatchObject({ argv: ['bash'], stdinPipe: true, pipedScript: true });
-    const q = await splitCommand("echo 'a b' \"c d\" e\\ f");
+    const q = await splitCommand('echo \'a b\' "c d" e\\ f');
     expect(q.ok && q.parts[0]).toMatchObject({ argv: ['echo', 'a b', 'c d', 'e f'], dynamic: false });
   });
 

@@ -74,7 +74,13 @@ class TooManyParts extends Error {
   }
 }
 
-async function splitInto(script: string, parts: SimpleCommand[], nesting: number, maxParts: number, via: string | undefined): Promise<void> {
+async function splitInto(
+  script: string,
+  parts: SimpleCommand[],
+  nesting: number,
+  maxParts: number,
+  via: string | undefined,
+): Promise<void> {
   if (nesting > MAX_NESTING) throw new ShellSyntaxError(0, 'shell strings nested too deeply');
   // sh-syntax (mvdan/sh) is the authority on validity; its JSON AST only keeps statement boundaries,
   // so our own grammar finds the commands and must agree with it on the top-level statements.
@@ -86,7 +92,13 @@ async function splitInto(script: string, parts: SimpleCommand[], nesting: number
   for (const c of parsed.commands) await addPart(toSimple(c, via), c.words, parts, nesting, maxParts);
 }
 
-async function addPart(part: SimpleCommand, words: readonly ShellWord[], parts: SimpleCommand[], nesting: number, maxParts: number): Promise<void> {
+async function addPart(
+  part: SimpleCommand,
+  words: readonly ShellWord[],
+  parts: SimpleCommand[],
+  nesting: number,
+  maxParts: number,
+): Promise<void> {
   if (parts.length >= maxParts) throw new TooManyParts(maxParts);
   parts.push(part);
   const u = unwrapCommand(words);
@@ -109,10 +121,24 @@ async function addPart(part: SimpleCommand, words: readonly ShellWord[], parts: 
 }
 
 function toSimple(c: ParsedCommand, via: string | undefined): SimpleCommand {
-  return fromWords(c.words, c.assigns, c.redirects.map((r) => ({ op: (r.fd ?? '') + r.op, target: r.target.value, dynamic: r.target.dynamic })), c.text, c.stdinPipe, via);
+  return fromWords(
+    c.words,
+    c.assigns,
+    c.redirects.map((r) => ({ op: (r.fd ?? '') + r.op, target: r.target.value, dynamic: r.target.dynamic })),
+    c.text,
+    c.stdinPipe,
+    via,
+  );
 }
 
-function fromWords(words: readonly ShellWord[], assigns: readonly ShellWord[], redirects: CommandRedirect[], text: string, stdinPipe: boolean, via: string | undefined): SimpleCommand {
+function fromWords(
+  words: readonly ShellWord[],
+  assigns: readonly ShellWord[],
+  redirects: CommandRedirect[],
+  text: string,
+  stdinPipe: boolean,
+  via: string | undefined,
+): SimpleCommand {
   const dynamicArgs = words.flatMap((w, i) => (w.dynamic ? [i] : []));
   const part: SimpleCommand = {
     argv: words.map((w) => w.value),
@@ -126,4 +152,3 @@ function fromWords(words: readonly ShellWord[], assigns: readonly ShellWord[], r
   if (via !== undefined) part.via = via;
   return part;
 }
-

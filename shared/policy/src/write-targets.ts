@@ -19,7 +19,8 @@ export function writeTargets(part: SimpleCommand): WriteTarget[] {
   for (const r of part.redirects) {
     const op = r.op.replace(/^\d+|^\{[^}]*\}/, '');
     const fdDup = op === '>&' && /^(\d+|-)$/.test(r.target);
-    if ((WRITE_OPS.has(op) || (op === '>&' && !fdDup)) && !DEVICES.test(r.target)) out.push({ path: r.target, dynamic: r.dynamic, via: `${r.op} ${r.target}` });
+    if ((WRITE_OPS.has(op) || (op === '>&' && !fdDup)) && !DEVICES.test(r.target))
+      out.push({ path: r.target, dynamic: r.dynamic, via: `${r.op} ${r.target}` });
   }
   const [name = '', ...args] = part.argv;
   const operands = operandsOf(part, args);
@@ -27,17 +28,29 @@ export function writeTargets(part: SimpleCommand): WriteTarget[] {
   if (OPERAND_WRITERS.has(name)) files = operands;
   else if (LAST_OPERAND_WRITERS.has(name)) files = operands.slice(-1);
   else if (MODE_WRITERS.has(name)) files = operands.slice(1);
-  else if ((name === 'sed' || name === 'perl') && args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place'))) {
-    const hasScriptOption = args.some((a) => a === '-e' || a === '-f' || a.startsWith('--expression') || /^-[a-zA-Z]*e$/.test(a));
+  else if (
+    (name === 'sed' || name === 'perl') &&
+    args.some((a) => /^-[a-zA-Z]*i/.test(a) || a.startsWith('--in-place'))
+  ) {
+    const hasScriptOption = args.some(
+      (a) => a === '-e' || a === '-f' || a.startsWith('--expression') || /^-[a-zA-Z]*e$/.test(a),
+    );
     files = operandsOf(part, args, new Set(['-e', '-f', '--expression', '--file'])).slice(hasScriptOption ? 0 : 1);
   } else if (name === 'dd') {
-    files = args.flatMap((a, i) => (a.startsWith('of=') ? [{ value: a.slice(3), dynamic: part.dynamicArgs.includes(i + 1) }] : []));
+    files = args.flatMap((a, i) =>
+      a.startsWith('of=') ? [{ value: a.slice(3), dynamic: part.dynamicArgs.includes(i + 1) }] : [],
+    );
   }
-  for (const f of files) if (!DEVICES.test(f.value)) out.push({ path: f.value, dynamic: f.dynamic, via: `${name} ${f.value}` });
+  for (const f of files)
+    if (!DEVICES.test(f.value)) out.push({ path: f.value, dynamic: f.dynamic, via: `${name} ${f.value}` });
   return out;
 }
 
-function operandsOf(part: SimpleCommand, args: string[], valued = new Set<string>()): { value: string; dynamic: boolean }[] {
+function operandsOf(
+  part: SimpleCommand,
+  args: string[],
+  valued = new Set<string>(),
+): { value: string; dynamic: boolean }[] {
   const out: { value: string; dynamic: boolean }[] = [];
   let onlyOperands = false;
   for (let i = 0; i < args.length; i++) {

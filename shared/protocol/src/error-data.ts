@@ -16,9 +16,11 @@ export function toErrorData(err: unknown): ErrorData {
     for (const [k, val] of Object.entries(err)) {
       if (k !== 'cause' && k !== 'stack' && isJsonish(val)) data[k] = val;
     }
-    return Object.keys(data).length > 0 ? { name: err.name, message: err.message, data } : { name: err.name, message: err.message };
+    return Object.keys(data).length > 0
+      ? { name: err.name, message: err.message, data }
+      : { name: err.name, message: err.message };
   }
-  return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err) ?? String(err) };
+  return { name: 'Error', message: typeof err === 'string' ? err : (JSON.stringify(err) ?? String(err)) };
 }
 
 function isJsonish(v: unknown): boolean {

@@ -4,7 +4,9 @@ import { z } from 'zod';
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** An identifier safe to embed in subjects, KV keys and branch names. */
-export const Id = z.string().regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ - starting with a letter or digit');
+export const Id = z
+  .string()
+  .regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ - starting with a letter or digit');
 
 /** Id of a run. */
 export const RunId = Id.describe('run id');

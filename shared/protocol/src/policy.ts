@@ -31,7 +31,11 @@ export const PolicyConfig = z.strictObject({
   ask: z.array(PermissionRule).default([]),
   deny: z.array(PermissionRule).default([]),
   /** How long an `ask` waits for a human before it is denied. */
-  askTimeoutMs: z.number().int().positive().default(15 * 60_000),
+  askTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
 });
 /** The policy a run uses. */
 export type PolicyConfig = z.infer<typeof PolicyConfig>;

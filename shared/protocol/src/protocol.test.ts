@@ -1,14 +1,30 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ActorId, InvalidSubjectTokenError, PermissionRequest, actorIdOf, Plan, RunSpec, WorkItem, jsonSchemaOf, messages, subjectsFor, type MessageName } from './index.js';
+import {
+  ActorId,
+  InvalidSubjectTokenError,
+  PermissionRequest,
+  actorIdOf,
+  Plan,
+  RunSpec,
+  WorkItem,
+  jsonSchemaOf,
+  messages,
+  subjectsFor,
+  type MessageName,
+} from './index.js';
 
 const schemaDir = fileURLToPath(new URL('../../../docs/schemas/', import.meta.url));
 
 describe('JSON Schema export', () => {
   it('docs/schemas has exactly one file per message, matching the zod schemas (run `npm run schemas` after a change)', () => {
     const names = Object.keys(messages) as MessageName[];
-    expect(readdirSync(schemaDir).filter((f) => f.endsWith('.json')).sort()).toEqual(names.map((n) => `${n}.json`).sort());
+    expect(
+      readdirSync(schemaDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(names.map((n) => `${n}.json`).sort());
     for (const name of names) {
       const onDisk: unknown = JSON.parse(readFileSync(`${schemaDir}${name}.json`, 'utf8'));
       expect(onDisk, `docs/schemas/${name}.json is stale: run npm run schemas`).toEqual(jsonSchemaOf(name));
@@ -42,14 +58,27 @@ describe('messages', () => {
   });
 
   it('refuses scopes that escape the repository', () => {
-    const subtask = (paths: string[]) => ({ v: 1, subtasks: [{ id: 'a', kind: 'editor', title: 't', scope: { paths } }] });
+    const subtask = (paths: string[]) => ({
+      v: 1,
+      subtasks: [{ id: 'a', kind: 'editor', title: 't', scope: { paths } }],
+    });
     expect(Plan.safeParse(subtask(['src/**'])).success).toBe(true);
     expect(Plan.safeParse(subtask(['../outside'])).success).toBe(false);
     expect(Plan.safeParse(subtask(['/etc/passwd'])).success).toBe(false);
   });
 
   it('validates ids that end up in subjects and refs', () => {
-    const base = { v: 1, id: 'p1', runId: 'r1', subtaskId: 's1', attempt: 1, workerId: 'w1', tool: 'Bash', command: 'ls', requestedAt: 1 };
+    const base = {
+      v: 1,
+      id: 'p1',
+      runId: 'r1',
+      subtaskId: 's1',
+      attempt: 1,
+      workerId: 'w1',
+      tool: 'Bash',
+      command: 'ls',
+      requestedAt: 1,
+    };
     expect(PermissionRequest.safeParse(base).success).toBe(true);
     expect(PermissionRequest.safeParse({ ...base, runId: 'a.b' }).success).toBe(false);
     expect(PermissionRequest.safeParse({ ...base, runId: 'a>' }).success).toBe(false);
@@ -67,8 +96,14 @@ describe('messages', () => {
 
   it('requires a full commit id on work items', () => {
     const item = {
-      v: 1, runId: 'r', attempt: 1, subtask: { id: 's', kind: 'shell', title: 'x' }, baseCommit: 'abc',
-      repo: { kind: 'local', path: '/r' }, policy: {}, issuedAt: 0,
+      v: 1,
+      runId: 'r',
+      attempt: 1,
+      subtask: { id: 's', kind: 'shell', title: 'x' },
+      baseCommit: 'abc',
+      repo: { kind: 'local', path: '/r' },
+      policy: {},
+      issuedAt: 0,
     };
     expect(WorkItem.safeParse(item).success).toBe(false);
     expect(WorkItem.safeParse({ ...item, baseCommit: 'a'.repeat(40) }).success).toBe(true);

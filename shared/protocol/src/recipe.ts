@@ -16,12 +16,16 @@ export const RenameRecipe = z.strictObject({
 });
 
 /** Apply a codemod: a transform module (default export `(source, path) => string`) or a shell command per shard (`{files}` expands to the shard's files). */
-export const CodemodRecipe = z.strictObject({
-  kind: z.literal('codemod'),
-  glob: RepoGlob,
-  module: z.string().optional(),
-  command: z.string().optional(),
-}).refine((r) => (r.module === undefined) !== (r.command === undefined), { message: 'codemod needs exactly one of module or command' });
+export const CodemodRecipe = z
+  .strictObject({
+    kind: z.literal('codemod'),
+    glob: RepoGlob,
+    module: z.string().optional(),
+    command: z.string().optional(),
+  })
+  .refine((r) => (r.module === undefined) !== (r.command === undefined), {
+    message: 'codemod needs exactly one of module or command',
+  });
 
 /** Run a command in every package matching `packages` (folders with a package.json). */
 export const CommandRecipe = z.strictObject({

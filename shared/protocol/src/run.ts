@@ -22,7 +22,15 @@ export const RunStatus = {
 /** Lifecycle of a run. */
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 /** Schema of a RunStatus. */
-export const RunStatusSchema = z.enum(['queued', 'planning', 'running', 'stopping', 'succeeded', 'failed', 'cancelled']);
+export const RunStatusSchema = z.enum([
+  'queued',
+  'planning',
+  'running',
+  'stopping',
+  'succeeded',
+  'failed',
+  'cancelled',
+]);
 
 /** True when a run has stopped for good (succeeded, failed or cancelled). */
 export function isFinalStatus(status: RunStatus): boolean {
@@ -46,7 +54,17 @@ export const StopReason = z.enum([
 export type StopReason = z.infer<typeof StopReason>;
 
 /** Lifecycle of a subtask within a run. */
-export const SubtaskStatusSchema = z.enum(['pending', 'ready', 'dispatched', 'merging', 'merged', 'succeeded', 'failed', 'skipped', 'cancelled']);
+export const SubtaskStatusSchema = z.enum([
+  'pending',
+  'ready',
+  'dispatched',
+  'merging',
+  'merged',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+]);
 /** Lifecycle of a subtask within a run. */
 export type SubtaskStatus = z.infer<typeof SubtaskStatusSchema>;
 
@@ -91,7 +109,10 @@ export type Run = z.infer<typeof Run>;
 
 /** Where a run's plan is kept: an object of the plans bucket, named by the plan's content. */
 export const PlanRef = z.strictObject({
-  object: z.string().regex(/^[^\s*>]+$/).max(512),
+  object: z
+    .string()
+    .regex(/^[^\s*>]+$/)
+    .max(512),
   subtasks: z.number().int().nonnegative(),
 });
 /** Where a run's plan is kept. */
@@ -114,7 +135,11 @@ export const SubmitReply = z.strictObject({ v: V, runId: RunId, branch: z.string
 export type SubmitReply = z.infer<typeof SubmitReply>;
 
 /** Ask the coordinator to cancel a run. */
-export const CancelRequest = z.strictObject({ v: V, runId: RunId, reason: z.string().max(1000).default('cancelled by user') });
+export const CancelRequest = z.strictObject({
+  v: V,
+  runId: RunId,
+  reason: z.string().max(1000).default('cancelled by user'),
+});
 /** Ask the coordinator to cancel a run. */
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
@@ -130,7 +155,11 @@ export const RUN_LIST_DEFAULT_LIMIT = 100;
  * Ask the coordinator for one run (`runs.<id>.get`) or the newest runs (`runs.list`, runId absent; at most `limit`,
  * default RUN_LIST_DEFAULT_LIMIT).
  */
-export const RunQuery = z.strictObject({ v: V, runId: RunId.optional(), limit: z.number().int().positive().max(1_000).optional() });
+export const RunQuery = z.strictObject({
+  v: V,
+  runId: RunId.optional(),
+  limit: z.number().int().positive().max(1_000).optional(),
+});
 /** A run query. */
 export type RunQuery = z.infer<typeof RunQuery>;
 

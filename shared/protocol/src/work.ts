@@ -97,7 +97,9 @@ export const Result = z.strictObject({
   /** Unified diff against baseCommit (`git diff --binary`); empty when nothing changed or when it is in `diffRef`. */
   diff: z.string(),
   /** A diff too large to travel in the message, stored in the object store instead. */
-  diffRef: z.strictObject({ bucket: z.string().min(1), object: z.string().min(1), bytes: z.number().int().nonnegative() }).optional(),
+  diffRef: z
+    .strictObject({ bucket: z.string().min(1), object: z.string().min(1), bytes: z.number().int().nonnegative() })
+    .optional(),
   filesChanged: z.array(z.string()).default([]),
   testReport: TestReport.optional(),
   commands: z.array(CommandOutput).default([]),

@@ -22,7 +22,10 @@ describe('applyCodemod', () => {
   const read = (f: string) => readFile(path.join(root, f), 'utf8');
 
   it('applies a module codemod per file and reports only the files it changed', async () => {
-    await writeFile(path.join(root, 'mod.mjs'), `export default async (source, file) => source.replace('"old"', JSON.stringify(file));\n`);
+    await writeFile(
+      path.join(root, 'mod.mjs'),
+      `export default async (source, file) => source.replace('"old"', JSON.stringify(file));\n`,
+    );
     const changed = await applyCodemod(root, { kind: 'codemod', glob: '**', module: 'mod.mjs' }, files);
     expect(changed).toEqual(['src/a.ts', "src/it's b.ts"]);
     expect(await read('src/a.ts')).toBe(`export const a = "src/a.ts";\n`);
@@ -30,7 +33,11 @@ describe('applyCodemod', () => {
   });
 
   it('runs a command codemod with {files} quoted', async () => {
-    const changed = await applyCodemod(root, { kind: 'codemod', glob: '**', command: `sed -i 's/old/new/' {files}` }, files);
+    const changed = await applyCodemod(
+      root,
+      { kind: 'codemod', glob: '**', command: `sed -i 's/old/new/' {files}` },
+      files,
+    );
     expect(changed).toEqual(['src/a.ts', "src/it's b.ts"]);
     expect(await read("src/it's b.ts")).toBe(`export const b = "new";\n`);
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
@@ -38,12 +45,16 @@ describe('applyCodemod', () => {
 
   it('turns failures into named errors', async () => {
     await writeFile(path.join(root, 'bad.mjs'), `export default 42;\n`);
-    await expect(applyCodemod(root, { kind: 'codemod', glob: '**', module: 'bad.mjs' }, files)).rejects.toBeInstanceOf(CodemodModuleError);
+    await expect(applyCodemod(root, { kind: 'codemod', glob: '**', module: 'bad.mjs' }, files)).rejects.toBeInstanceOf(
+      CodemodModuleError,
+    );
     await expect(applyCodemod(root, { kind: 'codemod', glob: '**', command: 'exit 3' }, files)).rejects.toMatchObject({
       name: 'CodemodCommandError',
       exitCode: 3,
     });
-    await expect(applyCodemod(root, { kind: 'codemod', glob: '**', command: 'true' }, ['../x.ts'])).rejects.toBeInstanceOf(PathOutsideRepoError);
+    await expect(
+      applyCodemod(root, { kind: 'codemod', glob: '**', command: 'true' }, ['../x.ts']),
+    ).rejects.toBeInstanceOf(PathOutsideRepoError);
     expect(CodemodCommandError.name).toBe('CodemodCommandError');
   });
 });
@@ -57,9 +68,9 @@ describe('applyProgram', () => {
       const recipe = { kind: 'rename', from: 'purry', to: 'curryDataFirst', glob: '**/*.ts', comments: true } as const;
       expect(await applyProgram(root, { recipe, files: ['a.ts', 'b.js'] })).toEqual({ filesChanged: ['a.ts'] });
       expect(await readFile(path.join(root, 'a.ts'), 'utf8')).toContain('export function curryDataFirst()');
-      await expect(applyProgram(root, { recipe: { kind: 'command', command: 'npm test', packages: '**' }, files: ['a.ts'] })).rejects.toBeInstanceOf(
-        UnsupportedRecipeError,
-      );
+      await expect(
+        applyProgram(root, { recipe: { kind: 'command', command: 'npm test', packages: '**' }, files: ['a.ts'] }),
+      ).rejects.toBeInstanceOf(UnsupportedRecipeError);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -13,7 +13,11 @@ export type CodemodTransform = (source: string, path: string) => string | Promis
  * Runs a codemod module (its default export, per file) over `files` without writing.
  * `module` is absolute or relative to `root`; each transform gets the source and the repository-relative path.
  */
-export async function transformWithModule(root: string, module: string, files: readonly string[]): Promise<FileChange[]> {
+export async function transformWithModule(
+  root: string,
+  module: string,
+  files: readonly string[],
+): Promise<FileChange[]> {
   const transform = await loadTransform(root, module);
   const changes: FileChange[] = [];
   for (const file of files) {
@@ -24,7 +28,8 @@ export async function transformWithModule(root: string, module: string, files: r
     } catch (error) {
       throw new CodemodModuleError(module, 'transform threw', file, { cause: error });
     }
-    if (typeof after !== 'string') throw new CodemodModuleError(module, `transform returned ${typeof after}, not a string`, file);
+    if (typeof after !== 'string')
+      throw new CodemodModuleError(module, `transform returned ${typeof after}, not a string`, file);
     if (after !== before) changes.push({ path: file, before, after });
   }
   return changes;

@@ -15,7 +15,11 @@ export function programFiles(program: EditProgram): string[] {
  * Runs an edit program in place in `root` (a worktree at the program's base commit) and returns the changed files.
  * `command` recipes are the shell agent's (they need the permission policy), so they throw {@link UnsupportedRecipeError}.
  */
-export async function applyProgram(root: string, program: EditProgram, options: RecipeRunOptions = {}): Promise<{ filesChanged: string[] }> {
+export async function applyProgram(
+  root: string,
+  program: EditProgram,
+  options: RecipeRunOptions = {},
+): Promise<{ filesChanged: string[] }> {
   const { recipe } = program;
   const files = programFiles(program);
   switch (recipe.kind) {
@@ -32,13 +36,26 @@ export async function applyProgram(root: string, program: EditProgram, options: 
  * Computes an edit program's changes without writing, so several shards can be computed against the same base and
  * written afterwards. Rename and codemod modules only: a codemod command can only run in place.
  */
-export async function previewProgram(root: string, program: EditProgram, options: RecipeRunOptions = {}): Promise<{ changed: FileChange[] }> {
+export async function previewProgram(
+  root: string,
+  program: EditProgram,
+  options: RecipeRunOptions = {},
+): Promise<{ changed: FileChange[] }> {
   const { recipe } = program;
   const files = programFiles(program);
   if (recipe.kind === 'rename') {
     const { from, to, comments, declaredIn } = recipe;
-    return renameInFiles({ ...options, root, files, from, to, comments, ...(declaredIn === undefined ? {} : { declaredIn }) });
+    return renameInFiles({
+      ...options,
+      root,
+      files,
+      from,
+      to,
+      comments,
+      ...(declaredIn === undefined ? {} : { declaredIn }),
+    });
   }
-  if (recipe.kind === 'codemod' && recipe.module !== undefined) return { changed: await transformWithModule(root, recipe.module, files) };
+  if (recipe.kind === 'codemod' && recipe.module !== undefined)
+    return { changed: await transformWithModule(root, recipe.module, files) };
   throw new UnsupportedRecipeError(recipe.kind, 'preview');
 }

@@ -11,7 +11,13 @@ const SOURCE_LIKE = /\.(?:[cm]?[jt]sx?|json)$/;
  */
 export async function readCommitFiles(repo: string, commit: string): Promise<Map<string, string>> {
   const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
-  const listed = await execa('git', ['ls-tree', '-r', '-z', '--full-tree', commit], { cwd: repo, env, reject: false, stripFinalNewline: false, maxBuffer: 2 ** 30 });
+  const listed = await execa('git', ['ls-tree', '-r', '-z', '--full-tree', commit], {
+    cwd: repo,
+    env,
+    reject: false,
+    stripFinalNewline: false,
+    maxBuffer: 2 ** 30,
+  });
   if (listed.exitCode !== 0) throw new GitReadError(repo, commit, String(listed.stderr).trim());
   const paths: string[] = [];
   const ids: string[] = [];
@@ -27,7 +33,15 @@ export async function readCommitFiles(repo: string, commit: string): Promise<Map
   }
   const files = new Map<string, string>();
   if (ids.length === 0) return files;
-  const batch = await execa('git', ['cat-file', '--batch'], { cwd: repo, env, input: `${ids.join('\n')}\n`, encoding: 'buffer', stripFinalNewline: false, reject: false, maxBuffer: 2 ** 31 });
+  const batch = await execa('git', ['cat-file', '--batch'], {
+    cwd: repo,
+    env,
+    input: `${ids.join('\n')}\n`,
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    reject: false,
+    maxBuffer: 2 ** 31,
+  });
   if (batch.exitCode !== 0) throw new GitReadError(repo, commit, Buffer.from(batch.stderr).toString('utf8').trim());
   const out = Buffer.from(batch.stdout);
   let at = 0;
@@ -36,7 +50,8 @@ export async function readCommitFiles(repo: string, commit: string): Promise<Map
     const eol = out.indexOf(0x0a, at);
     const header = out.toString('latin1', at, eol).split(' ');
     const size = Number(header[2]);
-    if (eol < 0 || header[1] !== 'blob' || !Number.isInteger(size)) throw new GitReadError(repo, commit, `unexpected git cat-file output for ${path}: ${header.join(' ')}`);
+    if (eol < 0 || header[1] !== 'blob' || !Number.isInteger(size))
+      throw new GitReadError(repo, commit, `unexpected git cat-file output for ${path}: ${header.join(' ')}`);
     files.set(path, out.toString('utf8', eol + 1, eol + 1 + size));
     at = eol + 1 + size + 1;
   }

@@ -13,7 +13,8 @@ export interface FileChange {
 export function resolveInRepo(root: string, file: string): string {
   const absolute = path.resolve(root, file);
   const rel = path.relative(root, absolute);
-  if (path.isAbsolute(file) || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new PathOutsideRepoError(file, root);
+  if (path.isAbsolute(file) || rel === '' || rel.startsWith('..') || path.isAbsolute(rel))
+    throw new PathOutsideRepoError(file, root);
   return absolute;
 }
 

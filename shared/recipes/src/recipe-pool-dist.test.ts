@@ -21,12 +21,30 @@ describe('createRecipePool from compiled JavaScript', () => {
     const repoDir = await mkdtemp(path.join(os.tmpdir(), 'baton-pool-dist-'));
     cleanup.push(out, repoDir);
     const build = ['-p', 'tsconfig.build.json', '--outDir', out, '--tsBuildInfoFile', path.join(out, 'tsbuildinfo')];
-    await execa('node', [tsc, ...build, '--composite', 'false', '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], {
-      cwd: packageDir,
-      reject: false,
-    });
+    await execa(
+      'node',
+      [
+        tsc,
+        ...build,
+        '--composite',
+        'false',
+        '--declaration',
+        'false',
+        '--declarationMap',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
+      {
+        cwd: packageDir,
+        reject: false,
+      },
+    );
     const repo = await generateSampleRepo(repoDir, { files: 12, packages: 2, git: false });
-    const program = { recipe: { kind: 'rename', ...sampleRenameTarget, glob: '**/*.ts', comments: false }, files: repo.files };
+    const program = {
+      recipe: { kind: 'rename', ...sampleRenameTarget, glob: '**/*.ts', comments: false },
+      files: repo.files,
+    };
     const script = [
       `import { createRecipePool } from ${JSON.stringify(path.join(out, 'index.js'))};`,
       `const pool = createRecipePool({ threads: 1 });`,
@@ -37,6 +55,8 @@ describe('createRecipePool from compiled JavaScript', () => {
     const run = await execa('node', ['--input-type=module', '-e', script], { cwd: packageDir });
     const { filesChanged } = JSON.parse(run.stdout) as { filesChanged: string[] };
     expect(filesChanged).toContain(sampleRenameTarget.declaredIn);
-    expect(await readFile(path.join(repoDir, sampleRenameTarget.declaredIn), 'utf8')).toContain('export function curryDataFirst(');
+    expect(await readFile(path.join(repoDir, sampleRenameTarget.declaredIn), 'utf8')).toContain(
+      'export function curryDataFirst(',
+    );
   });
 });

@@ -35,22 +35,39 @@ describe('createRecipePool', () => {
 
     const { filesChanged } = await pool.run(dir, rename(files));
     expect(filesChanged.sort()).toEqual(changed.map((c) => c.path).sort());
-    expect(await readFile(path.join(dir, sampleRenameTarget.declaredIn), 'utf8')).toContain('export function curryDataFirst(');
+    expect(await readFile(path.join(dir, sampleRenameTarget.declaredIn), 'utf8')).toContain(
+      'export function curryDataFirst(',
+    );
   });
 
   it('runs a codemod module on a worker thread', async () => {
     const codemod = path.join(dir, 'codemod.mjs');
-    await writeFile(codemod, `export default (source, file) => file.endsWith('math.ts') ? source.replace('a + b', 'b + a') : source;\n`);
-    const { filesChanged } = await pool.run(dir, { recipe: { kind: 'codemod', glob: '**/*.ts', module: 'codemod.mjs' }, files: repo.files.slice(0, 5) });
+    await writeFile(
+      codemod,
+      `export default (source, file) => file.endsWith('math.ts') ? source.replace('a + b', 'b + a') : source;\n`,
+    );
+    const { filesChanged } = await pool.run(dir, {
+      recipe: { kind: 'codemod', glob: '**/*.ts', module: 'codemod.mjs' },
+      files: repo.files.slice(0, 5),
+    });
     expect(filesChanged).toEqual(['packages/pkg-00/src/math.ts']);
     expect(await readFile(path.join(dir, 'packages/pkg-00/src/math.ts'), 'utf8')).toContain('(a, b) => b + a');
   });
 
   it('reports a failure inside the thread by its original name, and refuses command recipes', async () => {
-    const missing = { recipe: { kind: 'codemod', glob: '**', module: 'missing.mjs' }, files: ['a.ts'] } satisfies EditProgram;
-    await expect(pool.run(dir, missing)).rejects.toMatchObject({ name: 'RecipeTaskError', remoteName: 'CodemodModuleError' });
+    const missing = {
+      recipe: { kind: 'codemod', glob: '**', module: 'missing.mjs' },
+      files: ['a.ts'],
+    } satisfies EditProgram;
+    await expect(pool.run(dir, missing)).rejects.toMatchObject({
+      name: 'RecipeTaskError',
+      remoteName: 'CodemodModuleError',
+    });
     await expect(pool.run(dir, missing)).rejects.toBeInstanceOf(RecipeTaskError);
-    const command = { recipe: { kind: 'command', command: 'npm test', packages: '**' }, files: ['a.ts'] } satisfies EditProgram;
+    const command = {
+      recipe: { kind: 'command', command: 'npm test', packages: '**' },
+      files: ['a.ts'],
+    } satisfies EditProgram;
     await expect(pool.run(dir, command)).rejects.toBeInstanceOf(UnsupportedRecipeError);
   });
 });

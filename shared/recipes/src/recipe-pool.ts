@@ -40,7 +40,9 @@ export function createRecipePool(options: RecipePoolOptions): RecipePool {
     minThreads: threads,
     maxThreads: threads,
     // Workspace packages resolve to their TypeScript source only under this condition.
-    ...(fromSource ? { execArgv: [...process.execArgv.filter((a) => !a.startsWith('--conditions')), '--conditions=@baton/source'] } : {}),
+    ...(fromSource
+      ? { execArgv: [...process.execArgv.filter((a) => !a.startsWith('--conditions')), '--conditions=@baton/source'] }
+      : {}),
   });
   const submit = async (task: RecipeTask): Promise<Extract<RecipeTaskResult, { ok: true }>> => {
     // Checked here so the caller gets the named error, not a cloned one.
@@ -53,7 +55,9 @@ export function createRecipePool(options: RecipePoolOptions): RecipePool {
     threads,
     run: async (root, program) => ({ filesChanged: (await submit({ op: 'apply', root, program })).filesChanged }),
     preview: async (root, program) => ({ changed: (await submit({ op: 'preview', root, program })).changed ?? [] }),
-    previewCommit: async (repo, commit, program) => ({ changed: (await submit({ op: 'preview-commit', repo, commit, program })).changed ?? [] }),
+    previewCommit: async (repo, commit, program) => ({
+      changed: (await submit({ op: 'preview-commit', repo, commit, program })).changed ?? [],
+    }),
     destroy: () => piscina.destroy(),
   };
 }

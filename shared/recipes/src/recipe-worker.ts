@@ -36,7 +36,9 @@ const projectFor = (root: string): RenameProject => keep(`dir\0${root}`, () => c
 
 function snapshotFor(repo: string, commit: string): Promise<RenameProject> {
   const key = `commit\0${repo}\0${commit}`;
-  const project = keep(key, () => readCommitFiles(repo, commit).then((files) => createRenameProject({ kind: 'snapshot', commit, files })));
+  const project = keep(key, () =>
+    readCommitFiles(repo, commit).then((files) => createRenameProject({ kind: 'snapshot', commit, files })),
+  );
   // A failed read is not kept: the next task tries again.
   project.catch(() => projects.get(key) === project && projects.delete(key));
   return project;
@@ -49,7 +51,14 @@ export default async function runRecipeTask(task: RecipeTask): Promise<RecipeTas
       const { recipe } = task.program;
       if (recipe.kind !== 'rename') throw new UnsupportedRecipeError(recipe.kind, 'preview-commit');
       const project = await snapshotFor(task.repo, task.commit);
-      const { changed } = renameInFiles({ project, files: programFiles(task.program), from: recipe.from, to: recipe.to, comments: recipe.comments, ...(recipe.declaredIn === undefined ? {} : { declaredIn: recipe.declaredIn }) });
+      const { changed } = renameInFiles({
+        project,
+        files: programFiles(task.program),
+        from: recipe.from,
+        to: recipe.to,
+        comments: recipe.comments,
+        ...(recipe.declaredIn === undefined ? {} : { declaredIn: recipe.declaredIn }),
+      });
       return { ok: true, filesChanged: changed.map((c) => c.path), changed };
     }
     const options = task.program.recipe.kind === 'rename' ? { project: projectFor(path.resolve(task.root)) } : {};
@@ -58,6 +67,9 @@ export default async function runRecipeTask(task: RecipeTask): Promise<RecipeTas
     return { ok: true, filesChanged: changed.map((c) => c.path), changed };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    return { ok: false, error: { name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) } };
+    return {
+      ok: false,
+      error: { name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) },
+    };
   }
 }

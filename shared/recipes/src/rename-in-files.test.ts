@@ -55,7 +55,9 @@ describe('renameInFiles on a generated repository, shard by shard', () => {
 
   beforeAll(async () => {
     repo = await generateSampleRepo(await tempDir(), { files: 300, packages: 6 });
-    const sized = await Promise.all(repo.files.map(async (p) => ({ path: p, size: (await stat(path.join(repo.dir, p))).size })));
+    const sized = await Promise.all(
+      repo.files.map(async (p) => ({ path: p, size: (await stat(path.join(repo.dir, p))).size })),
+    );
     shards = shardFiles(sized, { maxFiles: 50, maxBytes: 1 << 20 });
     // Every shard is computed against the untouched base, as each would be in its own worktree, then all are written.
     changes = shards.flatMap((files) => renameInFiles({ root: repo.dir, files, from, to, declaredIn }).changed);
@@ -74,15 +76,21 @@ describe('renameInFiles on a generated repository, shard by shard', () => {
     const purry = byPath.get(declaredIn)!;
     expect(purry).toContain('export function curryDataFirst(fn: Binary');
     expect(purry).toContain('// purry: the data-first helper every package uses (see "purry" in the docs).');
-    expect(byPath.get('packages/pkg-00/src/index.ts')).toContain(`export { curryDataFirst, purryLast } from './internal/purry.js';`);
-    expect(byPath.get('packages/pkg-00/src/internal/alias.ts')).toContain(`export { curryDataFirst as purryAgain } from './purry.js';`);
+    expect(byPath.get('packages/pkg-00/src/index.ts')).toContain(
+      `export { curryDataFirst, purryLast } from './internal/purry.js';`,
+    );
+    expect(byPath.get('packages/pkg-00/src/internal/alias.ts')).toContain(
+      `export { curryDataFirst as purryAgain } from './purry.js';`,
+    );
     const after = changes.map((c) => c.after).join('\n');
     expect(after).toMatch(/import \{ curryDataFirst \} from '(\.\.\/)+pkg-00\/src\/internal\/purry\.js'/);
     expect(after).toMatch(/import \{ curryDataFirst as p \}/);
     expect(after).toMatch(/core\.curryDataFirst\(core\.add, \[x, \d\]\); \/\* core\.purry, not a local purry \*\//);
     expect(after).toMatch(/export const ops = \{ purry: curryDataFirst, k: \d \};/);
     expect(after).toMatch(/function scale\(purry: number, by: number\): number \{\n {2}return purry \* by;/);
-    expect(after).toMatch(/const first = curryDataFirst\(add, \[x, \d\]\);\n {2}\{\n {4}const purry = scale\(first, 1\);\n {4}return purry \+ 0;/);
+    expect(after).toMatch(
+      /const first = curryDataFirst\(add, \[x, \d\]\);\n {2}\{\n {4}const purry = scale\(first, 1\);\n {4}return purry \+ 0;/,
+    );
     expect(after).not.toMatch(/import \{[^}]*\bpurry\b[^}]*\} from/);
     // Plain modules only have an unrelated, unexported `const purry` and the word in text: untouched.
     expect(changes.some((c) => c.before.includes('(plain)'))).toBe(false);
@@ -113,21 +121,43 @@ describe('renameInFiles edge cases', () => {
       'b.ts': `import * as a from './a.js';\nconst { purry } = a;\nexport const r = purry() + a.purry();\n`,
       'c.ts': `// purry in a comment\nexport function other(purry: number): number {\n  return purry;\n}\n`,
     });
-    const { changed } = renameInFiles({ root, files: ['a.ts', 'b.ts', 'c.ts'], from: 'purry', to: 'curryDataFirst', comments: true });
+    const { changed } = renameInFiles({
+      root,
+      files: ['a.ts', 'b.ts', 'c.ts'],
+      from: 'purry',
+      to: 'curryDataFirst',
+      comments: true,
+    });
     const after = Object.fromEntries(changed.map((c) => [c.path, c.after]));
     expect(after['a.ts']).toBe(`function curryDataFirst(): number {\n  return 1;\n}\nexport { curryDataFirst };\n`);
-    expect(after['b.ts']).toBe(`import * as a from './a.js';\nconst { curryDataFirst: purry } = a;\nexport const r = purry() + a.curryDataFirst();\n`);
-    expect(after['c.ts']).toBe(`// curryDataFirst in a comment\nexport function other(purry: number): number {\n  return purry;\n}\n`);
+    expect(after['b.ts']).toBe(
+      `import * as a from './a.js';\nconst { curryDataFirst: purry } = a;\nexport const r = purry() + a.curryDataFirst();\n`,
+    );
+    expect(after['c.ts']).toBe(
+      `// curryDataFirst in a comment\nexport function other(purry: number): number {\n  return purry;\n}\n`,
+    );
   });
 
   it('reuses a project across shards and sees files changed on disk in between', async () => {
     const root = await tempDir();
-    await write(root, { 'a.ts': `export function purry(): number {\n  return 1;\n}\n`, 'b.ts': `import { purry } from './a.js';\nexport const one = purry();\n` });
+    await write(root, {
+      'a.ts': `export function purry(): number {\n  return 1;\n}\n`,
+      'b.ts': `import { purry } from './a.js';\nexport const one = purry();\n`,
+    });
     const project = createRenameProject(root);
     const first = renameInFiles({ root, files: ['b.ts'], from: 'purry', to: 'curry', project });
     expect(first.changed[0]?.after).toBe(`import { curry } from './a.js';\nexport const one = curry();\n`);
-    await write(root, { 'b.ts': `import { purry } from './a.js';\nexport const one = purry();\nexport const two = purry() + 1;\n` });
-    const second = renameInFiles({ root, files: ['b.ts', 'a.ts'], from: 'purry', to: 'curry', declaredIn: 'a.ts', project });
+    await write(root, {
+      'b.ts': `import { purry } from './a.js';\nexport const one = purry();\nexport const two = purry() + 1;\n`,
+    });
+    const second = renameInFiles({
+      root,
+      files: ['b.ts', 'a.ts'],
+      from: 'purry',
+      to: 'curry',
+      declaredIn: 'a.ts',
+      project,
+    });
     expect(Object.fromEntries(second.changed.map((c) => [c.path, c.after]))).toEqual({
       'a.ts': `export function curry(): number {\n  return 1;\n}\n`,
       'b.ts': `import { curry } from './a.js';\nexport const one = curry();\nexport const two = curry() + 1;\n`,
@@ -136,8 +166,17 @@ describe('renameInFiles edge cases', () => {
 
   it('renames an unexported top-level declaration when declaredIn names its file, and nothing elsewhere', async () => {
     const root = await tempDir();
-    await write(root, { 'a.ts': `const purry = 1;\nexport const x = purry;\n`, 'b.ts': `const purry = 2;\nexport const y = purry;\n` });
-    const { changed } = renameInFiles({ root, files: ['a.ts', 'b.ts'], from: 'purry', to: 'curry', declaredIn: 'a.ts' });
+    await write(root, {
+      'a.ts': `const purry = 1;\nexport const x = purry;\n`,
+      'b.ts': `const purry = 2;\nexport const y = purry;\n`,
+    });
+    const { changed } = renameInFiles({
+      root,
+      files: ['a.ts', 'b.ts'],
+      from: 'purry',
+      to: 'curry',
+      declaredIn: 'a.ts',
+    });
     expect(changed.map((c) => [c.path, c.after])).toEqual([['a.ts', `const curry = 1;\nexport const x = curry;\n`]]);
     expect(renameInFiles({ root, files: ['a.ts', 'b.ts'], from: 'purry', to: 'curry' }).changed).toEqual([]);
   });
@@ -145,7 +184,9 @@ describe('renameInFiles edge cases', () => {
   it('rejects a declaredIn file that does not declare the name', async () => {
     const root = await tempDir();
     await write(root, { 'a.ts': `export const x = 1;\n` });
-    expect(() => renameInFiles({ root, files: ['a.ts'], from: 'purry', to: 'y', declaredIn: 'a.ts' })).toThrow(RenameTargetNotFoundError);
+    expect(() => renameInFiles({ root, files: ['a.ts'], from: 'purry', to: 'y', declaredIn: 'a.ts' })).toThrow(
+      RenameTargetNotFoundError,
+    );
     expect(await readFile(path.join(root, 'a.ts'), 'utf8')).toBe(`export const x = 1;\n`);
   });
 });
@@ -153,7 +194,9 @@ describe('renameInFiles edge cases', () => {
 describe('renameInFiles over a commit snapshot (no checkout)', () => {
   it('computes what the folder gives, from the commit, whatever the working tree holds', async () => {
     const repo = await generateSampleRepo(await tempDir(), { files: 120, packages: 3 });
-    const sized = await Promise.all(repo.files.map(async (p) => ({ path: p, size: (await stat(path.join(repo.dir, p))).size })));
+    const sized = await Promise.all(
+      repo.files.map(async (p) => ({ path: p, size: (await stat(path.join(repo.dir, p))).size })),
+    );
     const shards = shardFiles(sized, { maxFiles: 40, maxBytes: 1 << 20 });
     const fromFolder = shards.map((files) => renameInFiles({ root: repo.dir, files, from, to, declaredIn }).changed);
 
@@ -172,7 +215,13 @@ describe('renameInFiles over a commit snapshot (no checkout)', () => {
   it('names the commit that cannot be read', async () => {
     const repo = await generateSampleRepo(await tempDir(), { files: 20, packages: 2 });
     await expect(readCommitFiles(repo.dir, 'f'.repeat(40))).rejects.toBeInstanceOf(GitReadError);
-    const project = createRenameProject({ kind: 'snapshot', commit: 'HEAD', files: await readCommitFiles(repo.dir, 'HEAD') });
-    expect(() => renameInFiles({ project, files: ['packages/pkg-00/src/missing.ts'], from, to })).toThrow(FileNotInRepoError);
+    const project = createRenameProject({
+      kind: 'snapshot',
+      commit: 'HEAD',
+      files: await readCommitFiles(repo.dir, 'HEAD'),
+    });
+    expect(() => renameInFiles({ project, files: ['packages/pkg-00/src/missing.ts'], from, to })).toThrow(
+      FileNotInRepoError,
+    );
   });
 });

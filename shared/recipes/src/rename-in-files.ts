@@ -44,7 +44,10 @@ export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[
   const renameProject =
     input.project !== undefined && (input.root === undefined || input.project.root === path.resolve(input.root))
       ? input.project
-      : createRenameProject(path.resolve(input.root ?? '.'), input.tsconfig === undefined ? {} : { tsconfig: input.tsconfig });
+      : createRenameProject(
+          path.resolve(input.root ?? '.'),
+          input.tsconfig === undefined ? {} : { tsconfig: input.tsconfig },
+        );
   const root = renameProject.root;
   const target: RenameTarget = { from: input.from, to: input.to, comments: input.comments ?? false };
   const candidates: { path: string; before: string; absolute: string }[] = [];
@@ -56,10 +59,14 @@ export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[
     if (before.includes(input.from)) candidates.push({ path: file, before, absolute });
   }
   if (input.declaredIn !== undefined) target.declaredIn = resolveInRepo(root, input.declaredIn);
-  const program = renameProject.program([...candidates.map((c) => c.absolute), ...(target.declaredIn === undefined ? [] : [target.declaredIn])]);
+  const program = renameProject.program([
+    ...candidates.map((c) => c.absolute),
+    ...(target.declaredIn === undefined ? [] : [target.declaredIn]),
+  ]);
   if (input.declaredIn !== undefined) {
     const declaring = program.getSourceFile(target.declaredIn!);
-    if (declaring === undefined || !declaresTopLevel(declaring, input.from)) throw new RenameTargetNotFoundError(input.from, input.declaredIn);
+    if (declaring === undefined || !declaresTopLevel(declaring, input.from))
+      throw new RenameTargetNotFoundError(input.from, input.declaredIn);
   }
   const checker = program.getTypeChecker();
   const cache = new Map<ts.Symbol, boolean>();
@@ -76,7 +83,12 @@ export function renameInFiles(input: RenameInFilesInput): { changed: FileChange[
 }
 
 /** Renames in place over `files` (one shard) and returns the changed paths; see {@link renameInFiles}. */
-export async function applyRename(root: string, recipe: RenameRecipe, files: readonly string[], options: RecipeRunOptions = {}): Promise<string[]> {
+export async function applyRename(
+  root: string,
+  recipe: RenameRecipe,
+  files: readonly string[],
+  options: RecipeRunOptions = {},
+): Promise<string[]> {
   const { changed } = renameInFiles({
     ...options,
     root,
@@ -91,7 +103,8 @@ export async function applyRename(root: string, recipe: RenameRecipe, files: rea
 
 function declaresTopLevel(sourceFile: ts.SourceFile, name: string): boolean {
   return sourceFile.statements.some((statement) => {
-    if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+    if (ts.isVariableStatement(statement))
+      return statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
     const declared = ts.getNameOfDeclaration(statement as ts.DeclarationStatement);
     return declared !== undefined && ts.isIdentifier(declared) && declared.text === name;
   });

@@ -16,7 +16,12 @@ export interface RenameTarget {
  * through import and export aliases, is a target declaration. Strings, module specifiers and unrelated bindings
  * with the same name (shadowing locals, parameters, object properties) are left alone.
  */
-export function renameLocations(sourceFile: ts.SourceFile, checker: ts.TypeChecker, target: RenameTarget, cache: Map<ts.Symbol, boolean>): TextEdit[] {
+export function renameLocations(
+  sourceFile: ts.SourceFile,
+  checker: ts.TypeChecker,
+  target: RenameTarget,
+  cache: Map<ts.Symbol, boolean>,
+): TextEdit[] {
   const edits: TextEdit[] = [];
   const isTarget = (symbol: ts.Symbol | undefined): boolean => {
     if (symbol === undefined) return false;
@@ -43,7 +48,12 @@ export function renameLocations(sourceFile: ts.SourceFile, checker: ts.TypeCheck
   return edits;
 }
 
-function identifierEdit(id: ts.Identifier, checker: ts.TypeChecker, target: RenameTarget, isTarget: (s: ts.Symbol | undefined) => boolean): TextEdit | undefined {
+function identifierEdit(
+  id: ts.Identifier,
+  checker: ts.TypeChecker,
+  target: RenameTarget,
+  isTarget: (s: ts.Symbol | undefined) => boolean,
+): TextEdit | undefined {
   const at = (text: string): TextEdit => ({ start: id.getStart(), end: id.getEnd(), text });
   const parent = id.parent;
   // `{ purry }` is both a property and a reference: keep the property name, which other shards may read as `x.purry`.
@@ -51,11 +61,20 @@ function identifierEdit(id: ts.Identifier, checker: ts.TypeChecker, target: Rena
     return isTarget(checker.getShorthandAssignmentValueSymbol(parent)) ? at(`${target.from}: ${target.to}`) : undefined;
   }
   // `const { purry } = core`: the local binding is new, but the property it reads is the target's export.
-  if (ts.isBindingElement(parent) && parent.name === id && parent.propertyName === undefined && ts.isObjectBindingPattern(parent.parent)) {
+  if (
+    ts.isBindingElement(parent) &&
+    parent.name === id &&
+    parent.propertyName === undefined &&
+    ts.isObjectBindingPattern(parent.parent)
+  ) {
     const property = checker.getTypeAtLocation(parent.parent).getProperty(target.from);
     return isTarget(property) ? at(`${target.to}: ${target.from}`) : undefined;
   }
-  if (ts.isExportSpecifier(parent) && parent.parent.parent.moduleSpecifier === undefined && (parent.propertyName ?? parent.name) === id) {
+  if (
+    ts.isExportSpecifier(parent) &&
+    parent.parent.parent.moduleSpecifier === undefined &&
+    (parent.propertyName ?? parent.name) === id
+  ) {
     return isTarget(checker.getExportSpecifierLocalTargetSymbol(parent)) ? at(target.to) : undefined;
   }
   return isTarget(checker.getSymbolAtLocation(id)) ? at(target.to) : undefined;
@@ -75,7 +94,9 @@ function isTargetDeclaration(declaration: ts.Declaration, checker: ts.TypeChecke
   const module = checker.getSymbolAtLocation(sourceFile);
   const symbol = checker.getSymbolAtLocation(name);
   if (module === undefined || symbol === undefined) return false;
-  return checker.getExportsOfModule(module).some((e) => (e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e) === symbol);
+  return checker
+    .getExportsOfModule(module)
+    .some((e) => (e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e) === symbol);
 }
 
 function commentEdits(sourceFile: ts.SourceFile, target: RenameTarget): TextEdit[] {

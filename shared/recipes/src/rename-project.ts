@@ -46,9 +46,14 @@ export function snapshotRoot(commit: string): string {
 }
 
 /** A module resolution host over a snapshot: files under the virtual root come from memory, others (lib files) from disk. */
-function snapshotHost(root: string, files: ReadonlyMap<string, string>): Pick<ts.CompilerHost, 'fileExists' | 'readFile' | 'directoryExists' | 'getDirectories' | 'realpath'> {
+function snapshotHost(
+  root: string,
+  files: ReadonlyMap<string, string>,
+): Pick<ts.CompilerHost, 'fileExists' | 'readFile' | 'directoryExists' | 'getDirectories' | 'realpath'> {
   const dirs = new Set<string>([root]);
-  for (const file of files.keys()) for (let d = path.dirname(path.join(root, file)); d.length > root.length && !dirs.has(d); d = path.dirname(d)) dirs.add(d);
+  for (const file of files.keys())
+    for (let d = path.dirname(path.join(root, file)); d.length > root.length && !dirs.has(d); d = path.dirname(d))
+      dirs.add(d);
   const inside = (p: string): string | undefined => {
     const rel = path.relative(root, p);
     return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
@@ -63,7 +68,10 @@ function snapshotHost(root: string, files: ReadonlyMap<string, string>): Pick<ts
       return rel === undefined ? ts.sys.readFile(p) : files.get(rel);
     },
     directoryExists: (p) => (inside(p) === undefined ? ts.sys.directoryExists(p) : dirs.has(p)),
-    getDirectories: (p) => (inside(p) === undefined ? ts.sys.getDirectories(p) : [...dirs].filter((d) => path.dirname(d) === p).map((d) => path.basename(d))),
+    getDirectories: (p) =>
+      inside(p) === undefined
+        ? ts.sys.getDirectories(p)
+        : [...dirs].filter((d) => path.dirname(d) === p).map((d) => path.basename(d)),
     realpath: (p) => (inside(p) === undefined ? (ts.sys.realpath?.(p) ?? p) : p),
   };
 }
@@ -72,7 +80,10 @@ function snapshotHost(root: string, files: ReadonlyMap<string, string>): Pick<ts
  * Creates a rename project for a folder (`root`) or a commit snapshot, using its tsconfig (repository-relative,
  * default `tsconfig.json` when present) for module resolution.
  */
-export function createRenameProject(source: string | ProjectFiles, options: { tsconfig?: string; maxCachedFiles?: number } = {}): RenameProject {
+export function createRenameProject(
+  source: string | ProjectFiles,
+  options: { tsconfig?: string; maxCachedFiles?: number } = {},
+): RenameProject {
   const files: ProjectFiles = typeof source === 'string' ? { kind: 'disk', root: source } : source;
   const absoluteRoot = files.kind === 'disk' ? path.resolve(files.root) : snapshotRoot(files.commit);
   const io = files.kind === 'snapshot' ? snapshotHost(absoluteRoot, files.files) : undefined;
@@ -119,7 +130,15 @@ export function createRenameProject(source: string | ProjectFiles, options: { ts
   };
   host.resolveModuleNameLiterals = (literals, containingFile, redirectedReference, opts, containingSourceFile) =>
     literals.map((literal) =>
-      ts.resolveModuleName(literal.text, containingFile, opts, host, resolution, redirectedReference, ts.getModeForUsageLocation(containingSourceFile, literal, opts)),
+      ts.resolveModuleName(
+        literal.text,
+        containingFile,
+        opts,
+        host,
+        resolution,
+        redirectedReference,
+        ts.getModeForUsageLocation(containingSourceFile, literal, opts),
+      ),
     );
 
   const evict = (): void => {
@@ -145,12 +164,20 @@ export function createRenameProject(source: string | ProjectFiles, options: { ts
 }
 
 /** The tsconfig's compiler options (following `extends`), without listing its files: only module resolution is needed. */
-function readCompilerOptions(tsconfig: string, io: Pick<ts.CompilerHost, 'fileExists' | 'readFile'> | undefined): ts.CompilerOptions {
+function readCompilerOptions(
+  tsconfig: string,
+  io: Pick<ts.CompilerHost, 'fileExists' | 'readFile'> | undefined,
+): ts.CompilerOptions {
   const fileExists = (file: string): boolean => (io ? io.fileExists(file) : ts.sys.fileExists(file));
   const readFile = (file: string): string | undefined => (io ? io.readFile(file) : ts.sys.readFile(file));
   const read = ts.readConfigFile(tsconfig, readFile);
   const config: unknown = read.config;
   if (config === undefined) return {};
-  const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames, readDirectory: () => [], fileExists, readFile };
+  const host: ts.ParseConfigHost = {
+    useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+    readDirectory: () => [],
+    fileExists,
+    readFile,
+  };
   return ts.parseJsonConfigFileContent(config, host, path.dirname(tsconfig), undefined, tsconfig).options;
 }

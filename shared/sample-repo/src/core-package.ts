@@ -35,7 +35,10 @@ export function renderCorePackage(): Map<string, string> {
     ],
     [
       corePackageFiles.alias,
-      lines(`// The old name of purry, kept for callers that still say purryAgain.`, `export { purry as purryAgain } from './purry.js';`),
+      lines(
+        `// The old name of purry, kept for callers that still say purryAgain.`,
+        `export { purry as purryAgain } from './purry.js';`,
+      ),
     ],
     [
       corePackageFiles.index,
@@ -113,7 +116,10 @@ export function renderRootFiles(packages: number): Map<string, string> {
   ]);
   for (let p = 0; p < packages; p++) {
     const name = packageName(p);
-    files.set(`packages/${name}/package.json`, `${JSON.stringify({ name: `@sample/${name}`, private: true, type: 'module' }, null, 2)}\n`);
+    files.set(
+      `packages/${name}/package.json`,
+      `${JSON.stringify({ name: `@sample/${name}`, private: true, type: 'module' }, null, 2)}\n`,
+    );
   }
   return files;
 }

@@ -33,7 +33,13 @@ const CORE_FILES = Object.keys(corePackageFiles).length;
 const FOLDER_NAMES = ['alpha', 'beta', 'gamma', 'delta', 'lib', 'ops', 'model', 'view', 'data', 'flow'] as const;
 const ALL_KINDS = Object.values(ModuleKind);
 // Direct and index imports are the common case in real code; the odd shapes are rarer.
-const WEIGHTED_KINDS: readonly ModuleKind[] = [...ALL_KINDS, ModuleKind.direct, ModuleKind.direct, ModuleKind.index, ModuleKind.index];
+const WEIGHTED_KINDS: readonly ModuleKind[] = [
+  ...ALL_KINDS,
+  ModuleKind.direct,
+  ModuleKind.direct,
+  ModuleKind.index,
+  ModuleKind.index,
+];
 const tscPath = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /**
@@ -43,10 +49,15 @@ const tscPath = createRequire(import.meta.url).resolve('typescript/bin/tsc');
  */
 export async function generateSampleRepo(dir: string, options: SampleRepoOptions): Promise<SampleRepo> {
   const { files: fileCount, packages, seed = 1, git = true } = options;
-  if (!Number.isInteger(packages) || packages < 2) throw new SampleRepoOptionsError('packages', packages, 'need pkg-00 and at least one user');
+  if (!Number.isInteger(packages) || packages < 2)
+    throw new SampleRepoOptionsError('packages', packages, 'need pkg-00 and at least one user');
   const modules = fileCount - CORE_FILES - (packages - 1);
   if (!Number.isInteger(fileCount) || modules < packages - 1) {
-    throw new SampleRepoOptionsError('files', fileCount, `need at least ${CORE_FILES + 2 * (packages - 1)} for ${packages} packages`);
+    throw new SampleRepoOptionsError(
+      'files',
+      fileCount,
+      `need at least ${CORE_FILES + 2 * (packages - 1)} for ${packages} packages`,
+    );
   }
   const rng = seededRandom(seed);
   const contents = new Map<string, string>([...renderRootFiles(packages), ...renderCorePackage()]);
@@ -69,7 +80,12 @@ export async function generateSampleRepo(dir: string, options: SampleRepoOptions
       contents.set(file, module.source);
       const ns = moduleName.replace('-', '');
       imports.push(`import * as ${ns} from '${importSpecifier(testFile, file)}';`);
-      tests.push(`test('${name} ${moduleName} (${kind})', () => {`, ...module.checks.map((c) => `  ${c.replaceAll('NS.', `${ns}.`)}`), `});`, ``);
+      tests.push(
+        `test('${name} ${moduleName} (${kind})', () => {`,
+        ...module.checks.map((c) => `  ${c.replaceAll('NS.', `${ns}.`)}`),
+        `});`,
+        ``,
+      );
     }
     contents.set(
       testFile,

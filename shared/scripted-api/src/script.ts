@@ -1,7 +1,6 @@
 /** A block the scripted assistant answers with: plain text or a client tool call. */
 export type ScriptedContentBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
+  { type: 'text'; text: string } | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
 
 /** Stop reasons the scripted server can report (the Messages API's closed set, minus server-tool ones). */
 export const ScriptedStopReason = {
@@ -103,7 +102,10 @@ export interface RecordedContentBlock {
 }
 
 /** Answers request `index` (0-based); `undefined` means the script is exhausted. */
-export type ScriptFunction = (request: ScriptedRequest, index: number) => ScriptTurn | undefined | Promise<ScriptTurn | undefined>;
+export type ScriptFunction = (
+  request: ScriptedRequest,
+  index: number,
+) => ScriptTurn | undefined | Promise<ScriptTurn | undefined>;
 
 /** A script: turns consumed in order, or a function choosing each answer. */
 export type Script = readonly ScriptTurn[] | ScriptFunction;

@@ -37,9 +37,18 @@ describe('startScriptedApi', () => {
     const message = await sdk(api.url).messages.create({ ...params, system: 'be brief' });
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'Let me look at the file first.' });
-    expect(message.content[1]).toMatchObject({ type: 'tool_use', name: 'read_file', input: { path: 'src/purry.ts', range: [1, 40] } });
+    expect(message.content[1]).toMatchObject({
+      type: 'tool_use',
+      name: 'read_file',
+      input: { path: 'src/purry.ts', range: [1, 40] },
+    });
     expect((message.content[1] as { id: string }).id).toMatch(/^toolu_/);
-    expect(message.usage).toMatchObject({ input_tokens: 120, output_tokens: 30, cache_creation_input_tokens: 100, cache_read_input_tokens: 7 });
+    expect(message.usage).toMatchObject({
+      input_tokens: 120,
+      output_tokens: 30,
+      cache_creation_input_tokens: 100,
+      cache_read_input_tokens: 7,
+    });
     expect(api.requests).toHaveLength(1);
     expect(api.requests[0]!.body.system).toBe('be brief');
     expect(api.requests[0]!.headers.authorization ?? api.requests[0]!.headers['x-api-key']).toContain('test-key');
@@ -58,7 +67,12 @@ describe('startScriptedApi', () => {
     expect(partials.length).toBeGreaterThan(1);
     expect(message.content[1]).toMatchObject({ type: 'tool_use', input: { path: 'src/purry.ts', range: [1, 40] } });
     expect(message.stop_reason).toBe('tool_use');
-    expect(message.usage).toMatchObject({ input_tokens: 120, output_tokens: 30, cache_creation_input_tokens: 100, cache_read_input_tokens: 7 });
+    expect(message.usage).toMatchObject({
+      input_tokens: 120,
+      output_tokens: 30,
+      cache_creation_input_tokens: 100,
+      cache_read_input_tokens: 7,
+    });
     expect(api.requests[0]!.body.stream).toBe(true);
   });
 
@@ -75,7 +89,9 @@ describe('startScriptedApi', () => {
 
   it('answers a scripted error with the error shape and retry-after', async () => {
     await using api = await startScriptedApi([{ status: 429, retryAfterSeconds: 3, message: 'slow down' }]);
-    const err = await sdk(api.url).messages.create(params).catch((e: unknown) => e);
+    const err = await sdk(api.url)
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     const apiErr = err as InstanceType<typeof Anthropic.RateLimitError>;
     expect(apiErr.status).toBe(429);
@@ -86,7 +102,10 @@ describe('startScriptedApi', () => {
 
   it('can fail a stream midway with an overloaded error event', async () => {
     await using api = await startScriptedApi([{ status: 529, inStream: true }]);
-    const err = await sdk(api.url).messages.stream(params).finalMessage().catch((e: unknown) => e);
+    const err = await sdk(api.url)
+      .messages.stream(params)
+      .finalMessage()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect((err as InstanceType<typeof Anthropic.APIError>).type).toBe('overloaded_error');
   });
@@ -102,12 +121,17 @@ describe('startScriptedApi', () => {
 
   it('asks a script function for each turn with the recorded request', async () => {
     await using api = await startScriptedApi((request, index) =>
-      index < 2 ? { content: [{ type: 'text', text: `turn ${index}: ${request.body.messages.length} messages` }] } : undefined,
+      index < 2
+        ? { content: [{ type: 'text', text: `turn ${index}: ${request.body.messages.length} messages` }] }
+        : undefined,
     );
     const client = sdk(api.url);
     const first = await client.messages.create(params);
     expect(first.content[0]).toMatchObject({ text: 'turn 0: 1 messages' });
-    await client.messages.create({ ...params, messages: [...params.messages, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'go' }] });
+    await client.messages.create({
+      ...params,
+      messages: [...params.messages, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'go' }],
+    });
     expect((await api.waitForRequests(2)).length).toBe(2);
     const third = await client.messages.create(params).catch((e: unknown) => e);
     expect((third as Error).message).toContain('script exhausted after 2 turns');

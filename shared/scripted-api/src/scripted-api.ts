@@ -99,14 +99,21 @@ export async function startScriptedApi(script: Script, options: ScriptedApiOptio
     try {
       return (await script(request, request.index)) ?? exhausted(request.index);
     } catch (err) {
-      return { status: 500, errorType: 'api_error', message: `scripted-api: script function threw on request ${request.index}: ${String(err)}` };
+      return {
+        status: 500,
+        errorType: 'api_error',
+        message: `scripted-api: script function threw on request ${request.index}: ${String(err)}`,
+      };
     }
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (req.method !== 'POST' || path !== '/v1/messages') {
-      sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `scripted-api: no route ${req.method} ${path}` } });
+      sendJson(res, 404, {
+        type: 'error',
+        error: { type: 'not_found_error', message: `scripted-api: no route ${req.method} ${path}` },
+      });
       return;
     }
     const parsed = parseMessagesBody(await readBody(req));
@@ -114,7 +121,13 @@ export async function startScriptedApi(script: Script, options: ScriptedApiOptio
       sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: parsed.message } });
       return;
     }
-    const request: ScriptedRequest = { index: requests.length, method: req.method, path, headers: headerRecord(req), body: parsed.body };
+    const request: ScriptedRequest = {
+      index: requests.length,
+      method: req.method,
+      path,
+      headers: headerRecord(req),
+      body: parsed.body,
+    };
     requests.push(request);
     waiters = waiters.filter((w) => (requests.length >= w.n ? (w.resolve(requests), false) : true));
 
@@ -126,7 +139,11 @@ export async function startScriptedApi(script: Script, options: ScriptedApiOptio
     const turn = await nextTurn(request);
     const requestId = `req_scripted${String(request.index).padStart(4, '0')}`;
     const streaming = parsed.body.stream === true;
-    const base = { turnIndex: request.index, model: parsed.body.model, requestChars: JSON.stringify(parsed.body).length };
+    const base = {
+      turnIndex: request.index,
+      model: parsed.body.model,
+      requestChars: JSON.stringify(parsed.body).length,
+    };
     if (isScriptedError(turn) && !(turn.inStream === true && streaming)) {
       if (await pause(turn.delayMs ?? 0, signal)) sendError(res, turn, requestId);
       return;
@@ -136,7 +153,12 @@ export async function startScriptedApi(script: Script, options: ScriptedApiOptio
       if (await pause(turn.delayMs ?? 0, signal)) sendJson(res, 200, message, { 'request-id': requestId });
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'request-id': requestId });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'request-id': requestId,
+    });
     for (const e of openingEvents(message)) res.write(formatSse(e));
     if (!(await pause(turn.delayMs ?? 0, signal))) return;
     const rest = isScriptedError(turn) ? [{ event: 'error', data: wireError(turn) }] : contentEvents(message);
@@ -147,7 +169,8 @@ export async function startScriptedApi(script: Script, options: ScriptedApiOptio
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       // Report the server's own failure to the client instead of hanging the request.
-      if (!res.headersSent) sendJson(res, 500, { type: 'error', error: { type: 'api_error', message: `scripted-api: ${String(err)}` } });
+      if (!res.headersSent)
+        sendJson(res, 500, { type: 'error', error: { type: 'api_error', message: `scripted-api: ${String(err)}` } });
       else res.destroy(err instanceof Error ? err : new Error(String(err)));
     });
   });

@@ -28,7 +28,13 @@ export function openingEvents(message: WireMessage): SseEvent[] {
       event: 'message_start',
       data: {
         type: 'message_start',
-        message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
+        message: {
+          ...message,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: 1 },
+        },
       },
     },
     { event: 'ping', data: { type: 'ping' } },
@@ -46,7 +52,10 @@ function blockEvents(block: WireContentBlock, index: number): SseEvent[] {
           event: 'content_block_delta',
           data: { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json } },
         }));
-  const start = block.type === 'text' ? { type: 'text', text: '' } : { type: 'tool_use', id: block.id, name: block.name, input: {} };
+  const start =
+    block.type === 'text'
+      ? { type: 'text', text: '' }
+      : { type: 'tool_use', id: block.id, name: block.name, input: {} };
   return [
     { event: 'content_block_start', data: { type: 'content_block_start', index, content_block: start } },
     ...deltas,

@@ -1,9 +1,14 @@
-import type { ScriptedContentBlock, ScriptedResponse, ScriptedStopReason, ScriptedErrorType, ScriptedError } from './script.js';
+import type {
+  ScriptedContentBlock,
+  ScriptedResponse,
+  ScriptedStopReason,
+  ScriptedErrorType,
+  ScriptedError,
+} from './script.js';
 
 /** A content block in the Messages API's response shape. */
 export type WireContentBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+  { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 /** Usage in the Messages API's response shape. */
 export interface WireUsage {
@@ -54,7 +59,10 @@ export function wireMessage(input: WireMessageInput): WireMessage {
   const { turn, turnIndex } = input;
   const content = turn.content.map((block, i) => wireBlock(block, turnIndex, i));
   const hasToolUse = content.some((block) => block.type === 'tool_use');
-  const outputChars = content.reduce((n, b) => n + (b.type === 'text' ? b.text.length : JSON.stringify(b.input).length), 0);
+  const outputChars = content.reduce(
+    (n, b) => n + (b.type === 'text' ? b.text.length : JSON.stringify(b.input).length),
+    0,
+  );
   const cacheWrite = turn.usage?.cache_creation_input_tokens ?? 0;
   return {
     id: `msg_scripted${String(turnIndex).padStart(4, '0')}`,
@@ -89,7 +97,10 @@ const defaultErrorTypes: Readonly<Record<ScriptedError['status'], ScriptedErrorT
 };
 
 /** Anthropic's error body `{ type: 'error', error: { type, message } }` for a scripted error. */
-export function wireError(error: ScriptedError): { type: 'error'; error: { type: ScriptedErrorType; message: string } } {
+export function wireError(error: ScriptedError): {
+  type: 'error';
+  error: { type: ScriptedErrorType; message: string };
+} {
   const type = error.errorType ?? defaultErrorTypes[error.status];
   return { type: 'error', error: { type, message: error.message ?? `scripted ${type} (${error.status})` } };
 }

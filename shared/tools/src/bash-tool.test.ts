@@ -17,7 +17,9 @@ async function isGone(pid: number): Promise<boolean> {
 }
 
 async function pidsIn(file: string): Promise<number[]> {
-  await vi.waitFor(async () => expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(2), { timeout: 10_000 });
+  await vi.waitFor(async () => expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(2), {
+    timeout: 10_000,
+  });
   return (await readFile(file, 'utf8')).trim().split('\n').map(Number);
 }
 
@@ -27,28 +29,44 @@ describe('bash', () => {
     const result = await bash(wt.ctx(), 'echo out; echo err >&2; exit 3');
     expect(result).toEqual({ ok: false, content: 'exit code: 3\nstdout:\nout\nstderr:\nerr' });
     expect(wt.asked).toEqual([{ tool: 'Bash', command: 'echo out; echo err >&2; exit 3' }]);
-    expect(await bash(wt.ctx(), 'pwd')).toEqual({ ok: true, content: `exit code: 0\nstdout:\n${wt.root}\nstderr:\n(empty)` });
+    expect(await bash(wt.ctx(), 'pwd')).toEqual({
+      ok: true,
+      content: `exit code: 0\nstdout:\n${wt.root}\nstderr:\n(empty)`,
+    });
   });
 
   it('kills the whole process group on timeout', async () => {
     await using wt = await createTempWorktree();
-    const result = await bash(wt.ctx({ bashTimeoutMs: 1000 }), 'sleep 100 & echo $! >> pids; sleep 100 & echo $! >> pids; wait');
+    const result = await bash(
+      wt.ctx({ bashTimeoutMs: 1000 }),
+      'sleep 100 & echo $! >> pids; sleep 100 & echo $! >> pids; wait',
+    );
     expect(result.ok).toBe(false);
     expect(result.content).toContain('The command timed out after 1000 ms; its process group was killed.');
     const pids = await pidsIn(path.join(wt.root, 'pids'));
-    await vi.waitFor(async () => expect(await Promise.all(pids.map(isGone))).toEqual([true, true]), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await Promise.all(pids.map(isGone))).toEqual([true, true]), {
+      timeout: 10_000,
+    });
   });
 
   it('kills the whole process group when the signal aborts', async () => {
     await using wt = await createTempWorktree();
     const abort = new AbortController();
-    const running = bash(wt.ctx({ signal: abort.signal }), 'sleep 100 & echo $! >> pids; sleep 100 & echo $! >> pids; wait');
+    const running = bash(
+      wt.ctx({ signal: abort.signal }),
+      'sleep 100 & echo $! >> pids; sleep 100 & echo $! >> pids; wait',
+    );
     const pids = await pidsIn(path.join(wt.root, 'pids'));
     expect(await Promise.all(pids.map(isGone))).toEqual([false, false]);
     abort.abort();
     const result = await running;
-    expect(result).toMatchObject({ ok: false, content: expect.stringContaining('The command was cancelled; its process group was killed.') as string });
-    await vi.waitFor(async () => expect(await Promise.all(pids.map(isGone))).toEqual([true, true]), { timeout: 10_000 });
+    expect(result).toMatchObject({
+      ok: false,
+      content: expect.stringContaining('The command was cancelled; its process group was killed.') as string,
+    });
+    await vi.waitFor(async () => expect(await Promise.all(pids.map(isGone))).toEqual([true, true]), {
+      timeout: 10_000,
+    });
   });
 
   it('kills processes left in the background once the command exits', async () => {
@@ -94,9 +112,14 @@ describe('bash', () => {
 
   it('never runs a denied command', async () => {
     await using wt = await createTempWorktree();
-    const ctx = wt.ctx({ authorize: () => Promise.resolve({ allowed: false, reason: 'network access is not allowed' }) });
+    const ctx = wt.ctx({
+      authorize: () => Promise.resolve({ allowed: false, reason: 'network access is not allowed' }),
+    });
     const result = await bash(ctx, 'touch created.txt');
-    expect(result).toEqual({ ok: false, content: 'Permission denied; the command did not run: network access is not allowed' });
+    expect(result).toEqual({
+      ok: false,
+      content: 'Permission denied; the command did not run: network access is not allowed',
+    });
     await expect(access(path.join(wt.root, 'created.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

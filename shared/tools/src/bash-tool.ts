@@ -6,7 +6,12 @@ import { truncateOutput } from './truncate-output.js';
 
 /** Input of the `bash` tool. */
 export const bashInput = z.strictObject({
-  command: z.string().min(1).describe('The bash command to run in the repository root (bash -c). No terminal: commands must not wait for input.'),
+  command: z
+    .string()
+    .min(1)
+    .describe(
+      'The bash command to run in the repository root (bash -c). No terminal: commands must not wait for input.',
+    ),
 });
 /** Input of the `bash` tool. */
 export type BashInput = z.infer<typeof bashInput>;
@@ -29,23 +34,37 @@ export function createBashTool(): Tool<BashInput> {
 }
 
 async function runBash(command: string, ctx: ToolContext): Promise<ToolOutcome> {
-  if (ctx.signal?.aborted) return { ok: false, content: 'The command was cancelled before it started; it did not run.' };
+  if (ctx.signal?.aborted)
+    return { ok: false, content: 'The command was cancelled before it started; it did not run.' };
   const verdict = await ctx.authorize({ tool: 'Bash', command });
   if (!verdict.allowed) return { ok: false, content: `Permission denied; the command did not run: ${verdict.reason}` };
-  if (ctx.signal?.aborted) return { ok: false, content: 'The command was cancelled before it started; it did not run.' };
+  if (ctx.signal?.aborted)
+    return { ok: false, content: 'The command was cancelled before it started; it did not run.' };
 
   const timeoutMs = ctx.bashTimeoutMs ?? DEFAULT_BASH_TIMEOUT_MS;
-  const result = await runCommand(command, { cwd: ctx.root, timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.env ? { env: ctx.env } : {}) });
+  const result = await runCommand(command, {
+    cwd: ctx.root,
+    timeoutMs,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.env ? { env: ctx.env } : {}),
+  });
   const output = formatOutput(result.stdout, result.stderr, ctx.outputLimit ?? DEFAULT_OUTPUT_LIMIT);
-  if (result.stop === 'timeout') return { ok: false, content: `The command timed out after ${timeoutMs} ms; its process group was killed.\n${output}` };
-  if (result.stop === 'abort') return { ok: false, content: `The command was cancelled; its process group was killed.\n${output}` };
-  if (result.exitCode === undefined) return { ok: false, content: `The command did not finish normally: ${result.failure}.\n${output}` };
+  if (result.stop === 'timeout')
+    return {
+      ok: false,
+      content: `The command timed out after ${timeoutMs} ms; its process group was killed.\n${output}`,
+    };
+  if (result.stop === 'abort')
+    return { ok: false, content: `The command was cancelled; its process group was killed.\n${output}` };
+  if (result.exitCode === undefined)
+    return { ok: false, content: `The command did not finish normally: ${result.failure}.\n${output}` };
   return { ok: result.exitCode === 0, content: `exit code: ${result.exitCode}\n${output}` };
 }
 
 function formatOutput(stdout: string, stderr: string, limit: number): string {
   const stderrBudget = Math.min(stderr.length, Math.floor(limit / 3));
   const stdoutPart = stdout.length === 0 ? '(empty)' : truncateOutput(stdout.replace(/\n$/, ''), limit - stderrBudget);
-  const stderrPart = stderr.length === 0 ? '(empty)' : truncateOutput(stderr.replace(/\n$/, ''), Math.max(stderrBudget, 200));
+  const stderrPart =
+    stderr.length === 0 ? '(empty)' : truncateOutput(stderr.replace(/\n$/, ''), Math.max(stderrBudget, 200));
   return `stdout:\n${stdoutPart}\nstderr:\n${stderrPart}`;
 }

@@ -5,7 +5,11 @@ import type { z } from 'zod';
  * was sent, so the model can fix its call (not a zod dump).
  * @example describeInputIssues(result.error.issues, raw, ['command', 'path'])
  */
-export function describeInputIssues(issues: readonly z.core.$ZodIssue[], rawInput: unknown, fields: readonly string[]): string {
+export function describeInputIssues(
+  issues: readonly z.core.$ZodIssue[],
+  rawInput: unknown,
+  fields: readonly string[],
+): string {
   return issues.map((issue) => `- ${describeIssue(issue, rawInput, fields)}`).join('\n');
 }
 
@@ -25,10 +29,12 @@ function describeIssue(issue: z.core.$ZodIssue, rawInput: unknown, fields: reado
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `\`${key}\``).join(', ')}; the allowed fields are ${fields.join(', ')}`;
     case 'too_small':
       if (issue.origin === 'string') return `\`${field}\` must not be empty`;
-      if (issue.origin === 'array') return `\`${field}\` must have ${issue.exact ? 'exactly' : 'at least'} ${issue.minimum} items; got ${show(value)}`;
+      if (issue.origin === 'array')
+        return `\`${field}\` must have ${issue.exact ? 'exactly' : 'at least'} ${issue.minimum} items; got ${show(value)}`;
       return `\`${field}\` must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${issue.minimum}; got ${show(value)}`;
     case 'too_big':
-      if (issue.origin === 'array') return `\`${field}\` must have ${issue.exact ? 'exactly' : 'at most'} ${issue.maximum} items; got ${show(value)}`;
+      if (issue.origin === 'array')
+        return `\`${field}\` must have ${issue.exact ? 'exactly' : 'at most'} ${issue.maximum} items; got ${show(value)}`;
       return `\`${field}\` must be at most ${issue.maximum}; got ${show(value)}`;
     case 'custom':
       return `\`${field}\` ${issue.message}`;
@@ -38,7 +44,11 @@ function describeIssue(issue: z.core.$ZodIssue, rawInput: unknown, fields: reado
 }
 
 function fieldName(path: readonly PropertyKey[]): string {
-  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('') || '(input)';
+  return (
+    path
+      .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+      .join('') || '(input)'
+  );
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -51,12 +61,22 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { int: 'an integer', array: 'an array', object: 'an object', string: 'a string', number: 'a number', boolean: 'a boolean (true or false)' };
+  const names: Record<string, string> = {
+    int: 'an integer',
+    array: 'an array',
+    object: 'an object',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'a boolean (true or false)',
+  };
   return names[expected] ?? expected;
 }
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? `the string ${JSON.stringify(value)}` : `${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value} ${JSON.stringify(value)}`;
+  const text =
+    typeof value === 'string'
+      ? `the string ${JSON.stringify(value)}`
+      : `${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value} ${JSON.stringify(value)}`;
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -22,15 +22,20 @@ export async function readTextFile(resolved: ResolvedPath, shown: string): Promi
   const info = await stat(resolved.absolute);
   if (!info.isFile()) throw new ToolFailure(`The path ${shown} is not a regular file.`);
   if (info.size > MAX_TEXT_FILE_BYTES) {
-    throw new ToolFailure(`The file ${shown} is ${info.size} bytes, over the editor's limit of ${MAX_TEXT_FILE_BYTES}; use grep, or bash with sed/head.`);
+    throw new ToolFailure(
+      `The file ${shown} is ${info.size} bytes, over the editor's limit of ${MAX_TEXT_FILE_BYTES}; use grep, or bash with sed/head.`,
+    );
   }
   const bytes = await readFile(resolved.absolute);
-  if (bytes.subarray(0, 8000).includes(0)) throw new ToolFailure(`The file ${shown} is binary; the editor only handles text.`);
+  if (bytes.subarray(0, 8000).includes(0))
+    throw new ToolFailure(`The file ${shown} is binary; the editor only handles text.`);
   let text: string;
   try {
     text = strictUtf8.decode(bytes);
   } catch (error) {
-    throw new ToolFailure(`The file ${shown} is not valid UTF-8; editing it as text would corrupt it.`, { cause: error });
+    throw new ToolFailure(`The file ${shown} is not valid UTF-8; editing it as text would corrupt it.`, {
+      cause: error,
+    });
   }
   return { resolved, text, stamp: stampOf(bytes, info) };
 }
@@ -39,7 +44,9 @@ export async function readTextFile(resolved: ResolvedPath, shown: string): Promi
 export function requireFresh(ctx: ToolContext, file: TextFile, shown: string): void {
   const freshness = ctx.files.check(file.resolved.relative, file.stamp);
   if (freshness === Freshness.Unseen) {
-    throw new ToolFailure(`Refused: ${shown} has not been viewed yet. View it first (command "view"), then retry the edit. Nothing was changed.`);
+    throw new ToolFailure(
+      `Refused: ${shown} has not been viewed yet. View it first (command "view"), then retry the edit. Nothing was changed.`,
+    );
   }
   if (freshness === Freshness.Changed) {
     throw new ToolFailure(
@@ -49,7 +56,13 @@ export function requireFresh(ctx: ToolContext, file: TextFile, shown: string): v
 }
 
 /** What {@link writeChecked} writes: over a file read as `previous`, or a new file when `previous` is null. */
-export type CheckedWrite = { kind: 'Edit' | 'Write'; input: string; shown: string; content: string; previous: TextFile | null };
+export type CheckedWrite = {
+  kind: 'Edit' | 'Write';
+  input: string;
+  shown: string;
+  content: string;
+  previous: TextFile | null;
+};
 
 /**
  * Asks `ctx.authorize`, re-checks that nothing moved while permission was pending, writes
@@ -60,24 +73,32 @@ export async function writeChecked(ctx: ToolContext, write: CheckedWrite): Promi
   const resolved = await resolveWorktreePath(ctx.root, write.input, 'write');
   const verdict = await ctx.authorize({ tool: write.kind, path: resolved.relative });
   if (!verdict.allowed) {
-    throw new ToolFailure(`Permission denied for ${write.kind} on ${write.shown}: ${verdict.reason}. Nothing was changed.`);
+    throw new ToolFailure(
+      `Permission denied for ${write.kind} on ${write.shown}: ${verdict.reason}. Nothing was changed.`,
+    );
   }
   if (ctx.signal?.aborted) throw new ToolFailure('The edit was cancelled before writing. Nothing was changed.');
 
   // Permission may have taken a human minutes; the file or a symlink may have moved meanwhile.
   const again = await resolveWorktreePath(ctx.root, write.input, 'write');
-  if (again.absolute !== resolved.absolute) throw new ToolFailure(`Refused: ${write.shown} now resolves elsewhere. Nothing was changed.`);
+  if (again.absolute !== resolved.absolute)
+    throw new ToolFailure(`Refused: ${write.shown} now resolves elsewhere. Nothing was changed.`);
   if (write.previous !== null) {
     const current = await readTextFile(again, write.shown);
     if (current.stamp.hash !== write.previous.stamp.hash || current.stamp.mtimeMs !== write.previous.stamp.mtimeMs) {
-      throw new ToolFailure(`Refused: ${write.shown} changed on disk while the edit waited for permission. View it again. Nothing was changed.`);
+      throw new ToolFailure(
+        `Refused: ${write.shown} changed on disk while the edit waited for permission. View it again. Nothing was changed.`,
+      );
     }
   } else {
     await mkdir(path.dirname(again.absolute), { recursive: true });
   }
 
   const bytes = Buffer.from(write.content, 'utf8');
-  const flags = constants.O_WRONLY | constants.O_NOFOLLOW | (write.previous === null ? constants.O_CREAT | constants.O_EXCL : constants.O_TRUNC);
+  const flags =
+    constants.O_WRONLY |
+    constants.O_NOFOLLOW |
+    (write.previous === null ? constants.O_CREAT | constants.O_EXCL : constants.O_TRUNC);
   const handle = await open(again.absolute, flags, 0o644);
   try {
     await handle.writeFile(bytes);

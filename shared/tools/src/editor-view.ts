@@ -21,7 +21,8 @@ export async function viewPath(
   if (!resolved.exists) throw new ToolFailure(`The path ${shown} does not exist.`);
   const limit = ctx.outputLimit ?? DEFAULT_OUTPUT_LIMIT;
   if ((await stat(resolved.absolute)).isDirectory()) {
-    if (viewRange !== undefined) throw new ToolFailure('The `view_range` parameter is not allowed when `path` points to a directory.');
+    if (viewRange !== undefined)
+      throw new ToolFailure('The `view_range` parameter is not allowed when `path` points to a directory.');
     return { ok: true, content: await listDirectory(resolved, shown, limit) };
   }
 
@@ -33,21 +34,30 @@ export async function viewPath(
 
   const [first, last] = checkRange(viewRange, lines.length);
   const header = `Here's the result of running \`cat -n\` on ${shown}:\n`;
-  return { ok: true, content: header + numberWithinBudget(lines.slice(first - 1, last), first, limit - header.length) + '\n' };
+  return {
+    ok: true,
+    content: header + numberWithinBudget(lines.slice(first - 1, last), first, limit - header.length) + '\n',
+  };
 }
 
 function checkRange(viewRange: readonly number[] | undefined, count: number): [number, number] {
   if (viewRange === undefined) return [1, count];
   const [first = 1, last = -1] = viewRange;
   if (first < 1 || first > count) {
-    throw new ToolFailure(`Invalid \`view_range\`: its first element \`${first}\` should be within the range of lines of the file: [1, ${count}].`);
+    throw new ToolFailure(
+      `Invalid \`view_range\`: its first element \`${first}\` should be within the range of lines of the file: [1, ${count}].`,
+    );
   }
   if (last === -1) return [first, count];
   if (last > count) {
-    throw new ToolFailure(`Invalid \`view_range\`: its second element \`${last}\` should be at most the number of lines in the file: \`${count}\` (or -1 for the end).`);
+    throw new ToolFailure(
+      `Invalid \`view_range\`: its second element \`${last}\` should be at most the number of lines in the file: \`${count}\` (or -1 for the end).`,
+    );
   }
   if (last < first) {
-    throw new ToolFailure(`Invalid \`view_range\`: its second element \`${last}\` should be larger than or equal to its first \`${first}\`.`);
+    throw new ToolFailure(
+      `Invalid \`view_range\`: its second element \`${last}\` should be larger than or equal to its first \`${first}\`.`,
+    );
   }
   return [first, last];
 }
@@ -64,7 +74,10 @@ function numberWithinBudget(lines: readonly string[], first: number, budget: num
       if (out.length === 0) out.push(truncateOutput(numbered, Math.max(room, 200)));
       const from = first + Math.max(out.length, 1);
       const to = first + lines.length - 1;
-      if (from <= to) out.push(`[… lines ${from}–${to} not shown: output limit reached; view them with view_range: [${from}, ${to}] …]`);
+      if (from <= to)
+        out.push(
+          `[… lines ${from}–${to} not shown: output limit reached; view them with view_range: [${from}, ${to}] …]`,
+        );
       break;
     }
     out.push(numbered);

@@ -28,7 +28,11 @@ export async function isGitWorktree(root: string): Promise<boolean> {
  */
 export async function listWorktreeFiles(root: string, relativeDir: string, signal?: AbortSignal): Promise<string[]> {
   const pathspec = relativeDir === '' ? '.' : relativeDir;
-  const result = await runGit(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', pathspec], signal);
+  const result = await runGit(
+    root,
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', pathspec],
+    signal,
+  );
   if (result.isCanceled) throw new ToolFailure('The file listing was cancelled.');
   if (result.exitCode !== 0) {
     throw new ToolFailure(`Listing files failed (is the worktree a git repository?): ${result.stderr.trim()}`);

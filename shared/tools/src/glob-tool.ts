@@ -15,8 +15,19 @@ export const GLOB_MAX_RESULTS = 500;
 
 /** Input of the `glob` tool. */
 export const globInput = z.strictObject({
-  pattern: z.string().min(1).describe('Glob pattern, e.g. "src/**/*.ts" or "**/package.json". "*" does not cross "/"; use "**/" to search subdirectories.'),
-  path: z.string().min(1).optional().describe('Directory to search in, relative to the repository root; the pattern is matched relative to it. Default: the root.'),
+  pattern: z
+    .string()
+    .min(1)
+    .describe(
+      'Glob pattern, e.g. "src/**/*.ts" or "**/package.json". "*" does not cross "/"; use "**/" to search subdirectories.',
+    ),
+  path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Directory to search in, relative to the repository root; the pattern is matched relative to it. Default: the root.',
+    ),
 });
 /** Input of the `glob` tool. */
 export type GlobInput = z.infer<typeof globInput>;
@@ -43,7 +54,8 @@ export function createGlobTool(): Tool<GlobInput> {
           if (!(await exists(path.join(ctx.root, file)))) continue;
           found.push(file);
         }
-        if (found.length === 0) return { ok: true, content: `No files match ${input.pattern}${prefix ? ` in ${base.relative}` : ''}.` };
+        if (found.length === 0)
+          return { ok: true, content: `No files match ${input.pattern}${prefix ? ` in ${base.relative}` : ''}.` };
         const shown = found.slice(0, GLOB_MAX_RESULTS);
         const more = found.length - shown.length;
         const tail = more > 0 ? `\n[… ${more} more files not shown; narrow the pattern …]` : '';

@@ -15,13 +15,22 @@ const maxLineLength = 400;
 
 /** Input of the `grep` tool. */
 export const grepInput = z.strictObject({
-  pattern: z.string().min(1).describe('POSIX extended regular expression (git grep -E): use [0-9] rather than \\d; \\s, \\w and \\b work.'),
-  path: z.string().min(1).optional().describe('File or directory to search, relative to the repository root. Default: the root.'),
+  pattern: z
+    .string()
+    .min(1)
+    .describe('POSIX extended regular expression (git grep -E): use [0-9] rather than \\d; \\s, \\w and \\b work.'),
+  path: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('File or directory to search, relative to the repository root. Default: the root.'),
   glob: z
     .string()
     .min(1)
     .optional()
-    .describe('Only search files matching this glob, relative to path; a glob without "/" matches file names at any depth (e.g. "*.ts").'),
+    .describe(
+      'Only search files matching this glob, relative to path; a glob without "/" matches file names at any depth (e.g. "*.ts").',
+    ),
   ignore_case: z.boolean().optional().describe('Match case-insensitively.'),
 });
 /** Input of the `grep` tool. */
@@ -43,21 +52,38 @@ export function createGrepTool(): Tool<GrepInput> {
         const base = await resolveWorktreePath(ctx.root, input.path ?? '.');
         if (!base.exists) throw new ToolFailure(`The path ${input.path} does not exist.`);
         const scope = (await isGitWorktree(ctx.root)) ? '--untracked' : '--no-index';
-        const args = ['grep', '-n', '-I', '-E', '-z', '--no-color', scope, ...(input.ignore_case ? ['-i'] : []), '-e', input.pattern];
+        const args = [
+          'grep',
+          '-n',
+          '-I',
+          '-E',
+          '-z',
+          '--no-color',
+          scope,
+          ...(input.ignore_case ? ['-i'] : []),
+          '-e',
+          input.pattern,
+        ];
         const result = await runGit(ctx.root, [...args, '--', base.relative === '' ? '.' : base.relative], ctx.signal);
         if (result.isCanceled) throw new ToolFailure('The search was cancelled.');
-        if (result.exitCode === 1 && result.stdout === '') return { ok: true, content: `No matches for ${input.pattern}.` };
-        if (result.exitCode !== 0 && !result.isMaxBuffer) throw new ToolFailure(`grep failed: ${result.stderr.trim() || `exit code ${result.exitCode}`}`);
+        if (result.exitCode === 1 && result.stdout === '')
+          return { ok: true, content: `No matches for ${input.pattern}.` };
+        if (result.exitCode !== 0 && !result.isMaxBuffer)
+          throw new ToolFailure(`grep failed: ${result.stderr.trim() || `exit code ${result.exitCode}`}`);
 
         const inGlob = globFilter(input.glob, base.relative);
         const matches = parseMatches(result.stdout).filter((match) => inGlob(match.file));
-        if (matches.length === 0) return { ok: true, content: `No matches for ${input.pattern} in files matching ${input.glob}.` };
+        if (matches.length === 0)
+          return { ok: true, content: `No matches for ${input.pattern} in files matching ${input.glob}.` };
         const lines = matches.slice(0, GREP_MAX_MATCHES).map(({ file, line, text }) => {
           const cut = text.length > maxLineLength ? `${text.slice(0, maxLineLength)} [… line cut …]` : text;
           return `${file}:${line}:${cut}`;
         });
         const more = matches.length - lines.length;
-        const tail = more > 0 || result.isMaxBuffer ? `\n[… ${result.isMaxBuffer ? 'more' : more} matches not shown; narrow the pattern, path or glob …]` : '';
+        const tail =
+          more > 0 || result.isMaxBuffer
+            ? `\n[… ${result.isMaxBuffer ? 'more' : more} matches not shown; narrow the pattern, path or glob …]`
+            : '';
         return { ok: true, content: truncateOutput(lines.join('\n'), ctx.outputLimit ?? DEFAULT_OUTPUT_LIMIT) + tail };
       }),
   };
@@ -80,7 +106,11 @@ function parseMatches(stdout: string): Match[] {
     if (lineEnd === -1) break;
     const textEnd = stdout.indexOf('\n', lineEnd + 1);
     const end = textEnd === -1 ? stdout.length : textEnd;
-    matches.push({ file: stdout.slice(at, fileEnd), line: Number(stdout.slice(fileEnd + 1, lineEnd)), text: stdout.slice(lineEnd + 1, end) });
+    matches.push({
+      file: stdout.slice(at, fileEnd),
+      line: Number(stdout.slice(fileEnd + 1, lineEnd)),
+      text: stdout.slice(lineEnd + 1, end),
+    });
     at = end + 1;
   }
   return matches;

@@ -17,9 +17,20 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 describe('resolveWorktreePath', () => {
   it('accepts relative paths, absolute paths inside the root, missing files and the root itself', async () => {
     await using wt = await createTempWorktree({ 'src/a.ts': '' });
-    expect(await resolveWorktreePath(wt.root, 'src/a.ts')).toEqual({ absolute: path.join(wt.root, 'src/a.ts'), relative: 'src/a.ts', exists: true });
-    expect(await resolveWorktreePath(wt.root, path.join(wt.root, 'src/./x/../a.ts'))).toMatchObject({ relative: 'src/a.ts', exists: true });
-    expect(await resolveWorktreePath(wt.root, 'src/new/b.ts', 'write')).toEqual({ absolute: path.join(wt.root, 'src/new/b.ts'), relative: 'src/new/b.ts', exists: false });
+    expect(await resolveWorktreePath(wt.root, 'src/a.ts')).toEqual({
+      absolute: path.join(wt.root, 'src/a.ts'),
+      relative: 'src/a.ts',
+      exists: true,
+    });
+    expect(await resolveWorktreePath(wt.root, path.join(wt.root, 'src/./x/../a.ts'))).toMatchObject({
+      relative: 'src/a.ts',
+      exists: true,
+    });
+    expect(await resolveWorktreePath(wt.root, 'src/new/b.ts', 'write')).toEqual({
+      absolute: path.join(wt.root, 'src/new/b.ts'),
+      relative: 'src/new/b.ts',
+      exists: false,
+    });
     expect(await resolveWorktreePath(wt.root, '.')).toMatchObject({ relative: '', exists: true });
     expect(await refusal(resolveWorktreePath(wt.root, '.', 'write'))).toBe(PathRefusal.WorktreeRoot);
   });
@@ -28,7 +39,10 @@ describe('resolveWorktreePath', () => {
     await using wt = await createTempWorktree({ 'a.txt': '' });
     const alias = path.join(wt.base, 'alias');
     await symlink(wt.root, alias);
-    expect(await resolveWorktreePath(alias, path.join(alias, 'a.txt'))).toMatchObject({ relative: 'a.txt', absolute: path.join(wt.root, 'a.txt') });
+    expect(await resolveWorktreePath(alias, path.join(alias, 'a.txt'))).toMatchObject({
+      relative: 'a.txt',
+      absolute: path.join(wt.root, 'a.txt'),
+    });
     expect(await resolveWorktreePath(alias, path.join(wt.root, 'a.txt'))).toMatchObject({ relative: 'a.txt' });
   });
 
@@ -64,7 +78,8 @@ describe('resolveWorktreePath', () => {
       ['bad\0name', PathRefusal.Invalid],
       ['', PathRefusal.Invalid],
     ];
-    for (const [input, reason] of cases) expect([input, await refusal(resolveWorktreePath(wt.root, input, 'write'))]).toEqual([input, reason]);
+    for (const [input, reason] of cases)
+      expect([input, await refusal(resolveWorktreePath(wt.root, input, 'write'))]).toEqual([input, reason]);
     expect(await refusal(resolveWorktreePath(wt.root, 'sub/twin.txt', 'write'))).toBe(PathRefusal.HardLink);
     // Reading a hard-linked file is allowed: only writing through it could change a file elsewhere.
     expect(await resolveWorktreePath(wt.root, 'sub/twin.txt', 'read')).toMatchObject({ relative: 'sub/twin.txt' });

@@ -36,7 +36,11 @@ export type PathIntent = 'read' | 'write';
  * Throws {@link PathRefusedError}; `root` itself must exist.
  * @example const { absolute, relative } = await resolveWorktreePath('/tmp/wt', 'src/a.ts', 'write');
  */
-export async function resolveWorktreePath(root: string, input: string, intent: PathIntent = 'read'): Promise<ResolvedPath> {
+export async function resolveWorktreePath(
+  root: string,
+  input: string,
+  intent: PathIntent = 'read',
+): Promise<ResolvedPath> {
   if (input.length === 0 || input.includes('\0')) {
     throw new PathRefusedError(input, PathRefusal.Invalid, 'a path must be a non-empty string without NUL characters');
   }
@@ -45,13 +49,21 @@ export async function resolveWorktreePath(root: string, input: string, intent: P
   const target = path.resolve(lexicalRoot, input);
   const base = [lexicalRoot, realRoot].find((candidate) => isInside(candidate, target));
   if (base === undefined) {
-    throw new PathRefusedError(input, PathRefusal.Outside, `it resolves to ${target}, outside the worktree ${lexicalRoot}`);
+    throw new PathRefusedError(
+      input,
+      PathRefusal.Outside,
+      `it resolves to ${target}, outside the worktree ${lexicalRoot}`,
+    );
   }
   refuseGitInternals(input, path.relative(base, target));
 
   const { real, exists } = await realpathOfLongestExisting(input, target);
   if (!isInside(realRoot, real)) {
-    throw new PathRefusedError(input, PathRefusal.SymlinkOutside, `a symbolic link leads to ${real}, outside the worktree`);
+    throw new PathRefusedError(
+      input,
+      PathRefusal.SymlinkOutside,
+      `a symbolic link leads to ${real}, outside the worktree`,
+    );
   }
   const relative = path.relative(realRoot, real).split(path.sep).join('/');
   // A symlink inside the worktree may still lead into .git (e.g. `cfg -> .git/config`).
@@ -74,7 +86,11 @@ function refuseGitInternals(input: string, relative: string): void {
   // Any `.git` segment: the repository's own `.git` (directory, or file in a linked worktree)
   // and the `.git` of nested repositories or submodules. Case-folded for case-insensitive disks.
   if (relative.split(/[\\/]/).some((segment) => segment.toLowerCase() === '.git')) {
-    throw new PathRefusedError(input, PathRefusal.GitInternals, 'paths inside .git are git internals and are never read or written by tools');
+    throw new PathRefusedError(
+      input,
+      PathRefusal.GitInternals,
+      'paths inside .git are git internals and are never read or written by tools',
+    );
   }
 }
 
@@ -95,7 +111,11 @@ async function realpathOfLongestExisting(input: string, target: string): Promise
       throw error;
     });
     if (link?.isSymbolicLink()) {
-      throw new PathRefusedError(input, PathRefusal.DanglingSymlink, `${current} is a symbolic link whose target does not exist`);
+      throw new PathRefusedError(
+        input,
+        PathRefusal.DanglingSymlink,
+        `${current} is a symbolic link whose target does not exist`,
+      );
     }
     const parent = path.dirname(current);
     if (parent === current) throw new PathRefusedError(input, PathRefusal.Invalid, 'no part of the path exists');

@@ -40,7 +40,15 @@ export interface CommandResult {
 export async function runCommand(command: string, options: RunCommandOptions): Promise<CommandResult> {
   const started = Date.now();
   // An already-aborted signal never fires 'abort': check before starting anything.
-  if (options.signal?.aborted) return { exitCode: undefined, stdout: '', stderr: '', stop: 'abort', failure: 'cancelled before it started', durationMs: 0 };
+  if (options.signal?.aborted)
+    return {
+      exitCode: undefined,
+      stdout: '',
+      stderr: '',
+      stop: 'abort',
+      failure: 'cancelled before it started',
+      durationMs: 0,
+    };
   const subprocess = execa('bash', ['-c', command], {
     cwd: options.cwd,
     env: scrubEnv(options.env ?? process.env),
@@ -67,8 +75,20 @@ export async function runCommand(command: string, options: RunCommandOptions): P
   subprocess.once('exit', killGroup);
   try {
     const r = await subprocess;
-    const failure = r.exitCode !== undefined ? undefined : r.isMaxBuffer ? 'it produced more output than can be buffered' : (r.signal ?? r.shortMessage);
-    return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr), stop, failure, durationMs: Date.now() - started };
+    const failure =
+      r.exitCode !== undefined
+        ? undefined
+        : r.isMaxBuffer
+          ? 'it produced more output than can be buffered'
+          : (r.signal ?? r.shortMessage);
+    return {
+      exitCode: r.exitCode,
+      stdout: String(r.stdout),
+      stderr: String(r.stderr),
+      stop,
+      failure,
+      durationMs: Date.now() - started,
+    };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

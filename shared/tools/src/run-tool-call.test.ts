@@ -20,11 +20,19 @@ describe('runToolCall', () => {
     expect((await call({ command: 'delete', path: 'a' })).content).toBe(
       'Invalid input for str_replace_based_edit_tool:\n- `command` must be one of "view", "str_replace", "create", "insert"; got the string "delete"\nFix these fields and call str_replace_based_edit_tool again.',
     );
-    expect((await call({ command: 'str_replace', path: 'a', new_str: 'x' })).content).toContain('- `old_str` is required when command is "str_replace"');
+    expect((await call({ command: 'str_replace', path: 'a', new_str: 'x' })).content).toContain(
+      '- `old_str` is required when command is "str_replace"',
+    );
     expect((await call({ command: 'view' })).content).toContain('- `path` is required (a string)');
-    expect((await call({ command: 'view', path: 'a', view_range: [1] })).content).toContain('- `view_range` must have exactly 2 items; got array [1]');
-    expect((await call({ command: 'insert', path: 'a', insert_line: 1.5, insert_text: '' })).content).toContain('- `insert_line` must be an integer, got number 1.5');
-    expect((await call({ command: 'view', path: 'a', file: 'x' })).content).toContain('- unknown field `file`; the allowed fields are command, path, view_range, old_str, new_str, file_text, insert_line, insert_text');
+    expect((await call({ command: 'view', path: 'a', view_range: [1] })).content).toContain(
+      '- `view_range` must have exactly 2 items; got array [1]',
+    );
+    expect((await call({ command: 'insert', path: 'a', insert_line: 1.5, insert_text: '' })).content).toContain(
+      '- `insert_line` must be an integer, got number 1.5',
+    );
+    expect((await call({ command: 'view', path: 'a', file: 'x' })).content).toContain(
+      '- unknown field `file`; the allowed fields are command, path, view_range, old_str, new_str, file_text, insert_line, insert_text',
+    );
     expect((await call('view a')).content).toContain('- the input must be a JSON object with the fields command, path');
     expect(wt.asked).toEqual([]);
   });

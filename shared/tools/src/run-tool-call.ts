@@ -7,10 +7,18 @@ import { inputJsonSchema } from './toolset.js';
  * Unknown tools and invalid input come back as `ok: false` with text that tells the model how
  * to fix the call; tool failures are `ok: false` from the tool itself.
  */
-export async function runToolCall(tools: readonly Tool[], name: string, rawInput: unknown, ctx: ToolContext): Promise<ToolOutcome> {
+export async function runToolCall(
+  tools: readonly Tool[],
+  name: string,
+  rawInput: unknown,
+  ctx: ToolContext,
+): Promise<ToolOutcome> {
   const tool = tools.find((candidate) => candidate.name === name);
   if (tool === undefined) {
-    return { ok: false, content: `Unknown tool "${name}". The available tools are: ${tools.map((candidate) => candidate.name).join(', ')}.` };
+    return {
+      ok: false,
+      content: `Unknown tool "${name}". The available tools are: ${tools.map((candidate) => candidate.name).join(', ')}.`,
+    };
   }
   const parsed = tool.inputSchema.safeParse(rawInput);
   if (!parsed.success) {

@@ -1,6 +1,8 @@
 // Names that carry credentials: whole-name patterns, then prefixes of credential families.
-const secretName = /(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|CREDS|PRIVATE|API_?KEY|ACCESS_?KEY|AUTH|COOKIE|SESSION|_KEY$|^KEY$|_PAT$|_DSN$)/i;
-const secretPrefix = /^(ANTHROPIC_|CLAUDE_|OPENAI_|AWS_|AZURE_|GCP_|GOOGLE_|GCLOUD_|NATS_|BATON_NATS_|GITHUB_|GH_|GITLAB_|NPM_CONFIG__|NODE_AUTH|DOCKER_|VAULT_|SSH_|GPG_|KUBE)/i;
+const secretName =
+  /(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|CREDS|PRIVATE|API_?KEY|ACCESS_?KEY|AUTH|COOKIE|SESSION|_KEY$|^KEY$|_PAT$|_DSN$)/i;
+const secretPrefix =
+  /^(ANTHROPIC_|CLAUDE_|OPENAI_|AWS_|AZURE_|GCP_|GOOGLE_|GCLOUD_|NATS_|BATON_NATS_|GITHUB_|GH_|GITLAB_|NPM_CONFIG__|NODE_AUTH|DOCKER_|VAULT_|SSH_|GPG_|KUBE)/i;
 // Connection strings embed passwords: postgres://user:pass@host.
 const credentialUrl = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
 

@@ -34,8 +34,14 @@ describe('glob', () => {
     await rm(path.join(wt.root, 'src/a.ts'));
     const inLib = await runToolCall(tools, 'glob', { pattern: '*.{ts,js}', path: 'src/lib' }, wt.ctx());
     expect(inLib).toEqual({ ok: true, content: 'src/lib/b.ts\nsrc/lib/c.js' });
-    expect(await runToolCall(tools, 'glob', { pattern: '**/*.ts', path: 'src' }, wt.ctx())).toEqual({ ok: true, content: 'src/lib/b.ts\nsrc/new.ts' });
-    expect(await runToolCall(tools, 'glob', { pattern: '*.py' }, wt.ctx())).toEqual({ ok: true, content: 'No files match *.py.' });
+    expect(await runToolCall(tools, 'glob', { pattern: '**/*.ts', path: 'src' }, wt.ctx())).toEqual({
+      ok: true,
+      content: 'src/lib/b.ts\nsrc/new.ts',
+    });
+    expect(await runToolCall(tools, 'glob', { pattern: '*.py' }, wt.ctx())).toEqual({
+      ok: true,
+      content: 'No files match *.py.',
+    });
   });
 
   it('refuses a search root outside the worktree', async () => {
@@ -50,7 +56,10 @@ describe('grep', () => {
   it('finds matches with path and line in tracked and untracked files, not in ignored ones', async () => {
     await using wt = await committedWorktree();
     const result = await runToolCall(tools, 'grep', { pattern: 'alpha =' }, wt.ctx());
-    expect(result).toEqual({ ok: true, content: 'src/a.ts:1:export const alpha = 1;\nsrc/lib/c.js:1:const alpha = 3;' });
+    expect(result).toEqual({
+      ok: true,
+      content: 'src/a.ts:1:export const alpha = 1;\nsrc/lib/c.js:1:const alpha = 3;',
+    });
   });
 
   it('narrows by path and by a file-name glob, and ignores case on request', async () => {
@@ -59,8 +68,14 @@ describe('grep', () => {
       ok: true,
       content: 'src/lib/b.ts:1:import { alpha } from "../a.js";',
     });
-    expect(await runToolCall(tools, 'grep', { pattern: '^# alpha', ignore_case: true }, wt.ctx())).toEqual({ ok: true, content: 'README.md:1:# Alpha project' });
-    expect(await runToolCall(tools, 'grep', { pattern: 'gamma' }, wt.ctx())).toEqual({ ok: true, content: 'No matches for gamma.' });
+    expect(await runToolCall(tools, 'grep', { pattern: '^# alpha', ignore_case: true }, wt.ctx())).toEqual({
+      ok: true,
+      content: 'README.md:1:# Alpha project',
+    });
+    expect(await runToolCall(tools, 'grep', { pattern: 'gamma' }, wt.ctx())).toEqual({
+      ok: true,
+      content: 'No matches for gamma.',
+    });
   });
 
   it('reports an invalid regular expression as a failure the model can fix', async () => {
@@ -87,8 +102,15 @@ describe('grep', () => {
       await writeFile(path.join(dir, 'sub', 'x.txt'), 'needle here\n');
       await writeFile(path.join(base, 'outside', 'y.txt'), 'needle outside\n');
       await symlink(path.join(base, 'outside'), path.join(dir, 'out-link'));
-      const ctx = { root: dir, files: createFileTracker(), authorize: () => Promise.resolve({ allowed: false, reason: 'read-only' }) };
-      expect(await runToolCall(tools, 'grep', { pattern: 'needle' }, ctx)).toEqual({ ok: true, content: 'sub/x.txt:1:needle here' });
+      const ctx = {
+        root: dir,
+        files: createFileTracker(),
+        authorize: () => Promise.resolve({ allowed: false, reason: 'read-only' }),
+      };
+      expect(await runToolCall(tools, 'grep', { pattern: 'needle' }, ctx)).toEqual({
+        ok: true,
+        content: 'sub/x.txt:1:needle here',
+      });
     } finally {
       await rm(base, { recursive: true, force: true });
     }

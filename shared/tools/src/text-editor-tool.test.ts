@@ -8,8 +8,13 @@ import type { ToolContext } from './tool.js';
 import { createToolset } from './toolset.js';
 
 const tools = createToolset({ include: ['str_replace_based_edit_tool'] });
-const edit = (ctx: ToolContext, input: Record<string, unknown>) => runToolCall(tools, 'str_replace_based_edit_tool', input, ctx);
-const numbered = (text: string) => text.split('\n').map((line, index) => `${String(index + 1).padStart(6)}\t${line}`).join('\n');
+const edit = (ctx: ToolContext, input: Record<string, unknown>) =>
+  runToolCall(tools, 'str_replace_based_edit_tool', input, ctx);
+const numbered = (text: string) =>
+  text
+    .split('\n')
+    .map((line, index) => `${String(index + 1).padStart(6)}\t${line}`)
+    .join('\n');
 const five = 'one\ntwo\nthree\nfour\nfive\n';
 
 describe('view', () => {
@@ -17,7 +22,10 @@ describe('view', () => {
     await using wt = await createTempWorktree({ 'a.txt': five });
     const ctx = wt.ctx();
     const whole = await edit(ctx, { command: 'view', path: 'a.txt' });
-    expect(whole).toEqual({ ok: true, content: `Here's the result of running \`cat -n\` on a.txt:\n${numbered('one\ntwo\nthree\nfour\nfive')}\n` });
+    expect(whole).toEqual({
+      ok: true,
+      content: `Here's the result of running \`cat -n\` on a.txt:\n${numbered('one\ntwo\nthree\nfour\nfive')}\n`,
+    });
     const range = await edit(ctx, { command: 'view', path: path.join(wt.root, 'a.txt'), view_range: [2, 3] });
     expect(range.content).toContain('     2\ttwo\n     3\tthree\n');
     expect(range.content).not.toContain('one');
@@ -28,7 +36,12 @@ describe('view', () => {
   });
 
   it('lists a directory two levels deep without .git and node_modules', async () => {
-    await using wt = await createTempWorktree({ 'src/lib/deep/x.ts': '', 'src/a.ts': '', 'node_modules/p/i.js': '', 'README.md': '' });
+    await using wt = await createTempWorktree({
+      'src/lib/deep/x.ts': '',
+      'src/a.ts': '',
+      'node_modules/p/i.js': '',
+      'README.md': '',
+    });
     const result = await edit(wt.ctx(), { command: 'view', path: '.' });
     expect(result.ok).toBe(true);
     const listing = result.content.split('\n').slice(1);
@@ -41,7 +54,9 @@ describe('view', () => {
     const result = await edit(wt.ctx({ outputLimit: 5000 }), { command: 'view', path: 'big.txt' });
     expect(result.ok).toBe(true);
     expect(result.content.length).toBeLessThanOrEqual(5000);
-    expect(result.content).toMatch(/\[… lines (\d+)–2000 not shown: output limit reached; view them with view_range: \[\1, 2000\] …\]/);
+    expect(result.content).toMatch(
+      /\[… lines (\d+)–2000 not shown: output limit reached; view them with view_range: \[\1, 2000\] …\]/,
+    );
   });
 });
 
@@ -67,18 +82,29 @@ describe('edits', () => {
     await using wt = await createTempWorktree({ 'a.txt': 'one\r\ntwo\r\n' });
     const ctx = wt.ctx();
     await edit(ctx, { command: 'view', path: 'a.txt' });
-    expect((await edit(ctx, { command: 'insert', path: 'a.txt', insert_line: 0, insert_text: 'zero\n' })).ok).toBe(true);
-    expect((await edit(ctx, { command: 'insert', path: 'a.txt', insert_line: 3, insert_text: 'three\nfour' })).ok).toBe(true);
+    expect((await edit(ctx, { command: 'insert', path: 'a.txt', insert_line: 0, insert_text: 'zero\n' })).ok).toBe(
+      true,
+    );
+    expect((await edit(ctx, { command: 'insert', path: 'a.txt', insert_line: 3, insert_text: 'three\nfour' })).ok).toBe(
+      true,
+    );
     expect(await wt.read('a.txt')).toBe('zero\r\none\r\ntwo\r\nthree\r\nfour\r\n');
     const outOfRange = await edit(ctx, { command: 'insert', path: 'a.txt', insert_line: 9, insert_text: 'x' });
-    expect(outOfRange).toEqual({ ok: false, content: 'Invalid `insert_line` parameter: 9. It should be within the range of lines of the file: [0, 5].' });
+    expect(outOfRange).toEqual({
+      ok: false,
+      content: 'Invalid `insert_line` parameter: 9. It should be within the range of lines of the file: [0, 5].',
+    });
   });
 
   it('create writes a new file with parents, and overwrites an existing one only after viewing it', async () => {
     await using wt = await createTempWorktree({ 'old.txt': 'old\n' });
     const ctx = wt.ctx();
     const created = await edit(ctx, { command: 'create', path: 'new/dir/f.ts', file_text: 'export {};\n' });
-    expect(created).toEqual({ ok: true, content: 'File created successfully at: new/dir/f.ts', changedPaths: ['new/dir/f.ts'] });
+    expect(created).toEqual({
+      ok: true,
+      content: 'File created successfully at: new/dir/f.ts',
+      changedPaths: ['new/dir/f.ts'],
+    });
     expect(await wt.read('new/dir/f.ts')).toBe('export {};\n');
 
     const before = await wt.snapshot();
@@ -102,7 +128,10 @@ describe('edits', () => {
     await edit(ctx, { command: 'view', path: 'a.txt' });
     const before = await wt.snapshot();
     const result = await edit(ctx, { command: 'str_replace', path: 'a.txt', old_str: 'two', new_str: '2' });
-    expect(result).toEqual({ ok: false, content: 'Permission denied for Edit on a.txt: outside the subtask scope. Nothing was changed.' });
+    expect(result).toEqual({
+      ok: false,
+      content: 'Permission denied for Edit on a.txt: outside the subtask scope. Nothing was changed.',
+    });
     expect(await wt.snapshot()).toEqual(before);
   });
 });
@@ -114,7 +143,8 @@ describe('refusals leave the file tree byte-identical', () => {
     input: (wt: Awaited<ReturnType<typeof createTempWorktree>>) => Record<string, unknown>;
     message: RegExp;
   };
-  const view = (wt: { root: string }, ctx: ToolContext, file: string) => edit(ctx, { command: 'view', path: file }).then(() => undefined);
+  const view = (wt: { root: string }, ctx: ToolContext, file: string) =>
+    edit(ctx, { command: 'view', path: file }).then(() => undefined);
   const cases: Case[] = [
     {
       name: 'old_str with 0 matches',

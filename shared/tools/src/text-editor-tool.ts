@@ -28,10 +28,18 @@ export const textEditorInput = z
       .length(2)
       .optional()
       .describe('view only: [start, end] lines to show, 1-based and inclusive; end -1 means to the end of the file.'),
-    old_str: z.string().optional().describe('str_replace: the exact text to replace; it must occur exactly once in the file.'),
+    old_str: z
+      .string()
+      .optional()
+      .describe('str_replace: the exact text to replace; it must occur exactly once in the file.'),
     new_str: z.string().optional().describe('str_replace: the replacement text (omit to delete old_str).'),
     file_text: z.string().optional().describe('create: the full content of the new file.'),
-    insert_line: z.number().int().min(0).optional().describe('insert: the line after which to insert (0 inserts at the top).'),
+    insert_line: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('insert: the line after which to insert (0 inserts at the top).'),
     insert_text: z.string().optional().describe('insert: the lines to insert.'),
   })
   .superRefine((input, check) => {
@@ -62,7 +70,11 @@ export function createTextEditorTool(): Tool<TextEditorInput> {
     run: (input, ctx) =>
       failuresAsOutcome(async () => {
         const intent = input.command === EditorCommand.View ? 'read' : 'write';
-        const target: EditTarget = { resolved: await resolveWorktreePath(ctx.root, input.path, intent), input: input.path, shown: input.path };
+        const target: EditTarget = {
+          resolved: await resolveWorktreePath(ctx.root, input.path, intent),
+          input: input.path,
+          shown: input.path,
+        };
         switch (input.command) {
           case EditorCommand.View:
             return viewPath(ctx, target.resolved, target.shown, input.view_range);

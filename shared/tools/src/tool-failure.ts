@@ -24,7 +24,8 @@ export async function failuresAsOutcome(body: () => Promise<ToolOutcome>): Promi
     return await body();
   } catch (error) {
     if (error instanceof ToolFailure) return { ok: false, content: error.message };
-    if (error instanceof PathRefusedError) return { ok: false, content: `Refused: ${error.message}. Nothing was changed.` };
+    if (error instanceof PathRefusedError)
+      return { ok: false, content: `Refused: ${error.message}. Nothing was changed.` };
     const errno = error as NodeJS.ErrnoException;
     const meaning = typeof errno.code === 'string' ? fsCodes[errno.code] : undefined;
     if (meaning !== undefined) {

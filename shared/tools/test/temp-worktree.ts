@@ -74,7 +74,9 @@ export async function snapshotTree(dir: string): Promise<Record<string, string>>
         out[key] = `dir ${info.mode}`;
         await walk(file);
       } else {
-        const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+        const hash = createHash('sha256')
+          .update(await readFile(file))
+          .digest('hex');
         out[key] = `file ${info.mode} ${info.nlink} ${info.mtimeMs} ${hash}`;
       }
     }

@@ -1,6 +1,18 @@
 import { createLogger } from '@baton/log';
 import { RunPlans } from '@baton/bus';
-import { AgentEvent, CancelRequest, HumanDecision, PendingPermission, PermissionDecision, RunList, RunQuery, RunRecord, RunSpec, SubmitReply, isFinalStatus } from '@baton/protocol';
+import {
+  AgentEvent,
+  CancelRequest,
+  HumanDecision,
+  PendingPermission,
+  PermissionDecision,
+  RunList,
+  RunQuery,
+  RunRecord,
+  RunSpec,
+  SubmitReply,
+  isFinalStatus,
+} from '@baton/protocol';
 import { connectCluster } from '../connect.js';
 import { followRun } from '../follow-run.js';
 import { describePending } from '../permission-prompt.js';
@@ -17,7 +29,10 @@ export interface RemoteOptions {
   limit?: number;
 }
 
-async function withCluster<T>(url: string, action: (bus: Awaited<ReturnType<typeof connectCluster>>) => Promise<T>): Promise<T> {
+async function withCluster<T>(
+  url: string,
+  action: (bus: Awaited<ReturnType<typeof connectCluster>>) => Promise<T>,
+): Promise<T> {
   const bus = await connectCluster(url, createLogger({ name: 'baton', level: 'warn' }));
   try {
     return await action(bus);
@@ -40,30 +55,44 @@ export async function submitCommand(task: string | undefined, opts: RunFlags & R
 }
 
 /** `baton status|watch|cancel|logs`. */
-export async function remoteCommand(name: 'status' | 'watch' | 'cancel' | 'logs', runId: string | undefined, opts: RemoteOptions): Promise<void> {
+export async function remoteCommand(
+  name: 'status' | 'watch' | 'cancel' | 'logs',
+  runId: string | undefined,
+  opts: RemoteOptions,
+): Promise<void> {
   await withCluster(opts.nats, async (bus) => {
     const s = bus.subjects;
     switch (name) {
       case 'status': {
         if (runId === undefined) {
-          const { runs, total } = await bus.request(s.runsList(), RunQuery, RunList, { v: 1, ...(opts.limit === undefined ? {} : { limit: opts.limit }) });
-          if (total > runs.length) process.stderr.write(`the newest ${runs.length} of ${total} runs (--limit N for more)\n`);
+          const { runs, total } = await bus.request(s.runsList(), RunQuery, RunList, {
+            v: 1,
+            ...(opts.limit === undefined ? {} : { limit: opts.limit }),
+          });
+          if (total > runs.length)
+            process.stderr.write(`the newest ${runs.length} of ${total} runs (--limit N for more)\n`);
           if (opts.json) return void process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
           for (const r of runs) {
             const t = tally(r);
-            process.stdout.write(`${r.id}\t${r.status}\t${t.done}/${t.total} subtasks\t${r.branch ?? ''}\t${new Date(r.createdAt).toISOString()}\n`);
+            process.stdout.write(
+              `${r.id}\t${r.status}\t${t.done}/${t.total} subtasks\t${r.branch ?? ''}\t${new Date(r.createdAt).toISOString()}\n`,
+            );
           }
           return;
         }
         // The reply holds the plan by reference (a plan may be larger than a message).
-        const run = await (await RunPlans.open(bus)).assemble(await bus.request(s.runGet(runId), RunQuery, RunRecord, { v: 1, runId }));
+        const run = await (
+          await RunPlans.open(bus)
+        ).assemble(await bus.request(s.runGet(runId), RunQuery, RunRecord, { v: 1, runId }));
         process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : `${summarize(run)}\n`);
         return;
       }
       case 'watch': {
         const view = opts.json ? undefined : createProgressView();
         const pending = bus.subscribe(s.permPending(runId!), PendingPermission, (p) => {
-          process.stderr.write(`\npermission needed: ${describePending(p)}\n  baton approve ${p.request.id} --run ${runId!} (or baton deny)\n`);
+          process.stderr.write(
+            `\npermission needed: ${describePending(p)}\n  baton approve ${p.request.id} --run ${runId!} (or baton deny)\n`,
+          );
         });
         try {
           const run = await followRun(bus, runId!, (r) => view?.update(r));
@@ -76,7 +105,13 @@ export async function remoteCommand(name: 'status' | 'watch' | 'cancel' | 'logs'
         return;
       }
       case 'cancel': {
-        const run = await bus.request(s.runCancel(runId!), CancelRequest, RunRecord, { v: 1, runId: runId!, reason: 'cancelled with baton cancel' }, { timeoutMs: 30_000 });
+        const run = await bus.request(
+          s.runCancel(runId!),
+          CancelRequest,
+          RunRecord,
+          { v: 1, runId: runId!, reason: 'cancelled with baton cancel' },
+          { timeoutMs: 30_000 },
+        );
         process.stdout.write(`${run.id}: ${run.status}${run.detail ? ` (${run.detail})` : ''}\n`);
         return;
       }
@@ -88,7 +123,11 @@ export async function remoteCommand(name: 'status' | 'watch' | 'cancel' | 'logs'
           return;
         }
         const sub = bus.subscribe(s.eventsOfRun(runId!), AgentEvent, (e) => {
-          process.stdout.write(opts.json ? `${JSON.stringify(e)}\n` : `${new Date(e.timestamp).toISOString()} ${e.actorId} ${e.machineId} ${e.eventType} ${JSON.stringify(e.stateValue ?? '')}\n`);
+          process.stdout.write(
+            opts.json
+              ? `${JSON.stringify(e)}\n`
+              : `${new Date(e.timestamp).toISOString()} ${e.actorId} ${e.machineId} ${e.eventType} ${JSON.stringify(e.stateValue ?? '')}\n`,
+          );
         });
         try {
           await followRun(bus, runId!, () => undefined);
@@ -102,11 +141,24 @@ export async function remoteCommand(name: 'status' | 'watch' | 'cancel' | 'logs'
 }
 
 /** `baton approve|deny <requestId> --run <runId>`. */
-export async function decideCommand(name: 'approve' | 'deny', requestId: string, opts: RemoteOptions & { run: string; reason?: string }): Promise<void> {
+export async function decideCommand(
+  name: 'approve' | 'deny',
+  requestId: string,
+  opts: RemoteOptions & { run: string; reason?: string },
+): Promise<void> {
   await withCluster(opts.nats, async (bus) => {
     const decision = name === 'approve' ? 'allow' : 'deny';
-    const human: HumanDecision = { v: 1, requestId, runId: opts.run, decision, reason: opts.reason ?? '', by: process.env.USER ?? 'human' };
-    const answer = await bus.request(bus.subjects.permDecide(opts.run), HumanDecision, PermissionDecision, human, { timeoutMs: 15_000 });
+    const human: HumanDecision = {
+      v: 1,
+      requestId,
+      runId: opts.run,
+      decision,
+      reason: opts.reason ?? '',
+      by: process.env.USER ?? 'human',
+    };
+    const answer = await bus.request(bus.subjects.permDecide(opts.run), HumanDecision, PermissionDecision, human, {
+      timeoutMs: 15_000,
+    });
     process.stdout.write(`${answer.requestId}: ${answer.decision} (${answer.reason})\n`);
   });
 }

@@ -50,7 +50,13 @@ export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> 
       : await bus.request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, { timeoutMs: 60_000 });
     if (!opts.json) process.stderr.write(`run ${reply.runId} started on branch ${reply.branch}\n`);
     abort.signal.addEventListener('abort', () => {
-      void bus.request(bus.subjects.runCancel(reply.runId), CancelRequest, RunRecord, { v: 1, runId: reply.runId, reason: 'cancelled from the terminal (Ctrl-C)' }).catch(() => undefined);
+      void bus
+        .request(bus.subjects.runCancel(reply.runId), CancelRequest, RunRecord, {
+          v: 1,
+          runId: reply.runId,
+          reason: 'cancelled from the terminal (Ctrl-C)',
+        })
+        .catch(() => undefined);
     });
     const run = await followRun(bus, reply.runId, (r) => view?.update(r));
     view?.stop();

@@ -66,11 +66,15 @@ export class MergeIndex {
       this.holds = tree;
     }
     // --numstat with --apply: the paths and the application in one process.
-    const applied = await runGit(this.repoPath, ['apply', '--numstat', '-z', '--apply', '--cached', '--3way', '--whitespace=nowarn', '-'], {
-      input: diff,
-      env,
-      okExitCodes: [0, 1, 128],
-    });
+    const applied = await runGit(
+      this.repoPath,
+      ['apply', '--numstat', '-z', '--apply', '--cached', '--3way', '--whitespace=nowarn', '-'],
+      {
+        input: diff,
+        env,
+        okExitCodes: [0, 1, 128],
+      },
+    );
     if (applied.exitCode === 0) {
       this.holds = undefined;
       const result = (await runGit(this.repoPath, ['write-tree'], { env })).stdout.trim();
@@ -90,7 +94,10 @@ export class MergeIndex {
     }
     if (conflicted.size > 0) return { kind: 'conflict', files: [...conflicted].sort(), detail };
     // No unmerged entries: the patch failed before merging (file exists, missing preimage blob): name its paths.
-    const stat = await runGit(this.repoPath, ['apply', '--numstat', '-z', '-'], { input: diff, okExitCodes: [0, 1, 128] });
+    const stat = await runGit(this.repoPath, ['apply', '--numstat', '-z', '-'], {
+      input: diff,
+      okExitCodes: [0, 1, 128],
+    });
     return { kind: 'conflict', files: numstatFiles(stat.stdout), detail };
   }
 

@@ -19,7 +19,11 @@ export class GitCommandError extends MergeError {
 /** An existing integration branch does not descend from the run's base commit, so it cannot be resumed. */
 export class BranchDivergedError extends MergeError {
   override name = 'BranchDivergedError';
-  constructor(readonly ref: string, readonly head: string, readonly baseCommit: string) {
+  constructor(
+    readonly ref: string,
+    readonly head: string,
+    readonly baseCommit: string,
+  ) {
     super(`${ref} is at ${head}, which does not descend from base commit ${baseCommit}`);
   }
 }
@@ -27,7 +31,10 @@ export class BranchDivergedError extends MergeError {
 /** The integration branch kept moving under us (another writer) more times than the retry bound allows. */
 export class RefContentionError extends MergeError {
   override name = 'RefContentionError';
-  constructor(readonly ref: string, readonly attempts: number) {
+  constructor(
+    readonly ref: string,
+    readonly attempts: number,
+  ) {
     super(`${ref} moved during each of ${attempts} merge attempts`);
   }
 }
@@ -35,7 +42,11 @@ export class RefContentionError extends MergeError {
 /** The ledger already records this subtask merged as a different commit: the exactly-once invariant broke. */
 export class LedgerMismatchError extends MergeError {
   override name = 'LedgerMismatchError';
-  constructor(readonly key: string, readonly recorded: string | null, readonly attempted: string | null) {
+  constructor(
+    readonly key: string,
+    readonly recorded: string | null,
+    readonly attempted: string | null,
+  ) {
     super(`ledger ${key} records commit ${recorded ?? '(none)'}, not ${attempted ?? '(none)'}`);
   }
 }

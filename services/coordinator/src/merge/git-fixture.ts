@@ -17,7 +17,9 @@ export class GitFixture {
   }
 
   /** A repository with one commit on main holding `files`; returns its path and that commit. */
-  async makeRepo(files: Record<string, string | Buffer> = { 'a.txt': numberedLines(20), 'b.txt': numberedLines(20) }): Promise<{ repo: string; base: string }> {
+  async makeRepo(
+    files: Record<string, string | Buffer> = { 'a.txt': numberedLines(20), 'b.txt': numberedLines(20) },
+  ): Promise<{ repo: string; base: string }> {
     const repo = await this.tempDir('baton-merge-repo-');
     await this.git(repo, ['init', '-q', '-b', 'main']);
     for (const [name, content] of Object.entries(files)) await writeFile(join(repo, name), content);
@@ -62,7 +64,12 @@ export class GitFixture {
    * (our merge's `git read-tree` into its scratch index fires `post-index-change`), it lands `diff`
    * as a commit with Baton trailers on `refs/heads/baton/<runId>` by compare-and-swap. Fires once.
    */
-  async raceOnNextIndexWrite(repo: string, runId: string, subtaskId: string, diff: string): Promise<{ fired: () => Promise<boolean> }> {
+  async raceOnNextIndexWrite(
+    repo: string,
+    runId: string,
+    subtaskId: string,
+    diff: string,
+  ): Promise<{ fired: () => Promise<boolean> }> {
     const diffFile = join(repo, '.git', `race-${subtaskId}.diff`);
     const marker = join(repo, '.git', `race-${subtaskId}.fired`);
     await writeFile(diffFile, diff);
@@ -81,7 +88,13 @@ export class GitFixture {
       'rm -f "$idx"',
     ].join('\n');
     await writeFile(join(repo, '.git', 'hooks', 'post-index-change'), `${hook}\n`, { mode: 0o755 });
-    return { fired: () => stat(marker).then(() => true, () => false) };
+    return {
+      fired: () =>
+        stat(marker).then(
+          () => true,
+          () => false,
+        ),
+    };
   }
 
   /** Removes every directory this fixture made. */

@@ -37,7 +37,9 @@ describe('IntegrationBranch', () => {
 
     await git(repo, ['commit', '-q', '--allow-empty', '-m', 'other']);
     const other = (await git(repo, ['rev-parse', 'HEAD'])).trim();
-    await expect(IntegrationBranch.create({ repoPath: repo, runId: 'r1', baseCommit: other })).rejects.toBeInstanceOf(BranchDivergedError);
+    await expect(IntegrationBranch.create({ repoPath: repo, runId: 'r1', baseCommit: other })).rejects.toBeInstanceOf(
+      BranchDivergedError,
+    );
   });
 
   it('merges two non-overlapping diffs from the same base as two commits with trailers, leaving the user side byte-identical', async () => {
@@ -62,7 +64,9 @@ describe('IntegrationBranch', () => {
     expect(a).toContain('eighteen\n');
     expect(await trailersOf(repo, m1.commit!)).toBe('Baton-Run: r2\nBaton-Subtask: s1\nBaton-Attempt: 1\n\n');
     expect(await trailersOf(repo, m2.commit!)).toBe('Baton-Run: r2\nBaton-Subtask: s2\nBaton-Attempt: 3\n\n');
-    expect((await git(repo, ['log', '-1', '--format=%an <%ae>|%cn <%ce>', m1.commit!])).trim()).toBe('Baton <baton@localhost>|Baton <baton@localhost>');
+    expect((await git(repo, ['log', '-1', '--format=%an <%ae>|%cn <%ce>', m1.commit!])).trim()).toBe(
+      'Baton <baton@localhost>|Baton <baton@localhost>',
+    );
     expect((await git(repo, ['rev-list', `${base}..${head}`])).trim().split('\n')).toHaveLength(2);
     expect((await branch.mergedCommits()).map((c) => c.subtaskId)).toEqual(['s2', 's1']);
     expect(await userState(repo)).toEqual(before);
@@ -91,17 +95,32 @@ describe('IntegrationBranch', () => {
   it('reports a malformed diff as invalid and an empty diff as merged without a commit', async () => {
     const { repo, base } = await makeRepo();
     const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r4', baseCommit: base });
-    const bad = await branch.merge({ subtaskId: 's1', attempt: 1, diff: 'diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\n line 1\n-x\n', message: 'x' });
+    const bad = await branch.merge({
+      subtaskId: 's1',
+      attempt: 1,
+      diff: 'diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1,3 +1,3 @@\n line 1\n-x\n',
+      message: 'x',
+    });
     expect(bad.kind).toBe('invalid');
     const notAPatch = await branch.merge({ subtaskId: 's1', attempt: 1, diff: 'hello\n', message: 'x' });
     expect(notAPatch.kind).toBe('invalid');
-    expect(await branch.merge({ subtaskId: 's2', attempt: 1, diff: '', message: 'tests' })).toEqual({ kind: 'merged', commit: null, head: base, files: [] });
+    expect(await branch.merge({ subtaskId: 's2', attempt: 1, diff: '', message: 'tests' })).toEqual({
+      kind: 'merged',
+      commit: null,
+      head: base,
+      files: [],
+    });
     expect(await branch.head()).toBe(base);
   });
 
   it('applies a binary file diff, new files (one empty), a deletion, a mode change and a rename', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 255, 254, 0, 0, 7]);
-    const { repo, base } = await makeRepo({ 'a.txt': lines(5), 'img.bin': png, 'gone.txt': 'bye\n', 'old.txt': lines(30) });
+    const { repo, base } = await makeRepo({
+      'a.txt': lines(5),
+      'img.bin': png,
+      'gone.txt': 'bye\n',
+      'old.txt': lines(30),
+    });
     const bigger = Buffer.concat([png, Buffer.from([0, 9, 9, 9, 0])]);
     const diff = await workerDiff(repo, base, async (dir) => {
       await writeFile(join(dir, 'img.bin'), bigger);
@@ -116,9 +135,15 @@ describe('IntegrationBranch', () => {
     const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r5', baseCommit: base });
     const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'binary' });
     if (merged.kind !== 'merged') throw new Error(merged.kind);
-    const blob = await execa('git', ['cat-file', 'blob', `${merged.commit}:img.bin`], { cwd: repo, encoding: 'buffer', stripFinalNewline: false });
+    const blob = await execa('git', ['cat-file', 'blob', `${merged.commit}:img.bin`], {
+      cwd: repo,
+      encoding: 'buffer',
+      stripFinalNewline: false,
+    });
     expect(Buffer.from(blob.stdout).equals(bigger)).toBe(true);
-    expect(await git(repo, ['ls-tree', '--name-only', merged.commit!])).toBe('a.txt\nempty.txt\nimg.bin\nnew.bin\nrenamed.txt\n');
+    expect(await git(repo, ['ls-tree', '--name-only', merged.commit!])).toBe(
+      'a.txt\nempty.txt\nimg.bin\nnew.bin\nrenamed.txt\n',
+    );
     expect(await show(repo, merged.commit!, 'renamed.txt')).toBe(lines(30));
     expect((await git(repo, ['ls-tree', merged.commit!, 'a.txt'])).startsWith('100755')).toBe(true);
     // Renames are listed under their new name only (what `git apply --numstat` reports).

@@ -79,22 +79,33 @@ export class IntegrationBranch {
     const ref = `${REF_PREFIX}${options.runId}`;
     // One process for the top level and the base (each git process is a fork of this one: they add up per run).
     const [resolved] = await Promise.all([
-      runGit(options.repoPath, ['rev-parse', '--show-toplevel', '--verify', '--end-of-options', `${options.baseCommit}^{commit}`]),
+      runGit(options.repoPath, [
+        'rev-parse',
+        '--show-toplevel',
+        '--verify',
+        '--end-of-options',
+        `${options.baseCommit}^{commit}`,
+      ]),
       runGit(options.repoPath, ['check-ref-format', ref]),
     ]);
     const [top = '', base = ''] = resolved.stdout.trim().split('\n');
     const repoPath = await realpath(top);
     const branch = new IntegrationBranch(repoPath, options.runId, base, options.maxCasRetries ?? 5);
     const zero = '0'.repeat(base.length);
-    const created = await runGit(repoPath, ['update-ref', '-m', `baton: start run ${options.runId}`, branch.ref, base, zero], {
-      okExitCodes: [0, 1, 128],
-    });
+    const created = await runGit(
+      repoPath,
+      ['update-ref', '-m', `baton: start run ${options.runId}`, branch.ref, base, zero],
+      {
+        okExitCodes: [0, 1, 128],
+      },
+    );
     if (created.exitCode === 0) {
       branch.created = base;
       return branch;
     }
     const head = await branch.head();
-    if (head === null) throw new GitCommandError(['update-ref', branch.ref, base, zero], created.exitCode, created.stderr);
+    if (head === null)
+      throw new GitCommandError(['update-ref', branch.ref, base, zero], created.exitCode, created.stderr);
     const descends = await runGit(repoPath, ['merge-base', '--is-ancestor', base, head], { okExitCodes: [0, 1] });
     if (descends.exitCode !== 0) throw new BranchDivergedError(branch.ref, head, base);
     branch.created = head;
@@ -103,7 +114,9 @@ export class IntegrationBranch {
 
   /** The branch's current commit (read from the ref), or null when the ref does not exist. */
   async head(): Promise<string | null> {
-    const out = await runGit(this.repoPath, ['rev-parse', '--verify', '--quiet', `${this.ref}^{commit}`], { okExitCodes: [0, 1] });
+    const out = await runGit(this.repoPath, ['rev-parse', '--verify', '--quiet', `${this.ref}^{commit}`], {
+      okExitCodes: [0, 1],
+    });
     return out.exitCode === 0 ? out.stdout.trim() : null;
   }
 
@@ -137,21 +150,31 @@ export class IntegrationBranch {
         if (found) return { kind: 'already-merged', commit: found.commit, attempt: found.attempt, head };
         const outcome = await this.mergeOnto(known, input);
         if (outcome.kind !== 'commit') return outcome;
-        const moved = await runGit(this.repoPath, ['update-ref', '-m', `baton: merge ${input.subtaskId}`, this.ref, outcome.commit, head], {
-          okExitCodes: [0, 1, 128],
-        });
+        const moved = await runGit(
+          this.repoPath,
+          ['update-ref', '-m', `baton: merge ${input.subtaskId}`, this.ref, outcome.commit, head],
+          {
+            okExitCodes: [0, 1, 128],
+          },
+        );
         if (moved.exitCode === 0) {
           this.known = { head: outcome.commit, tree: outcome.tree };
           if (this.scannedTo === head) {
             this.scannedTo = outcome.commit;
-            this.landed.set(input.subtaskId, { commit: outcome.commit, runId: this.runId, subtaskId: input.subtaskId, attempt: input.attempt });
+            this.landed.set(input.subtaskId, {
+              commit: outcome.commit,
+              runId: this.runId,
+              subtaskId: input.subtaskId,
+              attempt: input.attempt,
+            });
           }
           return { kind: 'merged', commit: outcome.commit, head: outcome.commit, files: outcome.files };
         }
         this.known = undefined;
         this.created = undefined;
         known = await this.readKnown();
-        if (known.head === head) throw new GitCommandError(['update-ref', this.ref, outcome.commit, head], moved.exitCode, moved.stderr);
+        if (known.head === head)
+          throw new GitCommandError(['update-ref', this.ref, outcome.commit, head], moved.exitCode, moved.stderr);
         // Someone else moved the ref: the loop scans the commits they added, then merges onto their head.
       }
       throw new RefContentionError(this.ref, this.maxCasRetries);
@@ -167,7 +190,10 @@ export class IntegrationBranch {
   private async mergeOnto(
     known: { head: string; tree: string },
     input: BranchMergeInput,
-  ): Promise<Exclude<BranchMergeOutcome, { kind: 'already-merged' }> | { kind: 'commit'; commit: string; tree: string; files: string[] }> {
+  ): Promise<
+    | Exclude<BranchMergeOutcome, { kind: 'already-merged' }>
+    | { kind: 'commit'; commit: string; tree: string; files: string[] }
+  > {
     const { head } = known;
     if (isEmptyDiff(input.diff)) return { kind: 'merged', commit: null, head, files: [] };
     this.index ??= new MergeIndex(this.repoPath);
@@ -175,16 +201,25 @@ export class IntegrationBranch {
     if (applied.kind !== 'tree') return applied;
     // The change is already on the branch (another subtask made it): nothing to commit.
     if (applied.tree === known.tree) return { kind: 'merged', commit: null, head, files: applied.files };
-    const message = formatMergeMessage(input.message, { runId: this.runId, subtaskId: input.subtaskId, attempt: input.attempt });
-    const commit = (await runGit(this.repoPath, ['commit-tree', '--no-gpg-sign', applied.tree, '-p', head], { input: message })).stdout.trim();
+    const message = formatMergeMessage(input.message, {
+      runId: this.runId,
+      subtaskId: input.subtaskId,
+      attempt: input.attempt,
+    });
+    const commit = (
+      await runGit(this.repoPath, ['commit-tree', '--no-gpg-sign', applied.tree, '-p', head], { input: message })
+    ).stdout.trim();
     return { kind: 'commit', commit, tree: applied.tree, files: applied.files };
   }
 
   /** Reads the ref and its tree (one git process). */
   private async readKnown(): Promise<{ head: string; tree: string }> {
-    const out = await runGit(this.repoPath, ['rev-parse', `${this.ref}^{commit}`, `${this.ref}^{tree}`], { okExitCodes: [0, 128] });
+    const out = await runGit(this.repoPath, ['rev-parse', `${this.ref}^{commit}`, `${this.ref}^{tree}`], {
+      okExitCodes: [0, 128],
+    });
     const [head, tree] = out.stdout.trim().split('\n');
-    if (out.exitCode !== 0 || !head || !tree) throw new GitCommandError(['rev-parse', this.ref], 1, `${this.ref} does not exist`);
+    if (out.exitCode !== 0 || !head || !tree)
+      throw new GitCommandError(['rev-parse', this.ref], 1, `${this.ref} does not exist`);
     this.known = { head, tree };
     return this.known;
   }
@@ -193,13 +228,20 @@ export class IntegrationBranch {
   private async scanTo(head: string): Promise<void> {
     if (this.scannedTo === head) return;
     // Oldest first, so a subtask that somehow landed twice is remembered by its first landing.
-    for (const c of (await this.trailerCommits(this.scannedTo, head)).reverse()) if (!this.landed.has(c.subtaskId)) this.landed.set(c.subtaskId, c);
+    for (const c of (await this.trailerCommits(this.scannedTo, head)).reverse())
+      if (!this.landed.has(c.subtaskId)) this.landed.set(c.subtaskId, c);
     this.scannedTo = head;
   }
 
   private async trailerCommits(from: string, to: string): Promise<TrailerCommit[]> {
     if (from === to) return [];
-    const out = await runGit(this.repoPath, ['log', '-z', '--first-parent', `--format=${TRAILER_LOG_FORMAT}`, `${from}..${to}`]);
+    const out = await runGit(this.repoPath, [
+      'log',
+      '-z',
+      '--first-parent',
+      `--format=${TRAILER_LOG_FORMAT}`,
+      `${from}..${to}`,
+    ]);
     return parseTrailerLog(out.stdout).filter((c) => c.runId === this.runId);
   }
 

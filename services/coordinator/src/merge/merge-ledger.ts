@@ -43,7 +43,8 @@ export class MergeLedger {
       }
       const existing = await this.kv.get(key);
       if (existing === null) continue;
-      if (existing.value.commit !== value.commit) throw new LedgerMismatchError(key, existing.value.commit, value.commit);
+      if (existing.value.commit !== value.commit)
+        throw new LedgerMismatchError(key, existing.value.commit, value.commit);
       return { entry: existing.value, written: false };
     }
   }

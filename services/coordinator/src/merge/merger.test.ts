@@ -45,7 +45,14 @@ describe('Merger (exactly-once)', () => {
     const diff = await fx.workerDiff(repo, base, replaceLine('a.txt', 2, 'two'));
     const { merger, ledger } = await coordinator();
     await merger.open({ repoPath: repo, runId: 'r2', baseCommit: base });
-    const stale = await merger.mergeResult({ runId: 'r2', subtaskId: 's1', attempt: 1, currentAttempt: 2, diff, message: 'late' });
+    const stale = await merger.mergeResult({
+      runId: 'r2',
+      subtaskId: 's1',
+      attempt: 1,
+      currentAttempt: 2,
+      diff,
+      message: 'late',
+    });
     expect(stale).toEqual({ kind: 'stale', attempt: 1, currentAttempt: 2 });
     expect(await commitsOn(repo, base, 'r2')).toEqual([]);
     expect(await ledger.get('r2', 's1')).toBeNull();
@@ -69,12 +76,26 @@ describe('Merger (exactly-once)', () => {
     const branch = await merger.open({ repoPath: repo, runId: 'r4', baseCommit: base });
     await merger.mergeResult({ runId: 'r4', subtaskId: 's1', attempt: 1, currentAttempt: 1, diff: d1, message: 'x' });
     const head = await branch.head();
-    const conflict = await merger.mergeResult({ runId: 'r4', subtaskId: 's2', attempt: 1, currentAttempt: 1, diff: d2, message: 'y' });
+    const conflict = await merger.mergeResult({
+      runId: 'r4',
+      subtaskId: 's2',
+      attempt: 1,
+      currentAttempt: 1,
+      diff: d2,
+      message: 'y',
+    });
     expect(conflict).toMatchObject({ kind: 'conflict', files: ['a.txt'] });
     expect(await branch.head()).toBe(head);
     expect(await ledger.get('r4', 's2')).toBeNull();
     const rebased = await fx.workerDiff(repo, head!, replaceLine('a.txt', 5, 'both'));
-    const retry = await merger.mergeResult({ runId: 'r4', subtaskId: 's2', attempt: 2, currentAttempt: 2, diff: rebased, message: 'y' });
+    const retry = await merger.mergeResult({
+      runId: 'r4',
+      subtaskId: 's2',
+      attempt: 2,
+      currentAttempt: 2,
+      diff: rebased,
+      message: 'y',
+    });
     expect(retry.kind).toBe('merged');
   });
 
@@ -88,7 +109,14 @@ describe('Merger (exactly-once)', () => {
 
     const { merger, ledger } = await coordinator();
     await merger.open({ repoPath: repo, runId: 'r5', baseCommit: base });
-    const again = await merger.mergeResult({ runId: 'r5', subtaskId: 's1', attempt: 1, currentAttempt: 1, diff, message: 'edit' });
+    const again = await merger.mergeResult({
+      runId: 'r5',
+      subtaskId: 's1',
+      attempt: 1,
+      currentAttempt: 1,
+      diff,
+      message: 'edit',
+    });
     expect(again).toEqual({ kind: 'duplicate', commit: landed.commit, attempt: 1 });
     expect(await ledger.get('r5', 's1')).toMatchObject({ commit: landed.commit, source: 'trailers' });
     expect(await commitsOn(repo, base, 'r5')).toEqual([landed.commit]);
@@ -100,7 +128,14 @@ describe('Merger (exactly-once)', () => {
     const d2 = await fx.workerDiff(repo, base, replaceLine('b.txt', 2, 'dos'));
     const first = await coordinator();
     await first.merger.open({ repoPath: repo, runId: 'r6', baseCommit: base });
-    const m1 = await first.merger.mergeResult({ runId: 'r6', subtaskId: 's1', attempt: 1, currentAttempt: 1, diff: d1, message: 'a' });
+    const m1 = await first.merger.mergeResult({
+      runId: 'r6',
+      subtaskId: 's1',
+      attempt: 1,
+      currentAttempt: 1,
+      diff: d1,
+      message: 'a',
+    });
     const crashed = await IntegrationBranch.create({ repoPath: repo, runId: 'r6', baseCommit: base });
     const m2 = await crashed.merge({ subtaskId: 's2', attempt: 3, diff: d2, message: 'b' });
     if (m1.kind !== 'merged' || m2.kind !== 'merged') throw new Error('setup');
@@ -113,7 +148,14 @@ describe('Merger (exactly-once)', () => {
       ['s2', 3, m2.commit, 'trailers'],
     ]);
     // A redelivered result of the recovered subtask, even under a later attempt number, applies nothing.
-    const dup = await restarted.merger.mergeResult({ runId: 'r6', subtaskId: 's2', attempt: 4, currentAttempt: 4, diff: d2, message: 'b' });
+    const dup = await restarted.merger.mergeResult({
+      runId: 'r6',
+      subtaskId: 's2',
+      attempt: 4,
+      currentAttempt: 4,
+      diff: d2,
+      message: 'b',
+    });
     expect(dup).toEqual({ kind: 'duplicate', commit: m2.commit, attempt: 3 });
   });
 
@@ -148,7 +190,14 @@ describe('Merger (exactly-once)', () => {
     const before = await fx.userState(repo);
     const { merger } = await coordinator();
     await merger.open({ repoPath: repo, runId: 'r8', baseCommit: base });
-    const outcome = await merger.mergeResult({ runId: 'r8', subtaskId: 's1', attempt: 1, currentAttempt: 1, diff, message: 'x' });
+    const outcome = await merger.mergeResult({
+      runId: 'r8',
+      subtaskId: 's1',
+      attempt: 1,
+      currentAttempt: 1,
+      diff,
+      message: 'x',
+    });
     expect(outcome.kind).toBe('merged');
     await merger.recoverLedger('r8');
     expect(await fx.userState(repo)).toEqual(before);

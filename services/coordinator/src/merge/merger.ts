@@ -83,7 +83,8 @@ export class Merger {
       const log = this.logger.child({ runId: input.runId, subtaskId: input.subtaskId, attempt: input.attempt });
       const { ledger } = this.options;
       const recorded = await ledger.get(input.runId, input.subtaskId);
-      if (recorded !== null) return { kind: MergeOutcomeKind.duplicate, commit: recorded.commit, attempt: recorded.attempt };
+      if (recorded !== null)
+        return { kind: MergeOutcomeKind.duplicate, commit: recorded.commit, attempt: recorded.attempt };
       if (input.attempt !== input.currentAttempt) {
         return { kind: MergeOutcomeKind.stale, attempt: input.attempt, currentAttempt: input.currentAttempt };
       }
@@ -97,14 +98,19 @@ export class Merger {
           return landed;
         case 'already-merged': {
           log.warn({ commit: landed.commit }, 'merge found on the branch but not in the ledger; recording it');
-          const { entry } = await ledger.record(this.entry(input.runId, input.subtaskId, landed.attempt, landed.commit, LedgerSource.trailers));
+          const { entry } = await ledger.record(
+            this.entry(input.runId, input.subtaskId, landed.attempt, landed.commit, LedgerSource.trailers),
+          );
           return { kind: MergeOutcomeKind.duplicate, commit: entry.commit, attempt: entry.attempt };
         }
         case 'merged': {
-          const { entry, written } = await ledger.record(this.entry(input.runId, input.subtaskId, input.attempt, landed.commit, LedgerSource.merge));
+          const { entry, written } = await ledger.record(
+            this.entry(input.runId, input.subtaskId, input.attempt, landed.commit, LedgerSource.merge),
+          );
           // Not written but the same commit (record checks it): another process found our commit by its
           // trailers and recorded it first; the merge is still ours. With no commit, theirs counts.
-          if (!written && landed.commit === null) return { kind: MergeOutcomeKind.duplicate, commit: entry.commit, attempt: entry.attempt };
+          if (!written && landed.commit === null)
+            return { kind: MergeOutcomeKind.duplicate, commit: entry.commit, attempt: entry.attempt };
           log.info({ commit: landed.commit, files: landed.files.length }, 'merged');
           return landed;
         }
@@ -130,7 +136,13 @@ export class Merger {
     });
   }
 
-  private entry(runId: string, subtaskId: string, attempt: number, commit: string | null, source: LedgerSource): LedgerEntry {
+  private entry(
+    runId: string,
+    subtaskId: string,
+    attempt: number,
+    commit: string | null,
+    source: LedgerSource,
+  ): LedgerEntry {
     return { v: 1, runId, subtaskId, attempt, commit, source, recordedAt: this.now() };
   }
 }

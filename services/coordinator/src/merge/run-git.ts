@@ -43,7 +43,11 @@ function gitEnv(extra: Record<string, string> | undefined): Record<string, strin
 }
 
 /** Runs `git <args>` in `repoPath`; throws GitCommandError unless the exit code is allowed. */
-export async function runGit(repoPath: string, args: readonly string[], options: RunGitOptions = {}): Promise<GitOutput> {
+export async function runGit(
+  repoPath: string,
+  args: readonly string[],
+  options: RunGitOptions = {},
+): Promise<GitOutput> {
   const result = await execa('git', args, {
     cwd: repoPath,
     env: gitEnv(options.env),

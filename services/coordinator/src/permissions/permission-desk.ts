@@ -42,8 +42,12 @@ export class PermissionDesk {
   start(): void {
     const s = this.bus.subjects;
     this.subscriptions = [
-      this.bus.serve(s.permRequest(), PermissionRequest, PermissionDecision, (req) => this.decide(req), { queue: 'coordinators' }),
-      this.bus.serve(s.permDecideAll(), HumanDecision, PermissionDecision, (d) => this.humanDecision(d), { queue: 'coordinators' }),
+      this.bus.serve(s.permRequest(), PermissionRequest, PermissionDecision, (req) => this.decide(req), {
+        queue: 'coordinators',
+      }),
+      this.bus.serve(s.permDecideAll(), HumanDecision, PermissionDecision, (d) => this.humanDecision(d), {
+        queue: 'coordinators',
+      }),
     ];
   }
 
@@ -54,7 +58,9 @@ export class PermissionDesk {
 
   /** Requests parked for a human, optionally of one run. */
   pending(runId?: string): PendingPermission[] {
-    return [...this.parked.values()].map((p) => p.pending).filter((p) => runId === undefined || p.request.runId === runId);
+    return [...this.parked.values()]
+      .map((p) => p.pending)
+      .filter((p) => runId === undefined || p.request.runId === runId);
   }
 
   /** Denies every parked request of a run (on cancel or stop). */
@@ -72,10 +78,18 @@ export class PermissionDesk {
     return this.park(req, decision, source.policy.askTimeoutMs);
   }
 
-  private async evaluate(policy: CompiledPolicy, req: PermissionRequest, subtask: Subtask | undefined): Promise<Decision> {
+  private async evaluate(
+    policy: CompiledPolicy,
+    req: PermissionRequest,
+    subtask: Subtask | undefined,
+  ): Promise<Decision> {
     if (req.tool === 'Bash') return evaluate(policy, { tool: 'Bash', command: req.command ?? '' });
     const path = req.path ?? '';
-    return evaluate(policy, { tool: req.tool === 'Read' ? 'Read' : req.tool === 'Write' ? 'Write' : 'Edit', path, inScope: subtask !== undefined && inWriteScope(subtask.scope.write ?? subtask.scope.paths, path) });
+    return evaluate(policy, {
+      tool: req.tool === 'Read' ? 'Read' : req.tool === 'Write' ? 'Write' : 'Edit',
+      path,
+      inScope: subtask !== undefined && inWriteScope(subtask.scope.write ?? subtask.scope.paths, path),
+    });
   }
 
   private policyFor(runId: string, config: PolicyConfig): CompiledPolicy {
@@ -88,11 +102,23 @@ export class PermissionDesk {
   }
 
   private park(req: PermissionRequest, decision: Decision, timeoutMs: number): Promise<PermissionDecision> {
-    const pending: PendingPermission = { v: 1, request: req, verdict: 'ask', rule: decision.rule, expiresAt: Date.now() + timeoutMs };
+    const pending: PendingPermission = {
+      v: 1,
+      request: req,
+      verdict: 'ask',
+      rule: decision.rule,
+      expiresAt: Date.now() + timeoutMs,
+    };
     return new Promise<PermissionDecision>((resolve) => {
-      const timer = setTimeout(() => this.settle(req.id, 'deny', `nobody answered within ${Math.round(timeoutMs / 1000)} s`, 'timeout'), timeoutMs);
+      const timer = setTimeout(
+        () => this.settle(req.id, 'deny', `nobody answered within ${Math.round(timeoutMs / 1000)} s`, 'timeout'),
+        timeoutMs,
+      );
       this.parked.set(req.id, { pending, resolve, timer });
-      this.log.info({ requestId: req.id, runId: req.runId, tool: req.tool, command: req.command, path: req.path }, 'permission request parked for a human');
+      this.log.info(
+        { requestId: req.id, runId: req.runId, tool: req.tool, command: req.command, path: req.path },
+        'permission request parked for a human',
+      );
       this.bus.publish(this.bus.subjects.permPending(req.runId), PendingPermission, pending).catch((err: unknown) => {
         this.log.error({ err, requestId: req.id }, 'could not publish a pending permission request');
       });
@@ -106,7 +132,12 @@ export class PermissionDesk {
     return this.settle(d.requestId, d.decision, reason, 'human');
   }
 
-  private settle(requestId: string, decision: 'allow' | 'deny', reason: string, by: PermissionDecision['decidedBy']): PermissionDecision {
+  private settle(
+    requestId: string,
+    decision: 'allow' | 'deny',
+    reason: string,
+    by: PermissionDecision['decidedBy'],
+  ): PermissionDecision {
     const p = this.parked.get(requestId);
     if (!p) throw new PermissionRequestNotFoundError(requestId);
     this.parked.delete(requestId);
@@ -116,9 +147,27 @@ export class PermissionDesk {
     return result;
   }
 
-  private record(req: PermissionRequest, decision: 'allow' | 'deny', reason: string, by: PermissionDecision['decidedBy'], rule?: string): PermissionDecision {
-    const result: PermissionDecision = { v: 1, requestId: req.id, runId: req.runId, decision, reason, decidedBy: by, decidedAt: Date.now(), ...(rule ? { rule } : {}) };
-    this.log.info({ requestId: req.id, runId: req.runId, subtaskId: req.subtaskId, tool: req.tool, decision, reason, rule, by }, 'permission decision');
+  private record(
+    req: PermissionRequest,
+    decision: 'allow' | 'deny',
+    reason: string,
+    by: PermissionDecision['decidedBy'],
+    rule?: string,
+  ): PermissionDecision {
+    const result: PermissionDecision = {
+      v: 1,
+      requestId: req.id,
+      runId: req.runId,
+      decision,
+      reason,
+      decidedBy: by,
+      decidedAt: Date.now(),
+      ...(rule ? { rule } : {}),
+    };
+    this.log.info(
+      { requestId: req.id, runId: req.runId, subtaskId: req.subtaskId, tool: req.tool, decision, reason, rule, by },
+      'permission decision',
+    );
     this.bus.publish(this.bus.subjects.permDecided(req.runId), PermissionDecision, result).catch((err: unknown) => {
       this.log.error({ err, requestId: req.id }, 'could not publish a permission decision');
     });

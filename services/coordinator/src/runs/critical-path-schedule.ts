@@ -20,11 +20,16 @@ export function criticalPathSchedule(): SchedulePort {
       const subtasks = run.plan?.subtasks ?? [];
       let entry = cache.get(run.id);
       if (!entry || entry.size !== subtasks.length) {
-        entry = { size: subtasks.length, schedule: createSchedule(subtasks.map((s) => ({ id: s.id, deps: s.deps, weight: subtaskWeight(s) }))) };
+        entry = {
+          size: subtasks.length,
+          schedule: createSchedule(subtasks.map((s) => ({ id: s.id, deps: s.deps, weight: subtaskWeight(s) }))),
+        };
         cache.set(run.id, entry);
       }
       const { schedule } = entry;
-      return [...readyIds].sort((a, b) => schedule.criticalPath(b) - schedule.criticalPath(a) || (a < b ? -1 : a > b ? 1 : 0));
+      return [...readyIds].sort(
+        (a, b) => schedule.criticalPath(b) - schedule.criticalPath(a) || (a < b ? -1 : a > b ? 1 : 0),
+      );
     },
   };
 }

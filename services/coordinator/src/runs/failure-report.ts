@@ -6,10 +6,26 @@ import { changedFiles, diffBetween } from './git-repo.js';
  * absolute in the tester's worktree (node:test locations) or relative to the folder it ran in, so it is
  * matched against the changed files by suffix instead of being handed to git as a pathspec.
  */
-export async function failureDiff(repoPath: string, base: string, head: string, failures: readonly Failure[]): Promise<string> {
-  const files = failures.flatMap((f) => (f.file ? [f.file.replace(/^file:\/\//, '').replace(/\\/g, '/').replace(/^\.\//, '')] : []));
+export async function failureDiff(
+  repoPath: string,
+  base: string,
+  head: string,
+  failures: readonly Failure[],
+): Promise<string> {
+  const files = failures.flatMap((f) =>
+    f.file
+      ? [
+          f.file
+            .replace(/^file:\/\//, '')
+            .replace(/\\/g, '/')
+            .replace(/^\.\//, ''),
+        ]
+      : [],
+  );
   if (files.length === 0) return diffBetween(repoPath, base, head);
-  const changed = (await changedFiles(repoPath, base, head)).filter((c) => files.some((f) => f === c || f.endsWith(`/${c}`) || c.endsWith(`/${f}`)));
+  const changed = (await changedFiles(repoPath, base, head)).filter((c) =>
+    files.some((f) => f === c || f.endsWith(`/${c}`) || c.endsWith(`/${f}`)),
+  );
   return changed.length === 0 ? '' : diffBetween(repoPath, base, head, changed);
 }
 
@@ -17,7 +33,11 @@ export async function failureDiff(repoPath: string, base: string, head: string, 
 export function describeFailedCommand(result: Result): string {
   const failed = result.commands.findLast((c) => c.exitCode !== 0);
   if (!failed) return '';
-  const how = failed.timedOut ? 'timed out' : failed.exitCode === null ? 'did not run or was killed' : `exited ${failed.exitCode}`;
+  const how = failed.timedOut
+    ? 'timed out'
+    : failed.exitCode === null
+      ? 'did not run or was killed'
+      : `exited ${failed.exitCode}`;
   const stderr = failed.stderr.trim();
   return `: \`${failed.command.slice(0, 500)}\` ${how}${stderr ? `: ${stderr.slice(-2_000)}` : ''}`;
 }

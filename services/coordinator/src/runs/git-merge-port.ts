@@ -8,7 +8,10 @@ import { DiffMissingError } from '../errors.js';
 
 /** The run controller's MergePort over git: the Merger (integration branches) and its KV ledger. */
 export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePort> {
-  const merger = new Merger({ ledger: await MergeLedger.open(bus, resourceNamesFor(bus.subjects.prefix).ledgerBucket), logger: log });
+  const merger = new Merger({
+    ledger: await MergeLedger.open(bus, resourceNamesFor(bus.subjects.prefix).ledgerBucket),
+    logger: log,
+  });
   const opened = new Set<string>();
   const ensureOpen = async (run: Run) => {
     if (opened.has(run.id)) return;

@@ -7,7 +7,13 @@ export async function git(repoPath: string, args: string[], input?: string | Uin
     cwd: repoPath,
     input,
     stripFinalNewline: true,
-    env: { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'Baton', GIT_AUTHOR_EMAIL: 'baton@localhost', GIT_COMMITTER_NAME: 'Baton', GIT_COMMITTER_EMAIL: 'baton@localhost' },
+    env: {
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_AUTHOR_NAME: 'Baton',
+      GIT_AUTHOR_EMAIL: 'baton@localhost',
+      GIT_COMMITTER_NAME: 'Baton',
+      GIT_COMMITTER_EMAIL: 'baton@localhost',
+    },
   });
   return result.stdout;
 }
@@ -36,7 +42,9 @@ export async function resolveCommit(repoPath: string, ref: string): Promise<stri
  */
 export async function resolveBase(path: string, ref: string): Promise<{ root: string; commit: string }> {
   try {
-    const [root = '', commit = ''] = (await git(path, ['rev-parse', '--show-toplevel', '--verify', '--end-of-options', `${ref}^{commit}`])).split('\n');
+    const [root = '', commit = ''] = (
+      await git(path, ['rev-parse', '--show-toplevel', '--verify', '--end-of-options', `${ref}^{commit}`])
+    ).split('\n');
     return { root, commit };
   } catch (err) {
     throw new UnknownRefError(ref, await repositoryRoot(path), { cause: err });
@@ -46,7 +54,10 @@ export async function resolveBase(path: string, ref: string): Promise<{ root: st
 /** Fails with DirtyWorkingTreeError when tracked files have uncommitted changes (untracked files are ignored: Baton works from commits). */
 export async function assertClean(repoPath: string): Promise<void> {
   const status = await git(repoPath, ['status', '--porcelain', '--untracked-files=no']);
-  const files = status.split('\n').filter(Boolean).map((l) => l.slice(3));
+  const files = status
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
   if (files.length > 0) throw new DirtyWorkingTreeError(repoPath, files);
 }
 

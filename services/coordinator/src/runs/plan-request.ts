@@ -18,7 +18,11 @@ export interface PlanRequestOptions {
  * Asks the planner (a queue group) for the run's plan, or for repair subtasks. With no planner up (a restart, or the
  * coordinator resumed first) it waits for one, backing off up to 30 s, until the signal aborts.
  */
-export async function requestPlan(run: Run, options: PlanRequestOptions, repair?: PlanRequest['repair']): Promise<Plan> {
+export async function requestPlan(
+  run: Run,
+  options: PlanRequestOptions,
+  repair?: PlanRequest['repair'],
+): Promise<Plan> {
   const { bus, signal } = options;
   const request: PlanRequest = {
     v: 1,
@@ -30,7 +34,10 @@ export async function requestPlan(run: Run, options: PlanRequestOptions, repair?
   };
   for (let wait = 1_000; ; wait = Math.min(wait * 2, 30_000)) {
     try {
-      const reply = await untilAborted(bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: options.timeoutMs }), signal);
+      const reply = await untilAborted(
+        bus.request(bus.subjects.planRequest(), PlanRequest, PlanReply, request, { timeoutMs: options.timeoutMs }),
+        signal,
+      );
       // A large plan comes by reference: the planner stored it where this run's record will reference it.
       return 'plan' in reply ? reply.plan : await options.plans.get(reply.planRef);
     } catch (err) {

@@ -1,4 +1,11 @@
-import { BusClosedError, MessageTooLargeError, NoRespondersError, RequestTimeoutError, type Bus, type WorkQueue } from '@baton/bus';
+import {
+  BusClosedError,
+  MessageTooLargeError,
+  NoRespondersError,
+  RequestTimeoutError,
+  type Bus,
+  type WorkQueue,
+} from '@baton/bus';
 import type { Logger } from '@baton/log';
 import {
   WorkCancel,
@@ -106,16 +113,22 @@ export class RunController {
   /** Starts (or, after a restart, resumes) the run. */
   start(): Promise<void> {
     const remaining = this.run.spec.limits.maxWallMs - (Date.now() - this.run.createdAt);
-    this.wallTimer = setTimeout(() => {
-      this.interrupt.abort();
-      this.background(async () => void (await this.checkBudgets()));
-    }, Math.max(0, remaining) + 10);
+    this.wallTimer = setTimeout(
+      () => {
+        this.interrupt.abort();
+        this.background(async () => void (await this.checkBudgets()));
+      },
+      Math.max(0, remaining) + 10,
+    );
     return this.enqueue(async () => {
       if (this.run.status === 'queued' || this.run.status === 'planning') {
         // The branch and (on NATS) the base snapshot the first dispatches need are made while the planner plans.
         const opening = (this.opening = this.ctx.merger.open(this.run));
         const publishing = this.ctx.repoSource(this.run, this.run.baseCommit!).catch((err: unknown) => {
-          this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id }, 'could not publish the base snapshot early; the first dispatch publishes it');
+          this.ctx.log.warn(
+            { err: toErrorData(err), runId: this.run.id },
+            'could not publish the base snapshot early; the first dispatch publishes it',
+          );
         });
         try {
           await this.plan();
@@ -175,7 +188,11 @@ export class RunController {
         this.run = this.written;
         if (isTransient(err)) throw err; // the bus or KV is down: the caller retries (a result is redelivered)
         this.ctx.log.error({ err, runId: this.run.id }, 'run failed on an internal error');
-        await this.finish('failed', 'internal_error', `internal error: ${err instanceof Error ? err.message : String(err)}`);
+        await this.finish(
+          'failed',
+          'internal_error',
+          `internal error: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     });
     // A failed step must not wedge the run: later steps still run (and may succeed once KV is back).
@@ -185,7 +202,12 @@ export class RunController {
 
   /** Runs a step nobody awaits (timers, nudges): its failure is logged, never an unhandled rejection. */
   private background(step: () => Promise<void>): void {
-    this.enqueue(step).catch((err: unknown) => this.ctx.log.error({ err, runId: this.run.id }, 'a background step of the run failed; it resumes on the next event or restart'));
+    this.enqueue(step).catch((err: unknown) =>
+      this.ctx.log.error(
+        { err, runId: this.run.id },
+        'a background step of the run failed; it resumes on the next event or restart',
+      ),
+    );
   }
 
   /** Writes `change`, with the changes staged before it, in one compare-and-set. */
@@ -213,7 +235,11 @@ export class RunController {
   /** Asks the planner for the run's plan, or for repair subtasks; a cancel or the wall-time budget abandons it. */
   private requestPlan(repair?: PlanRequest['repair']): Promise<Plan> {
     const { bus, store, log, planTimeoutMs } = this.ctx;
-    return requestPlan(this.run, { bus, plans: store.plans, log, timeoutMs: planTimeoutMs, signal: this.interrupt.signal }, repair);
+    return requestPlan(
+      this.run,
+      { bus, plans: store.plans, log, timeoutMs: planTimeoutMs, signal: this.interrupt.signal },
+      repair,
+    );
   }
 
   private async plan(): Promise<void> {
@@ -224,10 +250,18 @@ export class RunController {
     } catch (err) {
       // Interrupted: the cancel or budget stop queued behind this step finishes the run.
       if (this.interrupt.signal.aborted) return;
-      return this.finish('failed', 'plan_failed', `planning failed: ${err instanceof Error ? err.message : String(err)}`);
+      return this.finish(
+        'failed',
+        'plan_failed',
+        `planning failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (plan.subtasks.length > this.run.spec.limits.maxSubtasks) {
-      return this.finish('failed', 'budget_subtasks', `the plan has ${plan.subtasks.length} subtasks, budget ${this.run.spec.limits.maxSubtasks}`);
+      return this.finish(
+        'failed',
+        'budget_subtasks',
+        `the plan has ${plan.subtasks.length} subtasks, budget ${this.run.spec.limits.maxSubtasks}`,
+      );
     }
     const now = Date.now();
     const tooLarge = recordOverflow(this.run, plan, this.ctx.bus.maxPayload, now);
@@ -250,7 +284,14 @@ export class RunController {
     const free = Math.min(this.run.spec.limits.maxConcurrency - active, this.ctx.gate.free(this.run.id, active));
     // While the model API is overloaded, only work that needs no model goes out.
     const dispatchable = this.ctx.gate.modelPaused() ? ready.filter((s) => !usesModel(s)) : ready;
-    await this.dispatch(this.ctx.schedule.order(this.run, dispatchable.map((s) => s.id)).slice(0, Math.max(0, free)));
+    await this.dispatch(
+      this.ctx.schedule
+        .order(
+          this.run,
+          dispatchable.map((s) => s.id),
+        )
+        .slice(0, Math.max(0, free)),
+    );
     this.ctx.gate.setActive(this.run.id, activeCount(this.run));
     const all = Object.values(this.run.subtasks);
     if (all.every((s) => DONE.has(s.status))) {
@@ -258,7 +299,11 @@ export class RunController {
     }
     if (!all.some((s) => ACTIVE.has(s.status)) && !anyPendingCanRun(this.run)) {
       const failed = Object.entries(this.run.subtasks).filter(([, s]) => s.status === 'failed');
-      return this.finish('failed', 'unrepairable_failure', failed.map(([id, s]) => `${id}: ${s.error?.message ?? 'failed'}`).join('\n') || 'no subtask can run');
+      return this.finish(
+        'failed',
+        'unrepairable_failure',
+        failed.map(([id, s]) => `${id}: ${s.error?.message ?? 'failed'}`).join('\n') || 'no subtask can run',
+      );
     }
   }
 
@@ -280,7 +325,8 @@ export class RunController {
     const items: WorkItem[] = [];
     for (const [i, id] of subtaskIds.entries()) items.push(await this.workItem(id, attempts[i]!));
     await this.update((r) => {
-      for (const [i, id] of subtaskIds.entries()) Object.assign(r.subtasks[id]!, { status: 'dispatched', attempt: attempts[i], updatedAt: now });
+      for (const [i, id] of subtaskIds.entries())
+        Object.assign(r.subtasks[id]!, { status: 'dispatched', attempt: attempts[i], updatedAt: now });
     });
     const sent = await Promise.allSettled(items.map((item) => this.publishItem(item)));
     for (const [i, id] of subtaskIds.entries()) {
@@ -288,7 +334,10 @@ export class RunController {
       this.lease(id, attempt, this.leaseMsOf(id));
       const outcome = sent[i]!;
       if (outcome.status === 'fulfilled') continue;
-      this.ctx.log.warn({ err: toErrorData(outcome.reason), runId: this.run.id, subtaskId: id, attempt }, 'dispatch recorded but not published: publishing it again shortly');
+      this.ctx.log.warn(
+        { err: toErrorData(outcome.reason), runId: this.run.id, subtaskId: id, attempt },
+        'dispatch recorded but not published: publishing it again shortly',
+      );
       this.republish(id, attempt, 1_000);
     }
   }
@@ -303,11 +352,20 @@ export class RunController {
       this.republishing.delete(timer);
       this.background(async () => {
         const st = this.run.subtasks[subtaskId];
-        if (this.disposed || st?.status !== 'dispatched' || st.attempt !== attempt || Date.now() - st.updatedAt >= DEDUP_WINDOW_MS) return;
+        if (
+          this.disposed ||
+          st?.status !== 'dispatched' ||
+          st.attempt !== attempt ||
+          Date.now() - st.updatedAt >= DEDUP_WINDOW_MS
+        )
+          return;
         try {
           await this.publishItem(await this.workItem(subtaskId, attempt));
         } catch (err) {
-          this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id, subtaskId, attempt }, 'publishing a dispatch failed again');
+          this.ctx.log.warn(
+            { err: toErrorData(err), runId: this.run.id, subtaskId, attempt },
+            'publishing a dispatch failed again',
+          );
           this.republish(subtaskId, attempt, Math.min(delayMs * 2, 30_000));
         }
       });
@@ -334,11 +392,16 @@ export class RunController {
       this.background(async () => {
         const st = this.run.subtasks[subtaskId];
         if (st?.status !== 'dispatched' || st.attempt !== attempt) return;
-        this.ctx.log.warn({ runId: this.run.id, subtaskId, attempt }, 'attempt lease expired: dispatching a new attempt');
+        this.ctx.log.warn(
+          { runId: this.run.id, subtaskId, attempt },
+          'attempt lease expired: dispatching a new attempt',
+        );
         if (attempt > this.run.spec.limits.maxRetriesPerSubtask) {
           return this.finish('failed', 'budget_retries', `${subtaskId}: ${attempt} attempts ran out of time`);
         }
-        await this.setStatus(subtaskId, 'pending', { error: { name: 'LeaseExpired', message: `attempt ${attempt} sent no result in ${Math.round(ms / 1000)} s` } });
+        await this.setStatus(subtaskId, 'pending', {
+          error: { name: 'LeaseExpired', message: `attempt ${attempt} sent no result in ${Math.round(ms / 1000)} s` },
+        });
         await this.pump();
       });
     }, ms);
@@ -357,14 +420,22 @@ export class RunController {
     const subtask = this.subtask(subtaskId)!;
     // Independent first attempts start from the run's base (shards stay disjoint, workers share one
     // checkout); work that depends on merged work, or lost a merge, starts from the branch head.
-    const baseCommit = subtask.deps.length === 0 && (this.run.subtasks[subtaskId]?.conflicts ?? 0) === 0 ? this.run.baseCommit! : await this.ctx.merger.head(this.run.id);
+    const baseCommit =
+      subtask.deps.length === 0 && (this.run.subtasks[subtaskId]?.conflicts ?? 0) === 0
+        ? this.run.baseCommit!
+        : await this.ctx.merger.head(this.run.id);
     return buildWorkItem(this.run, subtask, attempt, baseCommit, await this.ctx.repoSource(this.run, baseCommit));
   }
 
   /** Publishes an attempt's item; its message id makes a second publish of the same attempt a duplicate the queue drops. */
   private async publishItem(item: WorkItem): Promise<void> {
-    await this.ctx.workQueues[item.subtask.kind].publish(item, { msgId: `${item.runId}.${item.subtask.id}.${item.attempt}` });
-    this.ctx.log.debug({ runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, kind: item.subtask.kind }, 'dispatched');
+    await this.ctx.workQueues[item.subtask.kind].publish(item, {
+      msgId: `${item.runId}.${item.subtask.id}.${item.attempt}`,
+    });
+    this.ctx.log.debug(
+      { runId: item.runId, subtaskId: item.subtask.id, attempt: item.attempt, kind: item.subtask.kind },
+      'dispatched',
+    );
   }
 
   private async handleResult(result: Result): Promise<void> {
@@ -384,7 +455,8 @@ export class RunController {
     // `merging` here means a coordinator died mid-merge: its result was never acked and is redelivered;
     // merging it again is safe (the ledger and the branch's trailers make a landed merge a duplicate).
     const interruptedMerge = st.status === 'merging';
-    if (st.status !== 'dispatched' && !interruptedMerge) return log.info({ status: st.status }, 'result already handled: duplicate dropped');
+    if (st.status !== 'dispatched' && !interruptedMerge)
+      return log.info({ status: st.status }, 'result already handled: duplicate dropped');
     this.endLease(result.subtaskId);
 
     const nothingToMerge = subtask.kind === 'tester' || (result.diff.trim() === '' && result.diffRef === undefined);
@@ -396,7 +468,11 @@ export class RunController {
         s.usage = addUsage(s.usage, result.usage);
         r.usage = addUsage(r.usage, result.usage);
         if (!result.ok) return;
-        Object.assign(s, { status: nothingToMerge ? 'succeeded' : 'merging', updatedAt: Date.now() }, nothingToMerge ? { filesChanged: 0 } : {});
+        Object.assign(
+          s,
+          { status: nothingToMerge ? 'succeeded' : 'merging', updatedAt: Date.now() },
+          nothingToMerge ? { filesChanged: 0 } : {},
+        );
       };
       if (nothingToMerge || !result.ok) this.stage(taken);
       else await this.update(taken);
@@ -445,11 +521,18 @@ export class RunController {
 
   private async onFailure(subtask: Subtask, result: Result): Promise<void> {
     const st = this.run.subtasks[subtask.id]!;
-    const error = result.error ?? { name: 'SubtaskFailed', message: `${subtask.kind} stopped: ${result.stop}${describeFailedCommand(result)}` };
+    const error = result.error ?? {
+      name: 'SubtaskFailed',
+      message: `${subtask.kind} stopped: ${result.stop}${describeFailedCommand(result)}`,
+    };
     if (error.name === 'ModelOverloadedError') {
-      const retryAfter = typeof error.data?.retryAfterMs === 'number' ? error.data.retryAfterMs : this.ctx.modelBackoffMs;
+      const retryAfter =
+        typeof error.data?.retryAfterMs === 'number' ? error.data.retryAfterMs : this.ctx.modelBackoffMs;
       this.ctx.gate.pauseModel(retryAfter);
-      this.ctx.log.warn({ runId: this.run.id, subtaskId: subtask.id, pauseMs: retryAfter }, 'model API overloaded: pausing model work for every run');
+      this.ctx.log.warn(
+        { runId: this.run.id, subtaskId: subtask.id, pauseMs: retryAfter },
+        'model API overloaded: pausing model work for every run',
+      );
     }
     if (subtask.kind === 'tester' && result.testReport && result.testReport.failed > 0) {
       await this.update((r) => void (r.subtasks[subtask.id]!.error = error));
@@ -457,7 +540,10 @@ export class RunController {
       return this.pump();
     }
     if (st.attempt <= this.run.spec.limits.maxRetriesPerSubtask && result.stop !== 'cancelled') {
-      this.ctx.log.info({ runId: this.run.id, subtaskId: subtask.id, stop: result.stop, error }, 'subtask failed: retrying');
+      this.ctx.log.info(
+        { runId: this.run.id, subtaskId: subtask.id, stop: result.stop, error },
+        'subtask failed: retrying',
+      );
       await this.update((r) => {
         const s = r.subtasks[subtask.id]!;
         s.status = 'pending';
@@ -471,7 +557,11 @@ export class RunController {
       s.error = error;
     });
     if (st.attempt > this.run.spec.limits.maxRetriesPerSubtask) {
-      return this.finish('failed', 'budget_retries', `${subtask.id} failed ${st.attempt} times; last: ${error.message}`);
+      return this.finish(
+        'failed',
+        'budget_retries',
+        `${subtask.id} failed ${st.attempt} times; last: ${error.message}`,
+      );
     }
     return this.pump();
   }
@@ -480,10 +570,16 @@ export class RunController {
   private async repair(failed: Subtask, result: Result, extra: { conflict?: string }): Promise<void> {
     const failures = result.testReport?.failures ?? [];
     // Repairs done so far, from the record (so a restart does not reset the bound).
-    const repairs = Object.values(this.run.subtasks).filter((st) => st.status === 'skipped' && st.error?.name === 'Superseded').length;
+    const repairs = Object.values(this.run.subtasks).filter(
+      (st) => st.status === 'skipped' && st.error?.name === 'Superseded',
+    ).length;
     if (repairs >= this.run.spec.limits.maxRetriesPerSubtask) {
       await this.markFailed(failed.id, result);
-      return this.finish('failed', 'unrepairable_failure', `gave up after ${repairs} repairs:\n${formatFailures(result)}`);
+      return this.finish(
+        'failed',
+        'unrepairable_failure',
+        `gave up after ${repairs} repairs:\n${formatFailures(result)}`,
+      );
     }
     const head = await this.ctx.merger.head(this.run.id);
     const repair: PlanRequest['repair'] = {
@@ -501,22 +597,34 @@ export class RunController {
     } catch (err) {
       if (this.interrupt.signal.aborted) return;
       await this.markFailed(failed.id, result);
-      return this.finish('failed', 'unrepairable_failure', `${err instanceof Error ? err.message : String(err)}\n${formatFailures(result)}`);
+      return this.finish(
+        'failed',
+        'unrepairable_failure',
+        `${err instanceof Error ? err.message : String(err)}\n${formatFailures(result)}`,
+      );
     }
     const now = Date.now();
     await this.update((r) => {
       r.subtasks[failed.id]!.status = 'skipped';
-      r.subtasks[failed.id]!.error = { name: 'Superseded', message: `repaired by ${plan.subtasks.map((s) => s.id).join(', ')}` };
+      r.subtasks[failed.id]!.error = {
+        name: 'Superseded',
+        message: `repaired by ${plan.subtasks.map((s) => s.id).join(', ')}`,
+      };
       // Whatever waited for the failed subtask now waits for its repairs too.
       const repairIds = plan.subtasks.map((s) => s.id);
-      const rewired = r.plan!.subtasks.map((s) => (s.deps.includes(failed.id) ? { ...s, deps: [...new Set([...s.deps, ...repairIds])] } : s));
+      const rewired = r.plan!.subtasks.map((s) =>
+        s.deps.includes(failed.id) ? { ...s, deps: [...new Set([...s.deps, ...repairIds])] } : s,
+      );
       // Repairs come after the failed subtask (done as skipped), so they start from the branch head,
       // where the work they repair was merged, not from the run's base.
       const repairs = plan.subtasks.map((s) => (s.deps.length === 0 ? { ...s, deps: [failed.id] } : s));
       r.plan = { ...r.plan!, subtasks: [...rewired, ...repairs] };
       for (const s of repairs) r.subtasks[s.id] = newSubtaskState(now);
     });
-    this.ctx.log.info({ runId: this.run.id, failed: failed.id, repairs: plan.subtasks.map((s) => s.id) }, 'repair subtasks planned');
+    this.ctx.log.info(
+      { runId: this.run.id, failed: failed.id, repairs: plan.subtasks.map((s) => s.id) },
+      'repair subtasks planned',
+    );
   }
 
   private async markFailed(id: string, result: Result): Promise<void> {
@@ -546,7 +654,10 @@ export class RunController {
     await this.opening?.catch(() => undefined);
     const now = Date.now();
     const head = await this.ctx.merger.head(this.run.id).catch((err: unknown) => {
-      this.ctx.log.warn({ err: toErrorData(err), runId: this.run.id }, 'could not read the branch head at the end of the run');
+      this.ctx.log.warn(
+        { err: toErrorData(err), runId: this.run.id },
+        'could not read the branch head at the end of the run',
+      );
       return undefined;
     });
     const final = (r: Run) => {
@@ -555,7 +666,8 @@ export class RunController {
       r.detail = detail;
       r.finishedAt = now;
       if (head) r.headCommit = head;
-      for (const s of Object.values(r.subtasks)) if (s.status === 'pending' || ACTIVE.has(s.status)) s.status = 'cancelled';
+      for (const s of Object.values(r.subtasks))
+        if (s.status === 'pending' || ACTIVE.has(s.status)) s.status = 'cancelled';
     };
     const staged = [...this.staged];
     try {
@@ -564,7 +676,10 @@ export class RunController {
       if (!(err instanceof MessageTooLargeError)) throw err;
       // The record outgrew a message (the errors of many failed subtasks): the run still stops, with the subtasks'
       // errors left out of its record, rather than staying unfinished with every write failing.
-      this.ctx.log.error({ err, runId: this.run.id }, "the run's final record is too large for the bus: writing it without the subtasks' errors");
+      this.ctx.log.error(
+        { err, runId: this.run.id },
+        "the run's final record is too large for the bus: writing it without the subtasks' errors",
+      );
       this.staged = staged;
       await this.update((r) => {
         final(r);
@@ -574,7 +689,11 @@ export class RunController {
     }
     this.ctx.merger.close(this.run.id);
     if (status !== 'succeeded') {
-      await this.ctx.bus.publish(this.ctx.bus.subjects.workCancel(this.run.id), WorkCancel, { v: 1, runId: this.run.id, reason: detail });
+      await this.ctx.bus.publish(this.ctx.bus.subjects.workCancel(this.run.id), WorkCancel, {
+        v: 1,
+        runId: this.run.id,
+        reason: detail,
+      });
     }
     this.ctx.log.info({ runId: this.run.id, status, reason, detail }, 'run finished');
     this.ctx.onFinished(this.run);
@@ -583,6 +702,10 @@ export class RunController {
 
 /** Errors of a bus or KV that is down for a moment: the step is retried, the run does not fail. */
 function isTransient(err: unknown): boolean {
-  return err instanceof BusClosedError || err instanceof RequestTimeoutError || err instanceof NoRespondersError ||
-    (err instanceof Error && /^(ConnectionError|ClosedConnectionError|TimeoutError|RequestError)$/.test(err.name));
+  return (
+    err instanceof BusClosedError ||
+    err instanceof RequestTimeoutError ||
+    err instanceof NoRespondersError ||
+    (err instanceof Error && /^(ConnectionError|ClosedConnectionError|TimeoutError|RequestError)$/.test(err.name))
+  );
 }

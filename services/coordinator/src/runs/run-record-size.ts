@@ -24,7 +24,13 @@ export function recordOverflow(run: Run, plan: Plan, maxPayload: number, now: nu
   const states: Run['subtasks'] = {};
   for (const s of plan.subtasks) states[s.id] = newSubtaskState(now);
   const { plan: _plan, ...record } = run;
-  const bytes = Buffer.byteLength(JSON.stringify({ ...record, subtasks: states, planRef: { object: `${run.id}.plan.${'0'.repeat(32)}`, subtasks: 0 } }));
+  const bytes = Buffer.byteLength(
+    JSON.stringify({
+      ...record,
+      subtasks: states,
+      planRef: { object: `${run.id}.plan.${'0'.repeat(32)}`, subtasks: 0 },
+    }),
+  );
   const needed = bytes + plan.subtasks.length * STATE_GROWTH_BYTES;
   const room = Math.floor(maxPayload * (1 - RECORD_HEADROOM));
   if (needed <= room) return undefined;

@@ -18,13 +18,19 @@ const run = (): Run => ({
   updatedAt: 1,
 });
 
-const plan = (paths: number): Plan => Plan.parse({
-  v: 1,
-  subtasks: [
-    { id: 'a', kind: 'editor', title: 'edit', scope: { paths: Array.from({ length: paths }, (_, i) => `src/file-${i}.ts`) } },
-    { id: 'b', kind: 'tester', title: 'test', deps: ['a'], commands: ['npm test'] },
-  ],
-});
+const plan = (paths: number): Plan =>
+  Plan.parse({
+    v: 1,
+    subtasks: [
+      {
+        id: 'a',
+        kind: 'editor',
+        title: 'edit',
+        scope: { paths: Array.from({ length: paths }, (_, i) => `src/file-${i}.ts`) },
+      },
+      { id: 'b', kind: 'tester', title: 'test', deps: ['a'], commands: ['npm test'] },
+    ],
+  });
 
 describe('cloneRun', () => {
   it('gives a copy whose run and subtask fields a change may assign without touching the original', () => {
@@ -79,11 +85,18 @@ describe('RunStore', () => {
 
     // Another process (a restarted coordinator) reads the whole run back.
     const fresh = await RunStore.open(broker.connect());
-    expect(await fresh.get('r1')).toMatchObject({ status: 'running', plan: big, subtasks: { a: { status: 'merged' } } });
+    expect(await fresh.get('r1')).toMatchObject({
+      status: 'running',
+      plan: big,
+      subtasks: { a: { status: 'merged' } },
+    });
     expect((await fresh.list()).map((r) => r.plan)).toEqual([big]);
 
     // A changed plan (a repair) is a new object; the record points at it.
-    const repaired = Plan.parse({ ...big, subtasks: [...big.subtasks, { id: 'c', kind: 'editor', title: 'repair', deps: ['a'] }] });
+    const repaired = Plan.parse({
+      ...big,
+      subtasks: [...big.subtasks, { id: 'c', kind: 'editor', title: 'repair', deps: ['a'] }],
+    });
     await fresh.update('r1', (r) => ({ ...r, plan: repaired }));
     const third = (await records.get('r1'))!.value;
     expect(third.planRef).toMatchObject({ subtasks: 3 });
@@ -119,6 +132,9 @@ describe('RunStore', () => {
     const record = (await records.get('r1'))!.value;
     expect(record.plan).toBeUndefined();
     expect(record.planRef).toMatchObject({ subtasks: 2 });
-    expect(await (await RunStore.open(broker.connect())).get('r1')).toMatchObject({ plan: inline.plan, subtasks: { b: { status: 'dispatched' } } });
+    expect(await (await RunStore.open(broker.connect())).get('r1')).toMatchObject({
+      plan: inline.plan,
+      subtasks: { b: { status: 'dispatched' } },
+    });
   });
 });

@@ -82,7 +82,8 @@ export class RunStore {
     const read = await Promise.allSettled(keys.map((k) => this.get(k)));
     const runs: Run[] = [];
     for (const [i, r] of read.entries()) {
-      if (r.status === 'rejected') this.log.error({ err: r.reason as unknown, runId: keys[i] }, 'a run cannot be read: left out');
+      if (r.status === 'rejected')
+        this.log.error({ err: r.reason as unknown, runId: keys[i] }, 'a run cannot be read: left out');
       else if (r.value !== null) runs.push(r.value);
     }
     return runs.sort((a, b) => b.createdAt - a.createdAt);
@@ -94,7 +95,11 @@ export class RunStore {
       this.known.delete(runId);
       return null;
     }
-    const known = { run: await this.plans.assemble(entry.value), revision: entry.revision, planRef: entry.value.planRef };
+    const known = {
+      run: await this.plans.assemble(entry.value),
+      revision: entry.revision,
+      planRef: entry.value.planRef,
+    };
     this.known.set(runId, known);
     return known;
   }

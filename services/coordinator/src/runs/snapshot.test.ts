@@ -8,10 +8,15 @@ import { publishSnapshot } from './snapshot.js';
 
 // Fixed identity and dates: the same commits, packs and bundles on every run of this git version.
 const env = {
-  GIT_AUTHOR_NAME: 'Baton', GIT_AUTHOR_EMAIL: 'baton@localhost', GIT_COMMITTER_NAME: 'Baton', GIT_COMMITTER_EMAIL: 'baton@localhost',
-  GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+  GIT_AUTHOR_NAME: 'Baton',
+  GIT_AUTHOR_EMAIL: 'baton@localhost',
+  GIT_COMMITTER_NAME: 'Baton',
+  GIT_COMMITTER_EMAIL: 'baton@localhost',
+  GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+  GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
 };
-const git = async (cwd: string, args: string[], input?: string) => (await execa('git', args, { cwd, env, ...(input !== undefined ? { input } : {}) })).stdout;
+const git = async (cwd: string, args: string[], input?: string) =>
+  (await execa('git', args, { cwd, env, ...(input !== undefined ? { input } : {}) })).stdout;
 
 describe('publishSnapshot', () => {
   let tmp: string;

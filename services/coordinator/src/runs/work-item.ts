@@ -19,7 +19,13 @@ export function trustedCommandsOf(spec: RunSpec, plan: Plan): string[] {
 }
 
 /** The work item of one attempt of `subtask`, to run on `baseCommit` (found through `repo`). */
-export function buildWorkItem(run: Run, subtask: Subtask, attempt: number, baseCommit: string, repo: RepoSource): WorkItem {
+export function buildWorkItem(
+  run: Run,
+  subtask: Subtask,
+  attempt: number,
+  baseCommit: string,
+  repo: RepoSource,
+): WorkItem {
   return {
     v: 1,
     runId: run.id,

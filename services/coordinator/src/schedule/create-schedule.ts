@@ -91,7 +91,8 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
   };
   const setStatus = (node: NodeState, status: NodeStatus): void => {
     if (node.status === NodeStatus.ready && status !== NodeStatus.ready) readyList.splice(insertionPoint(node), 1);
-    if (node.status !== NodeStatus.ready && status === NodeStatus.ready) readyList.splice(insertionPoint(node), 0, node);
+    if (node.status !== NodeStatus.ready && status === NodeStatus.ready)
+      readyList.splice(insertionPoint(node), 0, node);
     node.status = status;
   };
 
@@ -115,9 +116,12 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
     const becameReady: string[] = [];
     for (const r of resolved) {
       const deps = r.deps.map((d) => nodes.get(d)!);
-      const failedCauses = new Set(deps.flatMap((d) => (d.status === NodeStatus.failed ? [d.id] : [...d.failedCauses])));
+      const failedCauses = new Set(
+        deps.flatMap((d) => (d.status === NodeStatus.failed ? [d.id] : [...d.failedCauses])),
+      );
       const remaining = deps.filter((d) => d.status !== NodeStatus.done).length;
-      const status = failedCauses.size > 0 ? NodeStatus.blocked : remaining === 0 ? NodeStatus.ready : NodeStatus.waiting;
+      const status =
+        failedCauses.size > 0 ? NodeStatus.blocked : remaining === 0 ? NodeStatus.ready : NodeStatus.waiting;
       // Enters as waiting; becomes ready after the critical paths are known (below), for a sorted insert.
       const initial = status === NodeStatus.ready ? NodeStatus.waiting : status;
       const node: NodeState = { ...r, status: initial, dependents: [], remaining, critical: r.weight, failedCauses };
@@ -190,7 +194,10 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
       for (const n of nodes.values()) counts[n.status] += 1;
       return counts;
     },
-    isFinished: () => [...nodes.values()].every((n) => n.status !== NodeStatus.waiting && n.status !== NodeStatus.ready && n.status !== NodeStatus.running),
+    isFinished: () =>
+      [...nodes.values()].every(
+        (n) => n.status !== NodeStatus.waiting && n.status !== NodeStatus.ready && n.status !== NodeStatus.running,
+      ),
     ids: () => [...order],
   };
   return schedule;

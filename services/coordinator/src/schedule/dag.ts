@@ -35,7 +35,9 @@ export function resolveNodes(nodes: readonly DagNode[], known: ReadonlySet<strin
     byId.set(node.id, { id: node.id, deps: [...new Set(node.deps)].sort(compareIds), weight });
   }
   if (duplicates.size > 0) throw new DuplicateSubtaskError([...duplicates].sort(compareIds));
-  const missing = [...byId.values()].flatMap((n) => n.deps.filter((d) => !byId.has(d) && !known.has(d)).map((dep) => ({ id: n.id, dep })));
+  const missing = [...byId.values()].flatMap((n) =>
+    n.deps.filter((d) => !byId.has(d) && !known.has(d)).map((dep) => ({ id: n.id, dep })),
+  );
   if (missing.length > 0) throw new UnknownDependencyError(missing);
 
   // Kahn over the new nodes only: known nodes are already placed and cannot depend on new ones.
@@ -93,9 +95,7 @@ function findCycles(stuck: ReadonlySet<string>, byId: ReadonlyMap<string, Resolv
     if (component.length > 1 || depsOf(id).includes(id)) components.push(component);
   };
   for (const id of [...stuck].sort(compareIds)) if (!index.has(id)) visit(id);
-  return components
-    .map((members) => cyclePath(new Set(members), depsOf))
-    .sort((a, b) => compareIds(a[0]!, b[0]!));
+  return components.map((members) => cyclePath(new Set(members), depsOf)).sort((a, b) => compareIds(a[0]!, b[0]!));
 }
 
 /** A closed path inside one component, from its smallest id, always following the smallest in-component dep. */
@@ -103,7 +103,7 @@ function cyclePath(members: ReadonlySet<string>, depsOf: (id: string) => string[
   const start = [...members].sort(compareIds)[0]!;
   const path = [start];
   const seen = new Map([[start, 0]]);
-  for (let at = start; ; ) {
+  for (let at = start; ;) {
     at = depsOf(at).find((d) => members.has(d))!;
     const first = seen.get(at);
     if (first !== undefined) return [...path.slice(first), at];

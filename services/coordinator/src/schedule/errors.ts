@@ -30,7 +30,10 @@ export class DependencyCycleError extends ScheduleError {
 /** A weight (or simulated duration) is negative or not finite. */
 export class InvalidWeightError extends ScheduleError {
   override name = 'InvalidWeightError';
-  constructor(readonly id: string, readonly weight: number) {
+  constructor(
+    readonly id: string,
+    readonly weight: number,
+  ) {
     super(`subtask ${id} has invalid weight ${weight}: must be a finite number >= 0`);
   }
 }
@@ -46,7 +49,11 @@ export class UnknownSubtaskError extends ScheduleError {
 /** A state change not allowed from the node's current state (e.g. done before running). */
 export class InvalidTransitionError extends ScheduleError {
   override name = 'InvalidTransitionError';
-  constructor(readonly id: string, readonly from: string, readonly to: string) {
+  constructor(
+    readonly id: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
     super(`subtask ${id} cannot go from ${from} to ${to}`);
   }
 }

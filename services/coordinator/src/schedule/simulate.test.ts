@@ -62,7 +62,8 @@ describe('simulate on random DAGs', () => {
       expect(result.makespan).toBeGreaterThanOrEqual(lowerBound(dag, slots));
       const end = new Map(result.runs.map((r) => [r.id, r.end]));
       for (const run of result.runs) {
-        for (const dep of dag.find((d) => d.id === run.id)!.deps) expect(run.start).toBeGreaterThanOrEqual(end.get(dep)!);
+        for (const dep of dag.find((d) => d.id === run.id)!.deps)
+          expect(run.start).toBeGreaterThanOrEqual(end.get(dep)!);
         const concurrent = result.runs.filter((r) => r.start <= run.start && run.start < r.end).length;
         expect(concurrent).toBeLessThanOrEqual(slots);
       }

@@ -27,7 +27,11 @@ function checkSlots(slots: number): void {
  * from actual durations. Deterministic.
  * @example simulate([{ id: 'a', deps: [], weight: 2 }, { id: 'b', deps: ['a'], weight: 3 }], 2).makespan; // 5
  */
-export function simulate(dag: readonly DagNode[], slots: number, durations: Readonly<Record<string, number>> = {}): SimulationResult {
+export function simulate(
+  dag: readonly DagNode[],
+  slots: number,
+  durations: Readonly<Record<string, number>> = {},
+): SimulationResult {
   checkSlots(slots);
   const schedule = createSchedule(dag);
   const weights = new Map(dag.map((n) => [n.id, n.weight ?? 1]));

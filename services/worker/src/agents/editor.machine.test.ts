@@ -12,7 +12,13 @@ import { startScriptedApi, type Script, type ScriptedApi, type RecordedContentBl
 import { createFileTracker, createToolset, type AuthorizeAction } from '@baton/tools';
 import { makeTempRepo, type TempRepo } from '../../test/temp-repo.js';
 import { Workspaces, type Worktree } from '../workspace/workspaces.js';
-import { DEFAULT_EDITOR_LIMITS, editorMachine, type EditorInput, type EditorLimits, type EditorOutput } from './editor.machine.js';
+import {
+  DEFAULT_EDITOR_LIMITS,
+  editorMachine,
+  type EditorInput,
+  type EditorLimits,
+  type EditorOutput,
+} from './editor.machine.js';
 
 const EDIT = 'str_replace_based_edit_tool';
 const files = {
@@ -53,7 +59,14 @@ const subtask = (extra: Partial<Subtask> = {}): Subtask =>
 async function api(script: Script): Promise<{ api: ScriptedApi; model: ModelClient }> {
   const a = await startScriptedApi(script);
   apis.push(a);
-  const model = createModelClient({ baseURL: a.url, model: 'claude-test', maxTokens: 1024, maxRetries: 2, timeoutMs: 10_000, retryBaseMs: 10 });
+  const model = createModelClient({
+    baseURL: a.url,
+    model: 'claude-test',
+    maxTokens: 1024,
+    maxRetries: 2,
+    timeoutMs: 10_000,
+    retryBaseMs: 10,
+  });
   return { api: a, model };
 }
 
@@ -63,7 +76,11 @@ interface Run {
   input: EditorInput;
 }
 
-async function setUp(model: ModelClient | undefined, limits: Partial<EditorLimits> = {}, task: Subtask = subtask()): Promise<Run> {
+async function setUp(
+  model: ModelClient | undefined,
+  limits: Partial<EditorLimits> = {},
+  task: Subtask = subtask(),
+): Promise<Run> {
   const tree = await workspaces.worktree({ kind: 'local', path: repo.dir }, repo.commit, `t${n++}`);
   const authorized: AuthorizeAction[] = [];
   const input: EditorInput = {
@@ -97,18 +114,40 @@ async function run(input: EditorInput): Promise<{ output: EditorOutput; state: u
   return { output, state: actor.getSnapshot().value };
 }
 
-const toolUse = (id: string, name: string, input: Record<string, unknown>) => ({ type: 'tool_use' as const, id, name, input });
+const toolUse = (id: string, name: string, input: Record<string, unknown>) => ({
+  type: 'tool_use' as const,
+  id,
+  name,
+  input,
+});
 const text = (t: string) => ({ content: [{ type: 'text' as const, text: t }] });
-const toolResults = (content: unknown): RecordedContentBlock[] => (Array.isArray(content) ? (content as RecordedContentBlock[]) : []);
+const toolResults = (content: unknown): RecordedContentBlock[] =>
+  Array.isArray(content) ? (content as RecordedContentBlock[]) : [];
 
 describe('editorMachine', () => {
   it('views, greps, edits two files in one turn and ends with end_turn -> done', async () => {
     const { api: server, model } = await api([
-      { content: [toolUse('toolu_grep', 'grep', { pattern: 'greet' }), toolUse('toolu_va', EDIT, { command: 'view', path: 'src/a.ts' }), toolUse('toolu_vb', EDIT, { command: 'view', path: 'src/b.ts' })] },
       {
         content: [
-          toolUse('toolu_ea', EDIT, { command: 'str_replace', path: 'src/a.ts', old_str: 'export function greet(', new_str: 'export function salute(' }),
-          toolUse('toolu_eb', EDIT, { command: 'str_replace', path: 'src/b.ts', old_str: "import { greet } from './a.js';\n\nexport const hi = greet('b');", new_str: "import { salute } from './a.js';\n\nexport const hi = salute('b');" }),
+          toolUse('toolu_grep', 'grep', { pattern: 'greet' }),
+          toolUse('toolu_va', EDIT, { command: 'view', path: 'src/a.ts' }),
+          toolUse('toolu_vb', EDIT, { command: 'view', path: 'src/b.ts' }),
+        ],
+      },
+      {
+        content: [
+          toolUse('toolu_ea', EDIT, {
+            command: 'str_replace',
+            path: 'src/a.ts',
+            old_str: 'export function greet(',
+            new_str: 'export function salute(',
+          }),
+          toolUse('toolu_eb', EDIT, {
+            command: 'str_replace',
+            path: 'src/b.ts',
+            old_str: "import { greet } from './a.js';\n\nexport const hi = greet('b');",
+            new_str: "import { salute } from './a.js';\n\nexport const hi = salute('b');",
+          }),
         ],
       },
       text('Renamed greet to salute in src/a.ts and src/b.ts.'),
@@ -117,7 +156,12 @@ describe('editorMachine', () => {
     const { output, state } = await run(input);
 
     expect(state).toBe('done');
-    expect(output).toMatchObject({ ok: true, stop: 'end_turn', turns: 3, summary: 'Renamed greet to salute in src/a.ts and src/b.ts.' });
+    expect(output).toMatchObject({
+      ok: true,
+      stop: 'end_turn',
+      turns: 3,
+      summary: 'Renamed greet to salute in src/a.ts and src/b.ts.',
+    });
     expect(output.files.sort()).toEqual(['src/a.ts', 'src/b.ts']);
     expect(output.diff).toContain('+export function salute(name: string): string {');
     expect(output.diff).toContain("+export const hi = salute('b');");
@@ -144,7 +188,10 @@ describe('editorMachine', () => {
     expect(JSON.stringify(results[0]!.content)).toContain('src/b.ts');
     expect(JSON.stringify(results[1]!.content)).toContain('export function greet');
     const edits = toolResults(requests[2]!.body.messages.at(-1)!.content);
-    expect(edits.map((r) => [r.tool_use_id, r.is_error ?? false])).toEqual([['toolu_ea', false], ['toolu_eb', false]]);
+    expect(edits.map((r) => [r.tool_use_id, r.is_error ?? false])).toEqual([
+      ['toolu_ea', false],
+      ['toolu_eb', false],
+    ]);
 
     // Reads of one turn overlap (the view starts before the grep's git process is done); writes run one after the other.
     const byId = new Map(output.toolCalls.map((c) => [c.id, c]));
@@ -155,7 +202,9 @@ describe('editorMachine', () => {
   });
 
   it('stops at maxTurns', async () => {
-    const { api: server, model } = await api((_req, i) => ({ content: [toolUse(`t${i}`, EDIT, { command: 'view', path: i % 2 ? 'src/a.ts' : 'src/b.ts' })] }));
+    const { api: server, model } = await api((_req, i) => ({
+      content: [toolUse(`t${i}`, EDIT, { command: 'view', path: i % 2 ? 'src/a.ts' : 'src/b.ts' })],
+    }));
     const { output, state } = await run((await setUp(model, { maxTurns: 3 })).input);
     expect(state).toBe('maxTurns');
     expect(output).toMatchObject({ ok: false, stop: 'max_turns', turns: 3, diff: '' });
@@ -163,7 +212,12 @@ describe('editorMachine', () => {
   });
 
   it('stops at the token budget', async () => {
-    const { model } = await api([{ content: [toolUse('t0', EDIT, { command: 'view', path: 'src/a.ts' })], usage: { input_tokens: 900_000, output_tokens: 10 } }]);
+    const { model } = await api([
+      {
+        content: [toolUse('t0', EDIT, { command: 'view', path: 'src/a.ts' })],
+        usage: { input_tokens: 900_000, output_tokens: 10 },
+      },
+    ]);
     const { output, state } = await run((await setUp(model, { maxTokens: 100_000 })).input);
     expect(state).toBe('tokenBudget');
     expect(output).toMatchObject({ ok: false, stop: 'token_budget', turns: 1 });
@@ -171,7 +225,9 @@ describe('editorMachine', () => {
   });
 
   it('stops after N consecutive turns of failing tool calls', async () => {
-    const { api: server, model } = await api((_req, i) => ({ content: [toolUse(`t${i}`, EDIT, { command: 'view', path: `missing-${i}.ts` })] }));
+    const { api: server, model } = await api((_req, i) => ({
+      content: [toolUse(`t${i}`, EDIT, { command: 'view', path: `missing-${i}.ts` })],
+    }));
     const { output, state } = await run((await setUp(model, { maxToolErrors: 3 })).input);
     expect(state).toBe('toolErrors');
     expect(output.stop).toBe('tool_errors');
@@ -181,7 +237,9 @@ describe('editorMachine', () => {
   });
 
   it('stops when the same call is repeated', async () => {
-    const { api: server, model } = await api((_req, i) => ({ content: [toolUse(`t${i}`, 'grep', { pattern: 'greet' })] }));
+    const { api: server, model } = await api((_req, i) => ({
+      content: [toolUse(`t${i}`, 'grep', { pattern: 'greet' })],
+    }));
     const { output, state } = await run((await setUp(model, { maxRepeatedCalls: 3 })).input);
     expect(state).toBe('repeatedCall');
     expect(output.stop).toBe('repeated_call');
@@ -237,7 +295,10 @@ describe('editorMachine', () => {
   });
 
   it('runs a recipe program without a model (recipe mode)', async () => {
-    const program: EditProgram = { recipe: { kind: 'rename', from: 'greet', to: 'salute', glob: 'src/**/*.ts', comments: false }, files: ['src/a.ts', 'src/b.ts'] };
+    const program: EditProgram = {
+      recipe: { kind: 'rename', from: 'greet', to: 'salute', glob: 'src/**/*.ts', comments: false },
+      files: ['src/a.ts', 'src/b.ts'],
+    };
     const { output, state } = await run((await setUp(undefined, {}, subtask({ program }))).input);
     expect(state).toBe('done');
     expect(output).toMatchObject({ ok: true, stop: 'completed', turns: 0 });

@@ -1,6 +1,22 @@
 import { assign, fromPromise, setup } from 'xstate';
-import { toolResult, type ContentBlockParam, type MessageParam, type ModelClient, type ModelResponse, type ToolUseBlock } from '@baton/model';
-import { addUsage, emptyUsage, toErrorData, type AgentStop, type EditProgram, type ErrorData, type Subtask, type Usage } from '@baton/protocol';
+import {
+  toolResult,
+  type ContentBlockParam,
+  type MessageParam,
+  type ModelClient,
+  type ModelResponse,
+  type ToolUseBlock,
+} from '@baton/model';
+import {
+  addUsage,
+  emptyUsage,
+  toErrorData,
+  type AgentStop,
+  type EditProgram,
+  type ErrorData,
+  type Subtask,
+  type Usage,
+} from '@baton/protocol';
 import { toolSpecs, type Tool, type ToolContext } from '@baton/tools';
 import { editorSystemPrompt } from './system-prompt.js';
 import { runToolBatch, type ToolCall, type ToolCallResult } from './tool-batch.js';
@@ -19,7 +35,13 @@ export interface EditorLimits {
 }
 
 /** Default limits (a subtask's budget overrides turns, tokens and wall time). */
-export const DEFAULT_EDITOR_LIMITS: EditorLimits = { maxTurns: 40, maxTokens: 400_000, maxToolErrors: 5, maxRepeatedCalls: 3, deadlineMs: 20 * 60_000 };
+export const DEFAULT_EDITOR_LIMITS: EditorLimits = {
+  maxTurns: 40,
+  maxTokens: 400_000,
+  maxToolErrors: 5,
+  maxRepeatedCalls: 3,
+  deadlineMs: 20 * 60_000,
+};
 
 /** What an editor needs: the subtask, its worktree's tools, the model, and how to diff or run a program. */
 export interface EditorInput {
@@ -70,7 +92,11 @@ interface EditorContext {
 type EditorEvent = { type: 'CANCEL' };
 
 const signature = (c: ToolCall) => `${c.name}:${JSON.stringify(c.input)}`;
-const textOf = (r: ModelResponse) => r.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
+const textOf = (r: ModelResponse) =>
+  r.content
+    .flatMap((b) => (b.type === 'text' ? [b.text] : []))
+    .join('\n')
+    .trim();
 const toolUses = (r: ModelResponse) => r.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
 const stopAs = (stop: AgentStop) => ({ type: 'setStop', params: { stop } }) as const;
 const finish = (state: string) => ({ type: 'setFinal', params: { state } }) as const;
@@ -92,22 +118,36 @@ function repeats(last: EditorContext['lastCall'], calls: readonly ToolCall[]): E
  * instead (recipe mode, no model).
  */
 export const editorMachine = setup({
-  types: { context: {} as EditorContext, events: {} as EditorEvent, input: {} as EditorInput, output: {} as EditorOutput },
+  types: {
+    context: {} as EditorContext,
+    events: {} as EditorEvent,
+    input: {} as EditorInput,
+    output: {} as EditorOutput,
+  },
   actors: {
     prepare: fromPromise<string, EditorInput>(({ input }) => editorSystemPrompt(input.toolContext.root, input.subtask)),
-    callModel: fromPromise<ModelResponse, { model: ModelClient; system: string; tools: readonly Tool[]; messages: MessageParam[] }>(({ input, signal }) =>
-      input.model.call({ system: input.system, tools: toolSpecs([...input.tools]), messages: input.messages }, { signal }),
+    callModel: fromPromise<
+      ModelResponse,
+      { model: ModelClient; system: string; tools: readonly Tool[]; messages: MessageParam[] }
+    >(({ input, signal }) =>
+      input.model.call(
+        { system: input.system, tools: toolSpecs([...input.tools]), messages: input.messages },
+        { signal },
+      ),
     ),
-    runTools: fromPromise<ToolCallResult[], { tools: readonly Tool[]; calls: ToolCall[]; ctx: ToolContext }>(({ input, signal }) =>
-      runToolBatch(input.tools, input.calls, { ...input.ctx, signal }),
+    runTools: fromPromise<ToolCallResult[], { tools: readonly Tool[]; calls: ToolCall[]; ctx: ToolContext }>(
+      ({ input, signal }) => runToolBatch(input.tools, input.calls, { ...input.ctx, signal }),
     ),
-    runProgram: fromPromise<{ diff: string; files: string[] }, EditorInput>(({ input, signal }) => input.runProgram(input.subtask.program!, signal)),
+    runProgram: fromPromise<{ diff: string; files: string[] }, EditorInput>(({ input, signal }) =>
+      input.runProgram(input.subtask.program!, signal),
+    ),
     makeDiff: fromPromise<{ diff: string; files: string[] }, EditorInput>(({ input, signal }) => input.diff(signal)),
   },
   guards: {
     isRecipe: ({ context }) => context.input.subtask.program !== undefined,
     hasModel: ({ context }) => context.input.model !== undefined,
-    overTokens: ({ context }) => context.usage.inputTokens + context.usage.outputTokens > context.input.limits.maxTokens,
+    overTokens: ({ context }) =>
+      context.usage.inputTokens + context.usage.outputTokens > context.input.limits.maxTokens,
     noToolCalls: ({ context }) => context.pendingCalls.length === 0,
     outOfTurns: ({ context }) => context.turns >= context.input.limits.maxTurns,
     tooManyToolErrors: ({ context }) => context.toolErrorTurns >= context.input.limits.maxToolErrors,
@@ -153,37 +193,75 @@ export const editorMachine = setup({
             target: 'thinking',
             actions: assign({
               system: ({ event }) => event.output,
-              messages: ({ context }) => [{ role: 'user', content: `Do the subtask "${context.input.subtask.title}" now.` }],
+              messages: ({ context }) => [
+                { role: 'user', content: `Do the subtask "${context.input.subtask.title}" now.` },
+              ],
             }),
           },
-          { target: 'failed', actions: assign({ error: () => ({ name: 'NoModelError', message: 'this subtask needs a model and none is configured: set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL)' }), stop: () => 'model_error' as const }) },
+          {
+            target: 'failed',
+            actions: assign({
+              error: () => ({
+                name: 'NoModelError',
+                message:
+                  'this subtask needs a model and none is configured: set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL)',
+              }),
+              stop: () => 'model_error' as const,
+            }),
+          },
         ],
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }),
+        },
       },
     },
     applyingProgram: {
       invoke: {
         src: 'runProgram',
         input: ({ context }) => context.input,
-        onDone: { target: 'done', actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files, stop: () => 'completed' as const, summary: ({ event }) => `recipe changed ${event.output.files.length} files` }) },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
+        onDone: {
+          target: 'done',
+          actions: assign({
+            diff: ({ event }) => event.output.diff,
+            files: ({ event }) => event.output.files,
+            stop: () => 'completed' as const,
+            summary: ({ event }) => `recipe changed ${event.output.files.length} files`,
+          }),
+        },
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }),
+        },
       },
     },
     thinking: {
       invoke: {
         src: 'callModel',
-        input: ({ context }) => ({ model: context.input.model!, system: context.system, tools: context.input.tools, messages: context.messages }),
+        input: ({ context }) => ({
+          model: context.input.model!,
+          system: context.system,
+          tools: context.input.tools,
+          messages: context.messages,
+        }),
         onDone: {
           target: 'deciding',
           actions: assign({
             turns: ({ context }) => context.turns + 1,
             usage: ({ context, event }) => addUsage(context.usage, event.output.usage),
-            messages: ({ context, event }) => [...context.messages, { role: 'assistant', content: event.output.content as ContentBlockParam[] }],
-            pendingCalls: ({ event }) => toolUses(event.output).map((b) => ({ id: b.id, name: b.name, input: b.input })),
+            messages: ({ context, event }) => [
+              ...context.messages,
+              { role: 'assistant', content: event.output.content as ContentBlockParam[] },
+            ],
+            pendingCalls: ({ event }) =>
+              toolUses(event.output).map((b) => ({ id: b.id, name: b.name, input: b.input })),
             summary: ({ context, event }) => textOf(event.output) || context.summary,
           }),
         },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'model_error' as const }) },
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'model_error' as const }),
+        },
       },
     },
     deciding: {
@@ -196,18 +274,29 @@ export const editorMachine = setup({
     acting: {
       invoke: {
         src: 'runTools',
-        input: ({ context }) => ({ tools: context.input.tools, calls: context.pendingCalls, ctx: context.input.toolContext }),
+        input: ({ context }) => ({
+          tools: context.input.tools,
+          calls: context.pendingCalls,
+          ctx: context.input.toolContext,
+        }),
         onDone: {
           target: 'checking',
           actions: assign({
-            messages: ({ context, event }) => [...context.messages, { role: 'user', content: event.output.map((r) => toolResult(r.id, r.content, !r.ok)) }],
-            toolErrorTurns: ({ context, event }) => (event.output.length > 0 && event.output.every((r) => !r.ok) ? context.toolErrorTurns + 1 : 0),
+            messages: ({ context, event }) => [
+              ...context.messages,
+              { role: 'user', content: event.output.map((r) => toolResult(r.id, r.content, !r.ok)) },
+            ],
+            toolErrorTurns: ({ context, event }) =>
+              event.output.length > 0 && event.output.every((r) => !r.ok) ? context.toolErrorTurns + 1 : 0,
             lastCall: ({ context }) => repeats(context.lastCall, context.pendingCalls),
             toolCalls: ({ context, event }) => [...context.toolCalls, ...event.output],
             pendingCalls: () => [],
           }),
         },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }),
+        },
       },
     },
     checking: {
@@ -222,8 +311,14 @@ export const editorMachine = setup({
       invoke: {
         src: 'makeDiff',
         input: ({ context }) => context.input,
-        onDone: { target: 'done', actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files }) },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }) },
+        onDone: {
+          target: 'done',
+          actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files }),
+        },
+        onError: {
+          target: 'failed',
+          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }),
+        },
       },
     },
     done: { type: 'final', entry: finish('done') },

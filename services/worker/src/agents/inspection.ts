@@ -21,12 +21,18 @@ function toJson(value: unknown): Json | undefined {
  * and snapshots) into AgentEvents and hands them to `emit` in order; events of invoked child actors are skipped.
  * @example createActor(editorMachine, { input, inspect: agentEventInspector(ids, (e) => bus.publish(subject, AgentEvent, e)) })
  */
-export function agentEventInspector(ids: InspectionIds, emit: (event: AgentEvent) => void): (event: InspectionEvent) => void {
+export function agentEventInspector(
+  ids: InspectionIds,
+  emit: (event: AgentEvent) => void,
+): (event: InspectionEvent) => void {
   let seq = 0;
   return (ev) => {
     if (ev.type !== '@xstate.snapshot' && ev.type !== '@xstate.event') return;
     if (ev.actorRef.sessionId !== ev.rootId) return;
-    const snapshot = ev.type === '@xstate.snapshot' ? (ev.snapshot as { value?: unknown; status?: 'active' | 'done' | 'error' | 'stopped' }) : undefined;
+    const snapshot =
+      ev.type === '@xstate.snapshot'
+        ? (ev.snapshot as { value?: unknown; status?: 'active' | 'done' | 'error' | 'stopped' })
+        : undefined;
     const event: AgentEvent = {
       v: 1,
       runId: ids.runId,

@@ -28,9 +28,14 @@ afterAll(async () => {
 
 const allowAll = () => Promise.resolve({ allowed: true, reason: 'test' });
 
-async function shell(commands: string[], authorize: ShellInput['authorize'] = allowAll): Promise<{ out: ShellOutput; dir: string; state: unknown }> {
+async function shell(
+  commands: string[],
+  authorize: ShellInput['authorize'] = allowAll,
+): Promise<{ out: ShellOutput; dir: string; state: unknown }> {
   const tree = await workspaces.worktree({ kind: 'local', path: repo.dir }, repo.commit, `s${n++}`);
-  const actor = createActor(shellMachine, { input: { commands, cwd: tree.dir, authorize, timeoutMs: 30_000, diff: () => tree.diff() } });
+  const actor = createActor(shellMachine, {
+    input: { commands, cwd: tree.dir, authorize, timeoutMs: 30_000, diff: () => tree.diff() },
+  });
   actor.start();
   const out = await toPromise(actor);
   return { out, dir: tree.dir, state: actor.getSnapshot().value };
@@ -38,7 +43,11 @@ async function shell(commands: string[], authorize: ShellInput['authorize'] = al
 
 describe('shellMachine', () => {
   it("turns the commands' file changes into the diff", async () => {
-    const { out, state } = await shell(['echo two >> src/a.txt', 'mkdir -p gen && echo made > gen/new.txt', 'rm README.md']);
+    const { out, state } = await shell([
+      'echo two >> src/a.txt',
+      'mkdir -p gen && echo made > gen/new.txt',
+      'rm README.md',
+    ]);
     expect(state).toBe('done');
     expect(out).toMatchObject({ ok: true, stop: 'completed' });
     expect(out.files.sort()).toEqual(['README.md', 'gen/new.txt', 'src/a.txt']);
@@ -49,14 +58,20 @@ describe('shellMachine', () => {
   });
 
   it('names changed files as they are: spaces, non-ASCII letters, quotes', async () => {
-    const { out } = await shell(['mkdir -p "src/naïve dir" && echo x > "src/naïve dir/é \\"q\\".txt"', 'echo y > "a b.txt"']);
+    const { out } = await shell([
+      'mkdir -p "src/naïve dir" && echo x > "src/naïve dir/é \\"q\\".txt"',
+      'echo y > "a b.txt"',
+    ]);
     expect(out).toMatchObject({ ok: true, stop: 'completed' });
     expect(out.files.sort()).toEqual(['a b.txt', 'src/naïve dir/é "q".txt']);
     expect(out.diff.endsWith('\n')).toBe(true);
   });
 
   it('keeps a patch that holds a NUL whole (a text file with one past the 8,000 bytes git checks for binary)', async () => {
-    const { out } = await shell([`node -e "require('fs').writeFileSync('big.txt', 'a\\n'.repeat(4500) + '\\0' + 'TAIL\\n')"`, 'echo z > other.txt']);
+    const { out } = await shell([
+      `node -e "require('fs').writeFileSync('big.txt', 'a\\n'.repeat(4500) + '\\0' + 'TAIL\\n')"`,
+      'echo z > other.txt',
+    ]);
     expect(out).toMatchObject({ ok: true, stop: 'completed' });
     expect(out.files.sort()).toEqual(['big.txt', 'other.txt']);
     expect(out.diff).toContain('+\0TAIL\n');
@@ -80,13 +95,24 @@ describe('shellMachine', () => {
     const { out, dir, state } = await shell(['echo before', 'echo oops >&2; exit 7', 'touch after']);
     expect(state).toBe('failed');
     expect(out).toMatchObject({ ok: false, stop: 'command_failed' });
-    expect(out.commands.map((c) => [c.exitCode, c.stdout || c.stderr])).toEqual([[0, 'before'], [7, 'oops']]);
+    expect(out.commands.map((c) => [c.exitCode, c.stdout || c.stderr])).toEqual([
+      [0, 'before'],
+      [7, 'oops'],
+    ]);
     expect(existsSync(join(dir, 'after'))).toBe(false);
   });
 
   it('is cancelled mid-command, killing it', async () => {
     const tree = await workspaces.worktree({ kind: 'local', path: repo.dir }, repo.commit, `s${n++}`);
-    const actor = createActor(shellMachine, { input: { commands: ['touch started; sleep 30', 'touch second'], cwd: tree.dir, authorize: allowAll, timeoutMs: 60_000, diff: () => tree.diff() } });
+    const actor = createActor(shellMachine, {
+      input: {
+        commands: ['touch started; sleep 30', 'touch second'],
+        cwd: tree.dir,
+        authorize: allowAll,
+        timeoutMs: 60_000,
+        diff: () => tree.diff(),
+      },
+    });
     actor.start();
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => existsSync(join(tree.dir, 'started')) && (clearInterval(poll), resolve()), 20);

@@ -34,14 +34,25 @@ interface ShellContext {
   finalState?: 'done' | 'failed' | 'cancelled';
 }
 
-async function runInOrder(input: ShellInput, signal: AbortSignal): Promise<{ outputs: CommandOutput[]; failed: boolean }> {
+async function runInOrder(
+  input: ShellInput,
+  signal: AbortSignal,
+): Promise<{ outputs: CommandOutput[]; failed: boolean }> {
   const outputs: CommandOutput[] = [];
   for (const command of input.commands) {
     // Cancelled: the current command was killed; the rest must not start.
     if (signal.aborted) return { outputs, failed: true };
     const verdict = await input.authorize(command);
     if (!verdict.allowed) {
-      outputs.push({ command, exitCode: null, stdout: '', stderr: `permission denied: ${verdict.reason}`, truncated: false, timedOut: false, durationMs: 0 });
+      outputs.push({
+        command,
+        exitCode: null,
+        stdout: '',
+        stderr: `permission denied: ${verdict.reason}`,
+        truncated: false,
+        timedOut: false,
+        durationMs: 0,
+      });
       return { outputs, failed: true };
     }
     const { output: out } = await runCommandOutput(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
@@ -56,9 +67,16 @@ async function runInOrder(input: ShellInput, signal: AbortSignal): Promise<{ out
  * first failure) -> finalizing (the files the commands changed become the diff) -> done | failed | cancelled.
  */
 export const shellMachine = setup({
-  types: { context: {} as ShellContext, events: {} as { type: 'CANCEL' }, input: {} as ShellInput, output: {} as ShellOutput },
+  types: {
+    context: {} as ShellContext,
+    events: {} as { type: 'CANCEL' },
+    input: {} as ShellInput,
+    output: {} as ShellOutput,
+  },
   actors: {
-    runCommands: fromPromise<{ outputs: CommandOutput[]; failed: boolean }, ShellInput>(({ input, signal }) => runInOrder(input, signal)),
+    runCommands: fromPromise<{ outputs: CommandOutput[]; failed: boolean }, ShellInput>(({ input, signal }) =>
+      runInOrder(input, signal),
+    ),
     makeDiff: fromPromise<{ diff: string; files: string[] }, ShellInput>(({ input, signal }) => input.diff(signal)),
   },
   guards: { commandFailed: ({ context }) => context.failed },
@@ -75,7 +93,13 @@ export const shellMachine = setup({
       invoke: {
         src: 'runCommands',
         input: ({ context }) => context.input,
-        onDone: { target: 'checking', actions: assign({ commands: ({ event }) => event.output.outputs, failed: ({ event }) => event.output.failed }) },
+        onDone: {
+          target: 'checking',
+          actions: assign({
+            commands: ({ event }) => event.output.outputs,
+            failed: ({ event }) => event.output.failed,
+          }),
+        },
         onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
       },
     },
@@ -84,7 +108,10 @@ export const shellMachine = setup({
       invoke: {
         src: 'makeDiff',
         input: ({ context }) => context.input,
-        onDone: { target: 'done', actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files }) },
+        onDone: {
+          target: 'done',
+          actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files }),
+        },
         onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
       },
     },
@@ -94,7 +121,15 @@ export const shellMachine = setup({
   },
   output: ({ context }) => {
     const state = context.finalState;
-    const stop: AgentStop = state === 'done' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'command_failed';
-    return { ok: state === 'done', stop, commands: context.commands, diff: context.diff, files: context.files, ...(context.error ? { error: context.error } : {}) };
+    const stop: AgentStop =
+      state === 'done' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'command_failed';
+    return {
+      ok: state === 'done',
+      stop,
+      commands: context.commands,
+      diff: context.diff,
+      files: context.files,
+      ...(context.error ? { error: context.error } : {}),
+    };
   },
 });

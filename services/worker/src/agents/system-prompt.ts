@@ -42,7 +42,9 @@ export async function readMemory(root: string, scope: readonly string[], maxChar
       parts.push(`## ${rel}\n\n${body.trim()}`);
     }
   }
-  return parts.length === 0 ? '' : `# Project conventions (from the repository's memory files)\n\n${parts.join('\n\n')}`;
+  return parts.length === 0
+    ? ''
+    : `# Project conventions (from the repository's memory files)\n\n${parts.join('\n\n')}`;
 }
 
 /** The editor's system prompt: the template beside this file with the subtask, its scope and the project's memory. */
@@ -60,4 +62,3 @@ export async function editorSystemPrompt(root: string, subtask: Subtask): Promis
     .replace('{{scope}}', scope.length > 0 ? scope.join(', ') : 'the whole repository')
     .replace('{{memory}}', await readMemory(root, subtask.scope.paths));
 }
-

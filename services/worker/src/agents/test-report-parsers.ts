@@ -44,15 +44,25 @@ function jsonReport(stdout: string): TestReport | null {
   for (const file of r.data.testResults) {
     for (const a of file.assertionResults) {
       if (a.status !== 'failed') continue;
-      failures.push({ file: file.name, ...(a.location ? { line: a.location.line } : {}), name: a.fullName ?? a.title ?? '', message: clip((a.failureMessages ?? []).join('\n')) });
+      failures.push({
+        file: file.name,
+        ...(a.location ? { line: a.location.line } : {}),
+        name: a.fullName ?? a.title ?? '',
+        message: clip((a.failureMessages ?? []).join('\n')),
+      });
     }
-    if (file.assertionResults.length === 0 && file.message) failures.push({ file: file.name, message: clip(file.message) });
+    if (file.assertionResults.length === 0 && file.message)
+      failures.push({ file: file.name, message: clip(file.message) });
   }
   // Jest's aggregated result has fields vitest's JSON reporter does not write.
-  const jest = typeof parsed === 'object' && parsed !== null && ('numRuntimeErrorTestSuites' in parsed || 'wasInterrupted' in parsed);
+  const jest =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    ('numRuntimeErrorTestSuites' in parsed || 'wasInterrupted' in parsed);
   return {
     passed: r.data.numPassedTests,
-    failed: r.data.numFailedTests + r.data.testResults.filter((f) => f.assertionResults.length === 0 && f.message).length,
+    failed:
+      r.data.numFailedTests + r.data.testResults.filter((f) => f.assertionResults.length === 0 && f.message).length,
     skipped: (r.data.numPendingTests ?? 0) + (r.data.numTodoTests ?? 0),
     flaky: 0,
     failures: failures.slice(0, MAX_FAILURES),
@@ -70,7 +80,8 @@ function tapError(block: readonly string[]): string | undefined {
   const inline = block[i]!.replace(/^\s*error:\s*/, '');
   if (!/^[|>]-?$/.test(inline)) return inline.replace(/^'(.*)'$/, '$1').replace(/''/g, "'");
   const lines: string[] = [];
-  for (let j = i + 1; j < block.length && (block[j]!.trim() === '' || indentOf(block[j]!) > indentOf(block[i]!)); j++) lines.push(block[j]!.trim());
+  for (let j = i + 1; j < block.length && (block[j]!.trim() === '' || indentOf(block[j]!) > indentOf(block[i]!)); j++)
+    lines.push(block[j]!.trim());
   return lines.join('\n').trim();
 }
 
@@ -97,7 +108,11 @@ function tapReport(stdout: string): TestReport | null {
       for (let j = i + 1; j < lines.length && !TEST_POINT.test(lines[j]!); j++) block.push(lines[j]!);
       const text = block.join('\n');
       const loc = /location:\s*'?(?:file:\/\/)?([^:'\n]+):(\d+)/.exec(text);
-      failures.push({ name: m[3] ?? '', ...(loc ? { file: loc[1]!, line: Number(loc[2]) } : {}), message: clip(tapError(block) ?? 'failed') });
+      failures.push({
+        name: m[3] ?? '',
+        ...(loc ? { file: loc[1]!, line: Number(loc[2]) } : {}),
+        message: clip(tapError(block) ?? 'failed'),
+      });
     } else passed++;
   }
   const summary = (word: string) => {
@@ -116,14 +131,23 @@ function tapReport(stdout: string): TestReport | null {
 
 function pytestReport(stdout: string): TestReport | null {
   // `== 1 failed, 2 passed in 0.03s ==`, or the same without the rules under `-q`.
-  const summary = [...stdout.matchAll(/^(?:=+ )?(\d+ [a-z]+(?:, \d+ [a-z]+)*) in [\d.]+s\b.*$/gm)].filter((m) => /\b(?:passed|failed|errors?)\b/.test(m[1]!)).at(-1);
+  const summary = [...stdout.matchAll(/^(?:=+ )?(\d+ [a-z]+(?:, \d+ [a-z]+)*) in [\d.]+s\b.*$/gm)]
+    .filter((m) => /\b(?:passed|failed|errors?)\b/.test(m[1]!))
+    .at(-1);
   if (!summary) return null;
   const count = (word: string) => Number(new RegExp(`(\\d+) ${word}\\b`).exec(summary[1]!)?.[1] ?? 0);
   const failures: Failure[] = [];
   for (const m of stdout.matchAll(/^(?:FAILED|ERROR) ([^\s:]+)(?:::(\S+))?(?: - (.*))?$/gm)) {
     failures.push({ file: m[1]!, ...(m[2] ? { name: m[2] } : {}), message: clip(m[3] ?? 'failed') });
   }
-  return { passed: count('passed'), failed: count('failed') + count('errors?'), skipped: count('skipped'), flaky: 0, failures: failures.slice(0, MAX_FAILURES), format: 'pytest' };
+  return {
+    passed: count('passed'),
+    failed: count('failed') + count('errors?'),
+    skipped: count('skipped'),
+    flaky: 0,
+    failures: failures.slice(0, MAX_FAILURES),
+    format: 'pytest',
+  };
 }
 
 function tscReport(output: string): TestReport | null {
@@ -132,7 +156,14 @@ function tscReport(output: string): TestReport | null {
     failures.push({ file: m[1]!.trim(), line: Number(m[2] ?? m[3]), name: m[4]!, message: clip(m[5]!) });
   }
   if (failures.length === 0) return null;
-  return { passed: 0, failed: failures.length, skipped: 0, flaky: 0, failures: failures.slice(0, MAX_FAILURES), format: 'tsc' };
+  return {
+    passed: 0,
+    failed: failures.length,
+    skipped: 0,
+    flaky: 0,
+    failures: failures.slice(0, MAX_FAILURES),
+    format: 'tsc',
+  };
 }
 
 /**
@@ -143,10 +174,22 @@ export function parseTestOutput(stdout: string, stderr: string, exitCode: number
   const report = jsonReport(stdout) ?? tapReport(stdout) ?? pytestReport(stdout) ?? tscReport(`${stdout}\n${stderr}`);
   if (report) {
     // A runner that crashed after printing a clean report still failed.
-    if (exitCode !== 0 && report.failed === 0) return { ...report, failed: 1, failures: [{ message: clip(`exit code ${exitCode}: ${stderr || stdout}`, 4000) }] };
+    if (exitCode !== 0 && report.failed === 0)
+      return {
+        ...report,
+        failed: 1,
+        failures: [{ message: clip(`exit code ${exitCode}: ${stderr || stdout}`, 4000) }],
+      };
     return report;
   }
   return exitCode === 0
     ? { passed: 1, failed: 0, skipped: 0, flaky: 0, failures: [], format: 'exit-code' }
-    : { passed: 0, failed: 1, skipped: 0, flaky: 0, failures: [{ message: clip(`exit code ${exitCode ?? 'none'}: ${(stderr || stdout).slice(-4000)}`, 4000) }], format: 'exit-code' };
+    : {
+        passed: 0,
+        failed: 1,
+        skipped: 0,
+        flaky: 0,
+        failures: [{ message: clip(`exit code ${exitCode ?? 'none'}: ${(stderr || stdout).slice(-4000)}`, 4000) }],
+        format: 'exit-code',
+      };
 }

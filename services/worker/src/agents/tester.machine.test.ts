@@ -36,14 +36,32 @@ beforeAll(async () => {
     ].join('\n'),
     'bad.ts': "export const n: number = 'one';\n",
     // The global types tsc insists on, so `--noLib` skips parsing the real lib (seconds on a busy machine).
-    'mini-lib.d.ts': ['Array<T> { length: number }', 'Boolean {}', 'Function {}', 'IArguments {}', 'Number {}', 'Object {}', 'RegExp {}', 'String {}'].map((i) => `interface ${i}`).join('\n'),
+    'mini-lib.d.ts': [
+      'Array<T> { length: number }',
+      'Boolean {}',
+      'Function {}',
+      'IArguments {}',
+      'Number {}',
+      'Object {}',
+      'RegExp {}',
+      'String {}',
+    ]
+      .map((i) => `interface ${i}`)
+      .join('\n'),
   });
 });
 
 afterAll(() => repo.remove());
 
 async function test(commands: string[], extra: Partial<TesterInput> = {}): Promise<TesterOutput> {
-  const input: TesterInput = { commands, cwd: repo.dir, authorize: () => Promise.resolve({ allowed: true, reason: 'test' }), timeoutMs: 60_000, retryFailed: false, ...extra };
+  const input: TesterInput = {
+    commands,
+    cwd: repo.dir,
+    authorize: () => Promise.resolve({ allowed: true, reason: 'test' }),
+    timeoutMs: 60_000,
+    retryFailed: false,
+    ...extra,
+  };
   const actor = createActor(testerMachine, { input });
   actor.start();
   return toPromise(actor);
@@ -104,14 +122,18 @@ describe('testerMachine', () => {
   });
 
   it('retries a failing command and flags a pass on the retry as flaky', async () => {
-    const out = await test(['if [ -f .ran-once ]; then exit 0; else touch .ran-once; exit 1; fi'], { retryFailed: true });
+    const out = await test(['if [ -f .ran-once ]; then exit 0; else touch .ran-once; exit 1; fi'], {
+      retryFailed: true,
+    });
     expect(out).toMatchObject({ ok: true, stop: 'completed' });
     expect(out.report).toMatchObject({ failed: 0, flaky: 1 });
     expect(out.commands.map((c) => c.exitCode)).toEqual([1, 0]);
   });
 
   it('never runs a denied command', async () => {
-    const out = await test(['touch denied-ran'], { authorize: () => Promise.resolve({ allowed: false, reason: 'Bash(touch:*) is denied' }) });
+    const out = await test(['touch denied-ran'], {
+      authorize: () => Promise.resolve({ allowed: false, reason: 'Bash(touch:*) is denied' }),
+    });
     expect(out).toMatchObject({ ok: false, stop: 'tests_failed' });
     expect(out.commands[0]).toMatchObject({ exitCode: null, stderr: 'permission denied: Bash(touch:*) is denied' });
     expect(existsSync(join(repo.dir, 'denied-ran'))).toBe(false);

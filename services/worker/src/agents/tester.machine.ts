@@ -57,8 +57,23 @@ async function runAll(input: TesterInput, signal: AbortSignal): Promise<Ran> {
     if (signal.aborted) break;
     const verdict = await input.authorize(command);
     if (!verdict.allowed) {
-      outputs.push({ command, exitCode: null, stdout: '', stderr: `permission denied: ${verdict.reason}`, truncated: false, timedOut: false, durationMs: 0 });
-      reports.push({ passed: 0, failed: 1, skipped: 0, flaky: 0, failures: [{ message: `${command}: permission denied: ${verdict.reason}` }], format: 'exit-code' });
+      outputs.push({
+        command,
+        exitCode: null,
+        stdout: '',
+        stderr: `permission denied: ${verdict.reason}`,
+        truncated: false,
+        timedOut: false,
+        durationMs: 0,
+      });
+      reports.push({
+        passed: 0,
+        failed: 1,
+        skipped: 0,
+        flaky: 0,
+        failures: [{ message: `${command}: permission denied: ${verdict.reason}` }],
+        format: 'exit-code',
+      });
       continue;
     }
     // Parsed from the whole output: a capped JSON report would no longer parse.
@@ -81,7 +96,12 @@ async function runAll(input: TesterInput, signal: AbortSignal): Promise<Ran> {
  * against the policy) -> passed | failed | cancelled. Reports are parsed into counts and failures.
  */
 export const testerMachine = setup({
-  types: { context: {} as TesterContext, events: {} as { type: 'CANCEL' }, input: {} as TesterInput, output: {} as TesterOutput },
+  types: {
+    context: {} as TesterContext,
+    events: {} as { type: 'CANCEL' },
+    input: {} as TesterInput,
+    output: {} as TesterOutput,
+  },
   actors: {
     runCommands: fromPromise<Ran, TesterInput>(({ input, signal }) => runAll(input, signal)),
   },
@@ -101,7 +121,13 @@ export const testerMachine = setup({
       invoke: {
         src: 'runCommands',
         input: ({ context }) => context.input,
-        onDone: { target: 'reporting', actions: assign({ commands: ({ event }) => event.output.outputs, reports: ({ event }) => event.output.reports }) },
+        onDone: {
+          target: 'reporting',
+          actions: assign({
+            commands: ({ event }) => event.output.outputs,
+            reports: ({ event }) => event.output.reports,
+          }),
+        },
         onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
       },
     },
@@ -115,7 +141,14 @@ export const testerMachine = setup({
   output: ({ context }) => {
     const state = context.finalState;
     const report = merge(context.reports);
-    const stop: AgentStop = state === 'passed' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'tests_failed';
-    return { ok: state === 'passed', stop, report, commands: context.commands, ...(context.error ? { error: context.error } : {}) };
+    const stop: AgentStop =
+      state === 'passed' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'tests_failed';
+    return {
+      ok: state === 'passed',
+      stop,
+      report,
+      commands: context.commands,
+      ...(context.error ? { error: context.error } : {}),
+    };
   },
 });

@@ -30,12 +30,24 @@ function readOnly(tools: readonly Tool[], call: ToolCall): boolean {
  * Runs one turn's tool calls: consecutive read-only calls run in parallel, every write runs alone
  * and in the model's order (a write never overlaps a read of the same turn). Results keep call order.
  */
-export async function runToolBatch(tools: readonly Tool[], calls: readonly ToolCall[], ctx: ToolContext): Promise<ToolCallResult[]> {
+export async function runToolBatch(
+  tools: readonly Tool[],
+  calls: readonly ToolCall[],
+  ctx: ToolContext,
+): Promise<ToolCallResult[]> {
   const results: ToolCallResult[] = [];
   const runOne = async (call: ToolCall): Promise<ToolCallResult> => {
     const startedAt = Date.now();
     const outcome = await runToolCall([...tools], call.name, call.input, ctx);
-    return { id: call.id, name: call.name, ok: outcome.ok, content: outcome.content, changedPaths: outcome.changedPaths ?? [], startedAt, finishedAt: Date.now() };
+    return {
+      id: call.id,
+      name: call.name,
+      ok: outcome.ok,
+      content: outcome.content,
+      changedPaths: outcome.changedPaths ?? [],
+      startedAt,
+      finishedAt: Date.now(),
+    };
   };
   let i = 0;
   while (i < calls.length) {

@@ -16,10 +16,14 @@ export function diffFromChanges(changes: readonly FileChange[]): string {
   const parts: string[] = [];
   for (const c of [...changes].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     if (c.before === c.after) continue;
-    const hunks = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before, c.after, undefined, undefined, { context: 3 });
+    const hunks = createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before, c.after, undefined, undefined, {
+      context: 3,
+    });
     // createTwoFilesPatch starts with an "Index"/"===" preamble in some versions: keep from the first "---".
     const body = hunks.slice(hunks.indexOf('--- '));
-    parts.push(`diff --git a/${c.path} b/${c.path}\nindex ${blobId(c.before).slice(0, 12)}..${blobId(c.after).slice(0, 12)}\n${body.replace(/\t$/gm, '')}`);
+    parts.push(
+      `diff --git a/${c.path} b/${c.path}\nindex ${blobId(c.before).slice(0, 12)}..${blobId(c.after).slice(0, 12)}\n${body.replace(/\t$/gm, '')}`,
+    );
   }
   return parts.join('');
 }

@@ -1,10 +1,22 @@
 import { execa, type Options } from 'execa';
 import { WorkspaceError } from '../errors.js';
 
-const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'Baton', GIT_AUTHOR_EMAIL: 'baton@localhost', GIT_COMMITTER_NAME: 'Baton', GIT_COMMITTER_EMAIL: 'baton@localhost' };
+const GIT_ENV = {
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_AUTHOR_NAME: 'Baton',
+  GIT_AUTHOR_EMAIL: 'baton@localhost',
+  GIT_COMMITTER_NAME: 'Baton',
+  GIT_COMMITTER_EMAIL: 'baton@localhost',
+};
 
 /** Runs `file args` with git's environment; throws WorkspaceError naming `what` with the process's stderr. */
-async function run(what: string, cwd: string, file: string, args: readonly string[], options: Options): Promise<string> {
+async function run(
+  what: string,
+  cwd: string,
+  file: string,
+  args: readonly string[],
+  options: Options,
+): Promise<string> {
   try {
     const r = await execa(file, args, { ...options, cwd, maxBuffer: 512 * 1024 * 1024, env: GIT_ENV });
     return String(r.stdout);
@@ -15,7 +27,11 @@ async function run(what: string, cwd: string, file: string, args: readonly strin
 }
 
 /** Runs git with no prompts and a fixed identity; throws WorkspaceError with git's stderr. */
-export function git(cwd: string, args: string[], options: { input?: string; signal?: AbortSignal } = {}): Promise<string> {
+export function git(
+  cwd: string,
+  args: string[],
+  options: { input?: string; signal?: AbortSignal } = {},
+): Promise<string> {
   return run(`git ${args.join(' ')}`, cwd, 'git', args, {
     ...(options.input !== undefined ? { input: options.input } : {}),
     ...(options.signal ? { cancelSignal: options.signal } : {}),

@@ -119,7 +119,12 @@ export class Workspaces {
     const dir = join(this.dir, 'trees', name);
     await rm(dir, { recursive: true, force: true });
     try {
-      await gitScript(this.dir, 'git clone --shared + checkout', 'git clone -q --shared --no-checkout -- "$1" "$2"\ncd "$2"\ngit checkout -q --detach "$3"', [repo, dir, commit]);
+      await gitScript(
+        this.dir,
+        'git clone --shared + checkout',
+        'git clone -q --shared --no-checkout -- "$1" "$2"\ncd "$2"\ngit checkout -q --detach "$3"',
+        [repo, dir, commit],
+      );
     } catch (err) {
       // The mirror may have been removed from outside: the next attempt looks for the commit again.
       this.present.delete(commit);
@@ -132,7 +137,12 @@ export class Workspaces {
         // ended by a NUL), one more NUL, then the patch: a patch may hold NULs (a text file with one past git's
         // 8,000-byte binary check, or a `diff` attribute), a name never does, so the first double NUL ends the names.
         // No textconv or external diff driver from the machine's git config: the patch must apply as it is.
-        const out = await gitScript(dir, 'git add + diff', 'git add -A\ngit diff --cached --name-only -z "$1" --\nprintf "\\0"\ngit diff --cached --binary --no-textconv --no-ext-diff "$1" --', [commit]);
+        const out = await gitScript(
+          dir,
+          'git add + diff',
+          'git add -A\ngit diff --cached --name-only -z "$1" --\nprintf "\\0"\ngit diff --cached --binary --no-textconv --no-ext-diff "$1" --',
+          [commit],
+        );
         const cut = out.startsWith('\0') ? 0 : out.indexOf('\0\0') + 1;
         return { diff: out.slice(cut + 1), files: out.slice(0, cut).split('\0').filter(Boolean) };
       },
@@ -179,7 +189,9 @@ export class Workspaces {
       if (this.checkouts.size <= max) break;
       if (entry.users > 0) continue;
       this.checkouts.delete(commit);
-      entry.dir.then((dir) => rm(dir, { recursive: true, force: true })).catch((err: unknown) => this.options.log.warn({ err, commit }, 'could not remove an old checkout'));
+      entry.dir
+        .then((dir) => rm(dir, { recursive: true, force: true }))
+        .catch((err: unknown) => this.options.log.warn({ err, commit }, 'could not remove an old checkout'));
     }
   }
 

@@ -14,7 +14,10 @@ export type { ContractFixture } from './contract-context.js';
  * never interfere; every wait is bounded.
  * @example busContract('memory', async () => { const broker = createMemoryBroker(); return { bus: broker.connect(), ... }; });
  */
-export function busContract(transport: string, setup: () => Promise<ContractFixture & { close(): Promise<void> }>): void {
+export function busContract(
+  transport: string,
+  setup: () => Promise<ContractFixture & { close(): Promise<void> }>,
+): void {
   describe(`bus contract (${transport})`, () => {
     const ctx = new ContractContext();
     let close: (() => Promise<void>) | undefined;

@@ -58,14 +58,20 @@ export class Collector<T> {
   /** Resolves with the items once there are at least `count`. */
   async atLeast(count: number, what: string): Promise<T[]> {
     if (this.items.length < count) {
-      await within(new Promise<void>((resolve) => this.#waiters.push({ count, resolve })), `${count} × ${what} (got ${this.items.length})`);
+      await within(
+        new Promise<void>((resolve) => this.#waiters.push({ count, resolve })),
+        `${count} × ${what} (got ${this.items.length})`,
+      );
     }
     return this.items;
   }
 }
 
 /** Subscribes to the dead letters of a queue (`pubsub` for plain subscriptions) and waits until the subscription is live. */
-export async function watchDeadLetters(bus: Bus, queue: string): Promise<{ letters: Collector<DeadLetter>; subscription: Subscription }> {
+export async function watchDeadLetters(
+  bus: Bus,
+  queue: string,
+): Promise<{ letters: Collector<DeadLetter>; subscription: Subscription }> {
   const letters = new Collector<DeadLetter>();
   const subscription = bus.subscribe(bus.subjects.deadLetter(queue), DeadLetter, letters.push);
   await bus.flush();

@@ -54,7 +54,12 @@ export function kvCases(ctx: ContractContext): void {
       return result.value;
     };
 
-    expect(await nextChange('the current value')).toEqual({ key: 'w.one', op: 'put', value: { count: 1 }, revision: r1 });
+    expect(await nextChange('the current value')).toEqual({
+      key: 'w.one',
+      op: 'put',
+      value: { count: 1 },
+      revision: r1,
+    });
     const r2 = await writer.put('w.two', { count: 2 });
     await writer.put('unwatched', { count: 0 });
     expect(await nextChange('a live put')).toEqual({ key: 'w.two', op: 'put', value: { count: 2 }, revision: r2 });
@@ -72,8 +77,8 @@ export function kvCases(ctx: ContractContext): void {
     await expect(kv.create('', { count: 1 })).rejects.toBeInstanceOf(InvalidNameError);
     await expect(bus.kv('has.dot', Counter)).rejects.toBeInstanceOf(InvalidNameError);
     await expect(bus.objectStore('has space')).rejects.toBeInstanceOf(InvalidNameError);
-    await expect(bus.workQueue({ name: 'has.dot', subject: bus.subjects.custom('wq', uniqueId()), schema: Counter })).rejects.toBeInstanceOf(
-      InvalidNameError,
-    );
+    await expect(
+      bus.workQueue({ name: 'has.dot', subject: bus.subjects.custom('wq', uniqueId()), schema: Counter }),
+    ).rejects.toBeInstanceOf(InvalidNameError);
   });
 }

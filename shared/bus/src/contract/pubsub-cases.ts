@@ -8,7 +8,8 @@ interface Received {
   subject: string;
 }
 
-const record = (into: Collector<Received>) => (item: Item, context: MessageContext) => into.push({ n: item.n, subject: context.subject });
+const record = (into: Collector<Received>) => (item: Item, context: MessageContext) =>
+  into.push({ n: item.n, subject: context.subject });
 
 /** Cases of plain publish/subscribe: delivery, wildcards, queue groups, invalid messages, throwing handlers. */
 export function pubsubCases(ctx: ContractContext): void {
@@ -48,14 +49,24 @@ export function pubsubCases(ctx: ContractContext): void {
     const memberB = new Collector<Received>();
     const all = new Collector<Received>();
     const both = new Collector<Received>();
-    a.subscribe(subject, Item, (m, c) => {
-      memberA.push({ n: m.n, subject: c.subject });
-      both.push({ n: m.n, subject: c.subject });
-    }, { queue: 'workers' });
-    b.subscribe(subject, Item, (m, c) => {
-      memberB.push({ n: m.n, subject: c.subject });
-      both.push({ n: m.n, subject: c.subject });
-    }, { queue: 'workers' });
+    a.subscribe(
+      subject,
+      Item,
+      (m, c) => {
+        memberA.push({ n: m.n, subject: c.subject });
+        both.push({ n: m.n, subject: c.subject });
+      },
+      { queue: 'workers' },
+    );
+    b.subscribe(
+      subject,
+      Item,
+      (m, c) => {
+        memberB.push({ n: m.n, subject: c.subject });
+        both.push({ n: m.n, subject: c.subject });
+      },
+      { queue: 'workers' },
+    );
     bus.subscribe(subject, Item, record(all));
     await Promise.all([a.flush(), b.flush(), bus.flush()]);
 

@@ -28,7 +28,9 @@ export function requestCases(ctx: ContractContext): void {
   it('fails with NoRespondersError when nobody serves the subject', async () => {
     const { bus } = ctx;
     const subject = uniqueSubject(bus, 'nobody');
-    const err: unknown = await bus.request(subject, Add, Sum, { a: 1, b: 1 }, { timeoutMs: 2000 }).catch((e: unknown) => e);
+    const err: unknown = await bus
+      .request(subject, Add, Sum, { a: 1, b: 1 }, { timeoutMs: 2000 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoRespondersError);
     expect(err).toMatchObject({ subject });
   });
@@ -43,7 +45,9 @@ export function requestCases(ctx: ContractContext): void {
       return { sum: 0 };
     });
     await bus.flush();
-    const err: unknown = await bus.request(subject, Add, Sum, { a: 1, b: 1 }, { timeoutMs: 300 }).catch((e: unknown) => e);
+    const err: unknown = await bus
+      .request(subject, Add, Sum, { a: 1, b: 1 }, { timeoutMs: 300 })
+      .catch((e: unknown) => e);
     release();
     await subscription.unsubscribe();
     expect(err).toBeInstanceOf(RequestTimeoutError);

@@ -8,7 +8,14 @@ const SHORT_ACK_WAIT_MS = 600;
 
 function definition(bus: Bus, overrides: Partial<WorkQueueDef<Item>> = {}): WorkQueueDef<Item> {
   const id = uniqueId();
-  return { name: `q-${id}`, subject: bus.subjects.custom('wq', id), schema: Item, ackWaitMs: 30_000, maxDeliver: 5, ...overrides };
+  return {
+    name: `q-${id}`,
+    subject: bus.subjects.custom('wq', id),
+    schema: Item,
+    ackWaitMs: 30_000,
+    maxDeliver: 5,
+    ...overrides,
+  };
 }
 
 function reader<T>(queue: WorkQueue<T>, maxInFlight: number, signal?: AbortSignal): AsyncIterator<Delivery<T>> {
@@ -21,7 +28,8 @@ async function next<T>(iterator: AsyncIterator<Delivery<T>>, what = 'a delivery'
   return result.value;
 }
 
-const emptied = (queue: WorkQueue<unknown>) => eventually(async () => (await queue.size()) === 0, `queue ${queue.name} to be empty`);
+const emptied = (queue: WorkQueue<unknown>) =>
+  eventually(async () => (await queue.size()) === 0, `queue ${queue.name} to be empty`);
 
 /** Cases of durable work queues: ack, redelivery, nak, working, max deliveries, term, de-dup, in-flight limit, invalid items. */
 export function workQueueCases(ctx: ContractContext): void {
@@ -31,7 +39,11 @@ export function workQueueCases(ctx: ContractContext): void {
     expect(await queue.size()).toBe(1);
     const stop = new AbortController();
     const delivery = await next(reader(queue, 1, stop.signal));
-    expect(delivery).toMatchObject({ data: { n: 1 }, deliveryCount: 1, subject: expect.stringContaining('.wq.') as unknown });
+    expect(delivery).toMatchObject({
+      data: { n: 1 },
+      deliveryCount: 1,
+      subject: expect.stringContaining('.wq.') as unknown,
+    });
     await delivery.ack();
     await emptied(queue);
     stop.abort();
@@ -119,7 +131,13 @@ export function workQueueCases(ctx: ContractContext): void {
     const second = await next(iterator, 'the redelivery after ack wait');
     expect([first.deliveryCount, second.deliveryCount]).toEqual([1, 2]);
     const [letter] = await letters.atLeast(1, 'the dead letter');
-    expect(letter).toMatchObject({ queue: def.name, subject: def.subject, reason: 'max_deliveries', deliveries: 2, msgId: first.msgId });
+    expect(letter).toMatchObject({
+      queue: def.name,
+      subject: def.subject,
+      reason: 'max_deliveries',
+      deliveries: 2,
+      msgId: first.msgId,
+    });
     expect(JSON.parse(letter!.payload)).toEqual({ n: 4 });
     await emptied(queue);
     stop.abort();
@@ -166,7 +184,10 @@ export function workQueueCases(ctx: ContractContext): void {
     // The third item must still be in the queue, not in the greedy consumer's hands.
     const other = await ctx.connect();
     const otherStop = new AbortController();
-    const third = await next(reader(await other.workQueue(def), 1, otherStop.signal), 'the item the full consumer left');
+    const third = await next(
+      reader(await other.workQueue(def), 1, otherStop.signal),
+      'the item the full consumer left',
+    );
     expect([...held, third].map((d) => d.data.n).sort()).toEqual([1, 2, 3]);
     await Promise.all([...held, third].map((d) => d.ack()));
     greedyStop.abort();
@@ -187,10 +208,12 @@ export function workQueueCases(ctx: ContractContext): void {
       unsettled++;
       most = Math.max(most, unsettled);
       seen.push(delivery.data.n);
-      acks.push(pause(20).then(async () => {
-        unsettled--;
-        await delivery.ack();
-      }));
+      acks.push(
+        pause(20).then(async () => {
+          unsettled--;
+          await delivery.ack();
+        }),
+      );
       if (seen.length === 6) break;
     }
     await Promise.all(acks);

@@ -35,7 +35,8 @@ export class KvBucketState {
   write(key: string, payload: Uint8Array | undefined, expect: Expect): number {
     const current = this.#latest.get(key);
     if (expect.kind === 'absent' && current?.payload !== undefined) throw new KvConflictError(this.bucket, key, null);
-    if (expect.kind === 'revision' && current?.revision !== expect.revision) throw new KvConflictError(this.bucket, key, expect.revision);
+    if (expect.kind === 'revision' && current?.revision !== expect.revision)
+      throw new KvConflictError(this.bucket, key, expect.revision);
     const change: RawChange = { key, payload, revision: ++this.#revision };
     this.#latest.set(key, change);
     for (const watcher of this.#watchers) watcher(change);
@@ -134,7 +135,10 @@ export class MemoryKv<T> implements Kv<T> {
     if (payload === undefined) return { key, op: 'delete', revision };
     const decoded = decodeMessage(this.schema, payload);
     if (decoded.ok) return { key, op: 'put', value: decoded.value, revision };
-    this.client.log.warn({ bucket: this.bucket, key, revision, issues: decoded.issues }, 'invalid KV value skipped by watch');
+    this.client.log.warn(
+      { bucket: this.bucket, key, revision, issues: decoded.issues },
+      'invalid KV value skipped by watch',
+    );
     return null;
   }
 

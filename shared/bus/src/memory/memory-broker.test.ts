@@ -47,7 +47,11 @@ describe('memory broker', () => {
     const subject = bus.subjects.custom('t', uniqueId());
     bus.serve(subject, Item, Item, () => new Promise<never>(() => undefined));
     const pending = bus.request(subject, Item, Item, { n: 1 });
-    const queue = await bus.workQueue({ name: `q-${uniqueId()}`, subject: bus.subjects.custom('wq', uniqueId()), schema: Item });
+    const queue = await bus.workQueue({
+      name: `q-${uniqueId()}`,
+      subject: bus.subjects.custom('wq', uniqueId()),
+      schema: Item,
+    });
     const consuming = queue.consume({ maxInFlight: 1 })[Symbol.asyncIterator]().next();
     const kv = await bus.kv(`kv-${uniqueId()}`, Item);
     const watching = kv.watch()[Symbol.asyncIterator]().next();
@@ -66,7 +70,12 @@ describe('memory broker', () => {
   it('rejects settling a delivery from a closed client, and the item comes back to others', async () => {
     broker = createMemoryBroker();
     const [alive, dead] = [broker.connect(), broker.connect()];
-    const def = { name: `q-${uniqueId()}`, subject: alive.subjects.custom('wq', uniqueId()), schema: Item, ackWaitMs: 100 };
+    const def = {
+      name: `q-${uniqueId()}`,
+      subject: alive.subjects.custom('wq', uniqueId()),
+      schema: Item,
+      ackWaitMs: 100,
+    };
     await (await alive.workQueue(def)).publish({ n: 1 });
     const first = await take((await dead.workQueue(def)).consume({ maxInFlight: 1 })[Symbol.asyncIterator]());
     await dead.close();
@@ -92,9 +101,15 @@ describe('memory broker', () => {
     broker = createMemoryBroker();
     const bus = broker.connect();
     const run = uniqueId();
-    const queue = await bus.workQueue({ name: `q-${uniqueId()}`, subject: bus.subjects.eventsOfRun(run), schema: Item });
+    const queue = await bus.workQueue({
+      name: `q-${uniqueId()}`,
+      subject: bus.subjects.eventsOfRun(run),
+      schema: Item,
+    });
     await expect(queue.publish({ n: 1 })).rejects.toBeInstanceOf(InvalidNameError);
-    await expect(queue.publish({ n: 1 }, { subject: bus.subjects.events(uniqueId(), 'a') })).rejects.toBeInstanceOf(InvalidNameError);
+    await expect(queue.publish({ n: 1 }, { subject: bus.subjects.events(uniqueId(), 'a') })).rejects.toBeInstanceOf(
+      InvalidNameError,
+    );
     const ack = await queue.publish({ n: 1 }, { subject: bus.subjects.events(run, 'a') });
     const delivery = await take(queue.consume({ maxInFlight: 1 })[Symbol.asyncIterator]());
     expect(delivery).toMatchObject({ seq: ack.seq, subject: bus.subjects.events(run, 'a') });
@@ -105,13 +120,21 @@ describe('memory broker', () => {
     const bus = broker.connect();
     const name = `q-${uniqueId()}`;
     await bus.workQueue({ name, subject: bus.subjects.custom('a', uniqueId()), schema: Item });
-    await expect(bus.workQueue({ name, subject: bus.subjects.custom('b', uniqueId()), schema: Item })).rejects.toBeInstanceOf(BusError);
+    await expect(
+      bus.workQueue({ name, subject: bus.subjects.custom('b', uniqueId()), schema: Item }),
+    ).rejects.toBeInstanceOf(BusError);
   });
 
   it('dead-letters at once a nak on the last allowed delivery, and accepts a late ack', async () => {
     broker = createMemoryBroker();
     const bus = broker.connect();
-    const def = { name: `q-${uniqueId()}`, subject: bus.subjects.custom('wq', uniqueId()), schema: Item, maxDeliver: 1, ackWaitMs: 60_000 };
+    const def = {
+      name: `q-${uniqueId()}`,
+      subject: bus.subjects.custom('wq', uniqueId()),
+      schema: Item,
+      maxDeliver: 1,
+      ackWaitMs: 60_000,
+    };
     const queue = await bus.workQueue(def);
     const { letters } = await watchDeadLetters(bus, def.name);
     await queue.publish({ n: 1 });

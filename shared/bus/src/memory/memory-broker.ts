@@ -46,7 +46,10 @@ class Broker implements BrokerCore, MemoryBroker {
   readonly #clients = new Set<MemoryBus>();
   #connections = 0;
 
-  constructor(private readonly log: Logger, prefix: string) {
+  constructor(
+    private readonly log: Logger,
+    prefix: string,
+  ) {
     this.subjects = subjectsFor(prefix);
   }
 
@@ -59,11 +62,15 @@ class Broker implements BrokerCore, MemoryBroker {
   publish(message: WireMessage): void {
     this.router.route(message);
     // Like a JetStream stream, a queue captures plain publishes on its subject too.
-    for (const queue of this.#queues.values()) if (subjectMatches(queue.subject, message.subject)) queue.append(message.subject, message.payload);
+    for (const queue of this.#queues.values())
+      if (subjectMatches(queue.subject, message.subject)) queue.append(message.subject, message.payload);
   }
 
   deadLetter(input: DeadLetterInput): void {
-    this.log.warn({ queue: input.queue, subject: input.subject, reason: input.reason, detail: input.detail }, 'dead letter');
+    this.log.warn(
+      { queue: input.queue, subject: input.subject, reason: input.reason, detail: input.detail },
+      'dead letter',
+    );
     this.publish({ subject: this.subjects.deadLetter(input.queue), payload: encodeMessage(deadLetterOf(input)) });
   }
 
@@ -75,7 +82,8 @@ class Broker implements BrokerCore, MemoryBroker {
       this.#queues.set(name, created);
       return created;
     }
-    if (existing.subject !== subject) throw new BusError(`work queue ${name} holds ${existing.subject}, not ${subject}`);
+    if (existing.subject !== subject)
+      throw new BusError(`work queue ${name} holds ${existing.subject}, not ${subject}`);
     existing.settings = settings;
     return existing;
   }

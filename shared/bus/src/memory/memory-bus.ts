@@ -1,8 +1,19 @@
 import type { Logger } from '@baton/log';
 import type { Subject, Subjects } from '@baton/protocol';
 import {
-  TransportKind, type Bus, type Kv, type KvOptions, type MessageHandler, type ObjectStore, type RequestHandler, type RequestOptions,
-  type Schema, type SubscribeOptions, type Subscription, type WorkQueue, type WorkQueueDef,
+  TransportKind,
+  type Bus,
+  type Kv,
+  type KvOptions,
+  type MessageHandler,
+  type ObjectStore,
+  type RequestHandler,
+  type RequestOptions,
+  type Schema,
+  type SubscribeOptions,
+  type Subscription,
+  type WorkQueue,
+  type WorkQueueDef,
 } from '../types.js';
 import { BusClosedError } from '../errors.js';
 import { assertBucketName, assertQueueName, encodeMessage, type DeadLetterInput } from '../codec.js';
@@ -64,11 +75,22 @@ export class MemoryBus implements Bus {
     });
   }
 
-  subscribe<T>(subject: Subject, schema: Schema<T>, handler: MessageHandler<T>, options?: SubscribeOptions): Subscription {
+  subscribe<T>(
+    subject: Subject,
+    schema: Schema<T>,
+    handler: MessageHandler<T>,
+    options?: SubscribeOptions,
+  ): Subscription {
     return subscribe(this.#client, subject, schema, handler, options);
   }
 
-  request<Req, Res>(subject: Subject, _requestSchema: Schema<Req>, replySchema: Schema<Res>, message: Req, options?: RequestOptions): Promise<Res> {
+  request<Req, Res>(
+    subject: Subject,
+    _requestSchema: Schema<Req>,
+    replySchema: Schema<Res>,
+    message: Req,
+    options?: RequestOptions,
+  ): Promise<Res> {
     return request(this.#client, subject, replySchema, message, options);
   }
 
@@ -91,7 +113,11 @@ export class MemoryBus implements Bus {
         maxDeliver: definition.maxDeliver ?? 5,
         duplicateWindowMs: definition.duplicateWindowMs ?? 120_000,
       };
-      return new MemoryWorkQueue(this.#client, this.#core.queue(definition.name, definition.subject, settings), definition.schema);
+      return new MemoryWorkQueue(
+        this.#client,
+        this.#core.queue(definition.name, definition.subject, settings),
+        definition.schema,
+      );
     });
   }
 

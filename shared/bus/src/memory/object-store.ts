@@ -23,7 +23,8 @@ export class ObjectBucketState {
     const stored = this.objects.get(name);
     const index = stored === undefined ? -1 : Math.floor(stored.chunks.length / 2);
     const chunk = stored?.chunks[index];
-    if (stored === undefined || chunk === undefined || chunk.length === 0) throw new BusError(`no bytes to corrupt in ${this.bucket}/${name}`);
+    if (stored === undefined || chunk === undefined || chunk.length === 0)
+      throw new BusError(`no bytes to corrupt in ${this.bucket}/${name}`);
     const bad = Uint8Array.from(chunk);
     bad[0] = (bad[0] ?? 0) ^ 0xff;
     stored.chunks[index] = bad;

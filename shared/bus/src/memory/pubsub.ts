@@ -63,7 +63,12 @@ export class Listener {
 }
 
 /** Adds a listener to the router for the client's lifetime; the Subscription removes it. */
-export function attachListener(client: ClientContext, pattern: string, queue: string | undefined, listener: Listener): Subscription {
+export function attachListener(
+  client: ClientContext,
+  pattern: string,
+  queue: string | undefined,
+  listener: Listener,
+): Subscription {
   const remove = client.router.add({ pattern, queue, deliver: listener.deliver });
   const forget = client.onClose(() => {
     remove();
@@ -106,5 +111,12 @@ function rejectInvalid(client: ClientContext, message: WireMessage, issues: stri
   client.log.warn({ subject: message.subject, issues }, 'invalid message dead-lettered');
   // An invalid message on a dead-letter subject is only logged: dead-lettering it again would loop.
   if (subjectMatches(client.subjects.deadLetterAll(), message.subject)) return;
-  client.deadLetter({ queue: PUBSUB_QUEUE, subject: message.subject, reason: 'invalid', detail: issues, deliveries: 1, payload: message.payload });
+  client.deadLetter({
+    queue: PUBSUB_QUEUE,
+    subject: message.subject,
+    reason: 'invalid',
+    detail: issues,
+    deliveries: 1,
+    payload: message.payload,
+  });
 }

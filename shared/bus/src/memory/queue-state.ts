@@ -63,7 +63,16 @@ export class QueueState {
     }
     const seq = ++this.#seq;
     if (msgId !== undefined) this.#dedup.set(msgId, { seq, expiresAt: now + this.settings.duplicateWindowMs });
-    this.#messages.set(seq, { seq, subject, payload, msgId, deliveries: 0, state: 'ready', token: 0, timer: undefined });
+    this.#messages.set(seq, {
+      seq,
+      subject,
+      payload,
+      msgId,
+      deliveries: 0,
+      state: 'ready',
+      token: 0,
+      timer: undefined,
+    });
     this.#pump();
     return { seq, duplicate: false };
   }

@@ -28,7 +28,8 @@ export function request<Res>(
     const timer = setTimeout(() => finish(() => reject(new RequestTimeoutError(subject, timeoutMs))), timeoutMs);
     const forget = client.onClose(() => finish(() => reject(new BusClosedError())));
     // Resolving with the decode promise makes its RemoteError or InvalidMessageError the request's rejection.
-    const reply = (payload: Uint8Array) => finish(() => resolve(asPromise(() => decodeReply(subject, replySchema, payload))));
+    const reply = (payload: Uint8Array) =>
+      finish(() => resolve(asPromise(() => decodeReply(subject, replySchema, payload))));
     const responders = client.router.route({ subject, payload: encodeMessage(message), reply });
     if (responders === 0) finish(() => reject(new NoRespondersError(subject)));
   });

@@ -21,7 +21,8 @@ export class MemoryWorkQueue<T> implements WorkQueue<T> {
     return asPromise(() => {
       this.client.assertOpen();
       const subject = options?.subject ?? this.state.subject;
-      if (hasWildcard(subject) || !subjectMatches(this.state.subject, subject)) throw new InvalidNameError('work subject', subject);
+      if (hasWildcard(subject) || !subjectMatches(this.state.subject, subject))
+        throw new InvalidNameError('work subject', subject);
       const payload = encodeMessage(message);
       const ack = this.state.append(subject, payload, options?.msgId);
       // Like a JetStream publish, the message also reaches plain subscribers of its subject.
@@ -45,7 +46,8 @@ export class MemoryWorkQueue<T> implements WorkQueue<T> {
   // Lazy by design: a message is taken from the queue only when the reader asks for the next
   // one and has a free slot, so nothing waits in a client-side buffer.
   async *#deliveries(options: ConsumeOptions): AsyncGenerator<Delivery<T>> {
-    const stop = options.signal === undefined ? this.client.closed : AbortSignal.any([options.signal, this.client.closed]);
+    const stop =
+      options.signal === undefined ? this.client.closed : AbortSignal.any([options.signal, this.client.closed]);
     const maxInFlight = Math.max(1, Math.floor(options.maxInFlight));
     const slots = new Slots(maxInFlight);
     while (!stop.aborted) {
@@ -54,7 +56,10 @@ export class MemoryWorkQueue<T> implements WorkQueue<T> {
       if (taken === null) return;
       const decoded = decodeMessage(this.schema, taken.payload);
       if (!decoded.ok) {
-        this.client.log.warn({ queue: this.name, seq: taken.seq, issues: decoded.issues }, 'invalid work item dead-lettered');
+        this.client.log.warn(
+          { queue: this.name, seq: taken.seq, issues: decoded.issues },
+          'invalid work item dead-lettered',
+        );
         this.state.term(taken.seq, 'invalid', decoded.issues);
         continue;
       }

@@ -3,8 +3,14 @@ import { AckPayload, parseAckReply } from './ack-reply.js';
 
 describe('parseAckReply', () => {
   it('reads delivery count and stream sequence from the old and the new reply forms', () => {
-    expect(parseAckReply('$JS.ACK.BATON_Q_jobs.workers.3.42.40.1700000000000000000.5')).toEqual({ deliveryCount: 3, streamSeq: 42 });
-    expect(parseAckReply('$JS.ACK._.ACCHASH.BATON_Q_jobs.workers.1.7.7.1700000000000000000.0.rnd')).toEqual({ deliveryCount: 1, streamSeq: 7 });
+    expect(parseAckReply('$JS.ACK.BATON_Q_jobs.workers.3.42.40.1700000000000000000.5')).toEqual({
+      deliveryCount: 3,
+      streamSeq: 42,
+    });
+    expect(parseAckReply('$JS.ACK._.ACCHASH.BATON_Q_jobs.workers.1.7.7.1700000000000000000.0.rnd')).toEqual({
+      deliveryCount: 1,
+      streamSeq: 7,
+    });
   });
 
   it('returns null for anything that is not a JetStream delivery', () => {

@@ -30,5 +30,6 @@ export const AckPayload = {
   working: encoder.encode('+WPI'),
   // No reason on the wire: servers before 2.11 compare the payload to a bare `+TERM`.
   term: encoder.encode('+TERM'),
-  nakWithDelay: (delayMs: number) => encoder.encode(`-NAK ${JSON.stringify({ delay: Math.round(delayMs) * 1_000_000 })}`),
+  nakWithDelay: (delayMs: number) =>
+    encoder.encode(`-NAK ${JSON.stringify({ delay: Math.round(delayMs) * 1_000_000 })}`),
 } as const;

@@ -1,6 +1,12 @@
 import type { Logger } from '@baton/log';
 import type { Subjects } from '@baton/protocol';
-import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { deadLetterOf, encodeMessage, type DeadLetterInput } from '../codec.js';
 import { ensureStream } from './ensure-stream.js';
@@ -50,6 +56,9 @@ export class DeadLetters {
     const subject = this.subjects.deadLetter(input.queue);
     const payload = encodeMessage(deadLetterOf(input));
     await this.js.publish(subject, payload, dedupeId === undefined ? undefined : { msgID: dedupeId });
-    this.logger.warn({ queue: input.queue, subject: input.subject, reason: input.reason, detail: input.detail }, 'message dead-lettered');
+    this.logger.warn(
+      { queue: input.queue, subject: input.subject, reason: input.reason, detail: input.detail },
+      'message dead-lettered',
+    );
   }
 }

@@ -1,4 +1,11 @@
-import { JetStreamApiError, type ConsumerConfig, type ConsumerInfo, type JetStreamManager, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
+import {
+  JetStreamApiError,
+  type ConsumerConfig,
+  type ConsumerInfo,
+  type JetStreamManager,
+  type StreamConfig,
+  type StreamInfo,
+} from '@nats-io/jetstream';
 
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
@@ -23,7 +30,10 @@ async function streamInfoOrNull(jsm: JetStreamManager, name: string): Promise<St
 }
 
 /** Creates the stream, or verifies an existing one and updates the fields that differ; safe to run from many processes at once. */
-export async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<StreamInfo> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<StreamInfo> {
   let existing = await streamInfoOrNull(jsm, config.name);
   if (existing === null) {
     try {

@@ -63,7 +63,10 @@ export function watchMaxDeliveries(
         return;
       }
       handle(msg.data).catch((cause: unknown) =>
-        logger.error({ err: cause, queue }, 'could not dead-letter a message past max deliveries; it stays in the work stream'),
+        logger.error(
+          { err: cause, queue },
+          'could not dead-letter a message past max deliveries; it stays in the work stream',
+        ),
       );
     },
   });

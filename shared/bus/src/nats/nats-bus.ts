@@ -1,15 +1,40 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { silentLogger, type Logger } from '@baton/log';
-import { replyEnvelope, resourceNamesFor, subjectsFor, type ReplyEnvelope, type Subject, type Subjects } from '@baton/protocol';
+import {
+  replyEnvelope,
+  resourceNamesFor,
+  subjectsFor,
+  type ReplyEnvelope,
+  type Subject,
+  type Subjects,
+} from '@baton/protocol';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { errors as natsErrors, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { BusClosedError, InvalidMessageError, NoRespondersError, RemoteError, RequestTimeoutError } from '../errors.js';
-import { PUBSUB_QUEUE, assertBucketName, decodeMessage, encodeErrorReply, encodeMessage, encodeReply } from '../codec.js';
 import {
-  TransportKind, type Bus, type Kv, type KvOptions, type MessageHandler, type ObjectStore, type RequestHandler, type RequestOptions, type Schema,
-  type SubscribeOptions, type Subscription, type WorkQueue, type WorkQueueDef,
+  PUBSUB_QUEUE,
+  assertBucketName,
+  decodeMessage,
+  encodeErrorReply,
+  encodeMessage,
+  encodeReply,
+} from '../codec.js';
+import {
+  TransportKind,
+  type Bus,
+  type Kv,
+  type KvOptions,
+  type MessageHandler,
+  type ObjectStore,
+  type RequestHandler,
+  type RequestOptions,
+  type Schema,
+  type SubscribeOptions,
+  type Subscription,
+  type WorkQueue,
+  type WorkQueueDef,
 } from '../types.js';
 import { CoalescedFlush } from './coalesced-flush.js';
 import { DeadLetters } from './dead-letters.js';
@@ -110,7 +135,12 @@ export class NatsBus implements Bus {
     this.nc.publish(subject, encodeMessage(message));
   }
 
-  subscribe<T>(subject: Subject, schema: Schema<T>, handler: MessageHandler<T>, options: SubscribeOptions = {}): Subscription {
+  subscribe<T>(
+    subject: Subject,
+    schema: Schema<T>,
+    handler: MessageHandler<T>,
+    options: SubscribeOptions = {},
+  ): Subscription {
     return this.#listen(subject, options, 'serial', async (msg) => {
       const decoded = decodeMessage(schema, msg.data);
       if (!decoded.ok) {
@@ -125,10 +155,23 @@ export class NatsBus implements Bus {
     this.logger.warn({ subject: msg.subject, issues }, 'invalid message dead-lettered');
     // An invalid message on a dead-letter subject is only logged: dead-lettering it again would loop.
     if (msg.subject.startsWith(`${this.#prefix}.dead.`)) return;
-    await this.#deadLetters.write({ queue: PUBSUB_QUEUE, subject: msg.subject, reason: 'invalid', detail: issues, deliveries: 1, payload: msg.data });
+    await this.#deadLetters.write({
+      queue: PUBSUB_QUEUE,
+      subject: msg.subject,
+      reason: 'invalid',
+      detail: issues,
+      deliveries: 1,
+      payload: msg.data,
+    });
   }
 
-  async request<Req, Res>(subject: Subject, _requestSchema: Schema<Req>, replySchema: Schema<Res>, message: Req, options: RequestOptions = {}): Promise<Res> {
+  async request<Req, Res>(
+    subject: Subject,
+    _requestSchema: Schema<Req>,
+    replySchema: Schema<Res>,
+    message: Req,
+    options: RequestOptions = {},
+  ): Promise<Res> {
     this.#checkOpen();
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     let reply: Msg;
@@ -146,7 +189,10 @@ export class NatsBus implements Bus {
 
   #requestError(err: unknown, subject: string, timeoutMs: number): unknown {
     const cause = err instanceof natsErrors.RequestError && err.cause !== undefined ? err.cause : err;
-    if (cause instanceof natsErrors.NoRespondersError || (err instanceof natsErrors.RequestError && err.isNoResponders())) {
+    if (
+      cause instanceof natsErrors.NoRespondersError ||
+      (err instanceof natsErrors.RequestError && err.isNoResponders())
+    ) {
       return new NoRespondersError(subject, { cause: err });
     }
     if (cause instanceof natsErrors.TimeoutError) return new RequestTimeoutError(subject, timeoutMs, { cause: err });
@@ -155,7 +201,13 @@ export class NatsBus implements Bus {
   }
 
   // The requester validates the reply against its schema; validating here too would parse every reply twice.
-  serve<Req, Res>(subject: Subject, requestSchema: Schema<Req>, _replySchema: Schema<Res>, handler: RequestHandler<Req, Res>, options: SubscribeOptions = {}): Subscription {
+  serve<Req, Res>(
+    subject: Subject,
+    requestSchema: Schema<Req>,
+    _replySchema: Schema<Res>,
+    handler: RequestHandler<Req, Res>,
+    options: SubscribeOptions = {},
+  ): Subscription {
     return this.#listen(subject, options, 'concurrent', async (msg) => {
       if (msg.reply === undefined || msg.reply === '') {
         this.logger.warn({ subject: msg.subject }, 'message without a reply subject on a served subject ignored');
@@ -183,7 +235,12 @@ export class NatsBus implements Bus {
    * concurrently. A failure is logged and never stops the subscription. Unsubscribe drops what has not
    * started and waits for what has.
    */
-  #listen(subject: string, options: SubscribeOptions, mode: ListenerMode, run: (msg: Msg) => Promise<void>): Subscription {
+  #listen(
+    subject: string,
+    options: SubscribeOptions,
+    mode: ListenerMode,
+    run: (msg: Msg) => Promise<void>,
+  ): Subscription {
     this.#checkOpen();
     let stopped = false;
     let tail: Promise<void> = Promise.resolve();
@@ -236,7 +293,10 @@ export class NatsBus implements Bus {
     };
     await ensureWorkQueue(context, definition);
     if (!this.#advisories.has(names.stream)) {
-      this.#advisories.set(names.stream, watchMaxDeliveries(this.nc, this.#jsm, definition.name, names, this.#deadLetters, this.logger));
+      this.#advisories.set(
+        names.stream,
+        watchMaxDeliveries(this.nc, this.#jsm, definition.name, names, this.#deadLetters, this.logger),
+      );
     }
     return new NatsWorkQueue(context, definition);
   }

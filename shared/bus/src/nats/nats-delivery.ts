@@ -21,8 +21,22 @@ export function msgIdOf(msg: Msg): string | undefined {
 }
 
 /** The dead-letter record of a JetStream delivery. */
-export function deadLetterInputOf(msg: Msg, info: AckInfo, queue: string, reason: DeadLetterInput['reason'], detail: string): DeadLetterInput {
-  return { queue, subject: msg.subject, reason, detail, deliveries: info.deliveryCount, payload: msg.data, msgId: msgIdOf(msg) };
+export function deadLetterInputOf(
+  msg: Msg,
+  info: AckInfo,
+  queue: string,
+  reason: DeadLetterInput['reason'],
+  detail: string,
+): DeadLetterInput {
+  return {
+    queue,
+    subject: msg.subject,
+    reason,
+    detail,
+    deliveries: info.deliveryCount,
+    payload: msg.data,
+    msgId: msgIdOf(msg),
+  };
 }
 
 /**

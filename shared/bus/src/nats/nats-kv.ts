@@ -15,7 +15,8 @@ function checkKey(key: string, filter = false): string {
 function isWrongLastSequence(err: unknown): boolean {
   return (
     err instanceof JetStreamApiError &&
-    (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+    (err.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
   );
 }
 
@@ -48,7 +49,6 @@ export class NatsKv<T> implements Kv<T> {
   #where(key: string): string {
     return `${this.bucket}/${key}`;
   }
-
 
   async get(key: string): Promise<KvEntry<T> | null> {
     const entry = await this.kv.get(checkKey(key));
@@ -122,7 +122,10 @@ export class NatsKv<T> implements Kv<T> {
     }
     const decoded = decodeMessage(this.schema, entry.value);
     if (!decoded.ok) {
-      this.logger.warn({ bucket: this.bucket, key: entry.key, revision: entry.revision, issues: decoded.issues }, 'invalid KV value skipped');
+      this.logger.warn(
+        { bucket: this.bucket, key: entry.key, revision: entry.revision, issues: decoded.issues },
+        'invalid KV value skipped',
+      );
       return null;
     }
     return { key: entry.key, op: 'put', value: decoded.value, revision: entry.revision };

@@ -40,7 +40,8 @@ export class NatsObjectStore implements ObjectStore {
 
   async put(name: string, data: ObjectSource): Promise<ObjectInfo> {
     const meta = { name: checkName(name) };
-    const info = data instanceof Uint8Array ? await this.os.putBlob(meta, data) : await this.os.put(meta, toReadableStream(data));
+    const info =
+      data instanceof Uint8Array ? await this.os.putBlob(meta, data) : await this.os.put(meta, toReadableStream(data));
     return infoOf(info);
   }
 
@@ -62,7 +63,12 @@ export class NatsObjectStore implements ObjectStore {
     } catch (err) {
       const match = err instanceof Error ? DIGEST_MISMATCH.exec(err.message) : null;
       if (match?.[1] !== undefined) {
-        throw new ObjectDigestError(this.bucket, info.name, info.digest, `SHA-256=${Buffer.from(match[1], 'hex').toString('base64url')}=`);
+        throw new ObjectDigestError(
+          this.bucket,
+          info.name,
+          info.digest,
+          `SHA-256=${Buffer.from(match[1], 'hex').toString('base64url')}=`,
+        );
       }
       throw err;
     } finally {

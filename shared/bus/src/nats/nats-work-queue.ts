@@ -1,8 +1,24 @@
 import type { Logger } from '@baton/log';
 import type { Subject } from '@baton/protocol';
-import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { nanos, type Msg, type NatsConnection } from '@nats-io/transport-node';
-import type { ConsumeOptions, Delivery, Schema, WorkPublishAck, WorkPublishOptions, WorkQueue, WorkQueueDef } from '../types.js';
+import type {
+  ConsumeOptions,
+  Delivery,
+  Schema,
+  WorkPublishAck,
+  WorkPublishOptions,
+  WorkQueue,
+  WorkQueueDef,
+} from '../types.js';
 import type { DeadLetters } from './dead-letters.js';
 import { ensureConsumer, ensureStream } from './ensure-stream.js';
 import { decodeMessage, encodeMessage } from '../codec.js';
@@ -73,7 +89,11 @@ export class NatsWorkQueue<T> implements WorkQueue<T> {
 
   async publish(message: T, options: WorkPublishOptions = {}): Promise<WorkPublishAck> {
     const subject = options.subject ?? this.#subject;
-    const ack = await this.context.js.publish(subject, encodeMessage(message), options.msgId === undefined ? undefined : { msgID: options.msgId });
+    const ack = await this.context.js.publish(
+      subject,
+      encodeMessage(message),
+      options.msgId === undefined ? undefined : { msgID: options.msgId },
+    );
     return { seq: ack.seq, duplicate: ack.duplicate };
   }
 
@@ -111,7 +131,10 @@ export class NatsWorkQueue<T> implements WorkQueue<T> {
       for (let msg = await session.next(stop); msg !== null; msg = await session.next(stop)) {
         const info = parseAckReply(msg.reply);
         if (info === null) {
-          context.logger.warn({ queue: this.name, subject: msg.subject }, 'message without JetStream delivery info ignored');
+          context.logger.warn(
+            { queue: this.name, subject: msg.subject },
+            'message without JetStream delivery info ignored',
+          );
           session.dropped();
           continue;
         }
@@ -133,11 +156,17 @@ export class NatsWorkQueue<T> implements WorkQueue<T> {
   async #rejectInvalid(msg: Msg, info: AckInfo, issues: string): Promise<void> {
     const { context } = this;
     try {
-      await context.deadLetters.write(deadLetterInputOf(msg, info, this.name, 'invalid', issues), `${context.names.stream}:${info.streamSeq}`);
+      await context.deadLetters.write(
+        deadLetterInputOf(msg, info, this.name, 'invalid', issues),
+        `${context.names.stream}:${info.streamSeq}`,
+      );
       msg.respond(AckPayload.term);
     } catch (err) {
       // Could not store the dead letter: leave the message for redelivery rather than lose it.
-      context.logger.error({ err, queue: this.name, seq: info.streamSeq }, 'dead-lettering an invalid message failed; it will be redelivered');
+      context.logger.error(
+        { err, queue: this.name, seq: info.streamSeq },
+        'dead-lettering an invalid message failed; it will be redelivered',
+      );
       msg.respond(AckPayload.nakWithDelay(RETRY_DELAY_MS));
     }
   }

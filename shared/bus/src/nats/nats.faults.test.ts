@@ -90,7 +90,14 @@ describe('NATS transport faults', () => {
     })();
 
     const letter = await dead;
-    expect(letter).toMatchObject({ queue: 'jobs', reason: 'max_deliveries', deliveries: 2, payload: '{"n":7}', encoding: 'utf8', msgId: 'job-7' });
+    expect(letter).toMatchObject({
+      queue: 'jobs',
+      reason: 'max_deliveries',
+      deliveries: 2,
+      payload: '{"n":7}',
+      encoding: 'utf8',
+      msgId: 'job-7',
+    });
     await expect.poll(() => watcherQueue.size(), { timeout: 10_000 }).toBe(0);
     stop.abort();
     await pulling;
@@ -159,7 +166,8 @@ describe('NATS transport faults', () => {
     const worker = await open('stranded');
     const def = queueDef('stranded', { ackWaitMs: 30_000 });
     const stopped = new AbortController();
-    const idle = (await quitter.workQueue(def)).consume({ maxInFlight: 8, signal: stopped.signal })[Symbol.asyncIterator]();
+    const consumed = (await quitter.workQueue(def)).consume({ maxInFlight: 8, signal: stopped.signal });
+    const idle = consumed[Symbol.asyncIterator]();
     const ended = idle.next();
     await quitter.flush();
     stopped.abort();
@@ -201,7 +209,12 @@ describe('NATS transport faults', () => {
       const consumer = await jsm.consumers.info('IDEM_Q_jobs', 'workers');
       expect(consumer.config).toMatchObject({ ack_wait: 7_000_000_000, max_deliver: 3, ack_policy: 'explicit' });
       const stream = await jsm.streams.info('IDEM_Q_jobs');
-      expect(stream.config).toMatchObject({ retention: 'workqueue', storage: 'file', discard: 'new', subjects: ['idem.jobs'] });
+      expect(stream.config).toMatchObject({
+        retention: 'workqueue',
+        storage: 'file',
+        discard: 'new',
+        subjects: ['idem.jobs'],
+      });
       expect((await jsm.streams.info('KV_idem-runs')).config.max_msgs_per_subject).toBe(3);
     } finally {
       await nc.close();
@@ -224,7 +237,9 @@ describe('NATS transport faults', () => {
       return request;
     });
     await bus.flush();
-    await expect(bus.request(slow, Item, Item, { n: 2 }, { timeoutMs: 200 })).rejects.toBeInstanceOf(RequestTimeoutError);
+    await expect(bus.request(slow, Item, Item, { n: 2 }, { timeoutMs: 200 })).rejects.toBeInstanceOf(
+      RequestTimeoutError,
+    );
     release();
     await sub.unsubscribe();
   });
@@ -235,7 +250,9 @@ describe('NATS transport faults', () => {
     const kv = await bus.kv('bigvalues', z.strictObject({ pad: z.string() }));
     const error: unknown = await kv.put('run-1', { pad: 'x'.repeat(bus.maxPayload) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MessageTooLargeError);
-    expect((error as Error).message).toMatch(/^bigvalues\/run-1: 1048586 bytes, over the 1047552 bytes one message may hold/);
+    expect((error as Error).message).toMatch(
+      /^bigvalues\/run-1: 1048586 bytes, over the 1047552 bytes one message may hold/,
+    );
     // Nothing was written; a value that fits still is.
     expect(await kv.get('run-1')).toBeNull();
     await kv.put('run-1', { pad: 'small' });

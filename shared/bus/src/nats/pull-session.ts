@@ -49,7 +49,9 @@ export class PullSession {
   ) {
     // Pull in chunks of a quarter of the slots, so a busy queue is not asked once per freed slot.
     this.#threshold = Math.max(1, Math.floor(options.maxInFlight / 4));
-    this.#sub = nc.subscribe(this.#inbox, { callback: (err, msg) => (err === null ? this.#receive(msg) : this.#failed(err)) });
+    this.#sub = nc.subscribe(this.#inbox, {
+      callback: (err, msg) => (err === null ? this.#receive(msg) : this.#failed(err)),
+    });
     this.#watchdog = setInterval(() => this.#checkLost(), PULL_EXPIRES_MS);
     // Pull requests do not survive a reconnect to a restarted server.
     this.#forgetReconnects = options.onReconnect(() => this.#reset());
@@ -98,9 +100,13 @@ export class PullSession {
     if (free <= 0 || (free < this.#threshold && this.#requested > 0)) return;
     this.#requested += free;
     const { stream, consumer } = this.options;
-    this.nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`, JSON.stringify({ batch: free, expires: PULL_EXPIRES_MS * 1_000_000 }), {
-      reply: this.#inbox,
-    });
+    this.nc.publish(
+      `$JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer}`,
+      JSON.stringify({ batch: free, expires: PULL_EXPIRES_MS * 1_000_000 }),
+      {
+        reply: this.#inbox,
+      },
+    );
   }
 
   /** Stops pulling; messages received but never handed out go straight back to the queue. */
@@ -142,7 +148,10 @@ export class PullSession {
       return;
     }
     // Re-pulling at once would spin against a server that keeps refusing.
-    this.options.logger.debug({ code, description: msg.headers?.description, stream: this.options.stream }, 'pull refused; retrying');
+    this.options.logger.debug(
+      { code, description: msg.headers?.description, stream: this.options.stream },
+      'pull refused; retrying',
+    );
     this.#retry ??= setTimeout(() => {
       this.#retry = undefined;
       this.pull();
