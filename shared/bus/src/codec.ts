@@ -35,7 +35,7 @@ export function decodeMessage<T>(schema: Schema<T>, payload: Uint8Array): Decode
 }
 
 /** One line per zod issue: `path: message`. */
-export function formatIssues(error: z.ZodError): string {
+function formatIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 }
 

@@ -12,7 +12,7 @@ export function formatSse(e: SseEvent): string {
 }
 
 /** Splits `text` into `parts` roughly equal, non-empty pieces (fewer when it is short). */
-export function splitInto(text: string, parts: number): string[] {
+function splitInto(text: string, parts: number): string[] {
   if (text.length === 0) return [];
   const size = Math.max(1, Math.ceil(text.length / parts));
   const pieces: string[] = [];

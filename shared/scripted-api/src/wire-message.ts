@@ -11,7 +11,7 @@ export type WireContentBlock =
   { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 /** Usage in the Messages API's response shape. */
-export interface WireUsage {
+interface WireUsage {
   input_tokens: number;
   output_tokens: number;
   cache_creation_input_tokens: number;

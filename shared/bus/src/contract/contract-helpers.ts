@@ -15,7 +15,7 @@ export type Item = z.infer<typeof Item>;
 export const Anything: z.ZodType<unknown> = z.unknown();
 
 /** How long any single wait of the contract may take before the case fails. */
-export const WAIT_MS = 10_000;
+const WAIT_MS = 10_000;
 
 /** Rejects when the promise has not settled within `ms`, naming what was awaited. */
 export function within<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {

@@ -16,7 +16,7 @@ export interface DeliveryLinks {
 }
 
 /** The message id a publisher set, if any. */
-export function msgIdOf(msg: Msg): string | undefined {
+function msgIdOf(msg: Msg): string | undefined {
   return msg.headers?.get('Nats-Msg-Id') || undefined;
 }
 
