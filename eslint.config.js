@@ -10,7 +10,7 @@ const deepImports = {
 };
 const servicePattern = (names, why) => ({ group: names.map((n) => `@baton/${n}`), message: why });
 
-/** Layer rule: protocol <- log <- bus/model/tools/policy/recipes <- services; services never import each other; only the cli composes them. */
+/** Layer rule: protocol <- log <- bus/model/tools/policy/recipes <- services (git, beside them, imports no @baton package); services never import each other; only the cli composes them. */
 const layers = [
   {
     files: ['shared/protocol/**/*.ts'],
@@ -41,8 +41,25 @@ const layers = [
     },
   },
   {
+    files: ['shared/git/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImports,
+            {
+              group: ['@baton/*'],
+              message: 'git runs git for every package: it imports execa only, no @baton package.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
-    ignores: ['shared/protocol/**', 'shared/log/**'],
+    ignores: ['shared/protocol/**', 'shared/log/**', 'shared/git/**'],
     rules: {
       'no-restricted-imports': [
         'error',

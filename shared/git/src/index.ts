@@ -1,0 +1,20 @@
+/** @baton/git: runs git for every Baton package, with a scrubbed environment, named errors and the common operations. */
+export { GitError, GitNotFoundError, GitCanceledError, RefMovedError, type GitFailure } from './errors.js';
+export { BATON_IDENTITY, SAFE_GIT_CONFIG, gitEnv, type GitEnvOptions } from './git-env.js';
+export { type RunGitOptions, type GitBytesOutput } from './exec-git.js';
+export { runGit, runGitBytes, type GitOutput } from './run-git.js';
+export { runGitScript } from './run-git-script.js';
+export { cloneWorktree } from './clone-worktree.js';
+export { diffWithNames, type WorktreeDiff } from './diff-with-names.js';
+export { applyToIndex, type IndexApplication } from './apply-to-index.js';
+export { readTree, writeTree } from './index-tree.js';
+export { commitTree, type CommitTreeInput } from './commit-tree.js';
+export { compareAndSwapRef } from './compare-and-swap-ref.js';
+export { readRef } from './read-ref.js';
+export { readTrailers, type CommitTrailers, type ReadTrailersOptions } from './read-trailers.js';
+export { listTree, type TreeEntry } from './list-tree.js';
+export { readObjects, type GitObject } from './read-objects.js';
+export { createBundle } from './create-bundle.js';
+export { fetchBundle } from './fetch-bundle.js';
+export { hasCommit } from './has-commit.js';
+export { extractCommit } from './extract-commit.js';
