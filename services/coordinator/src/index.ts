@@ -12,7 +12,6 @@ export { MergeOutcomeKind, type MergeOutcome } from './merge/merge-outcome.js';
 export { BatonTrailer, type BatonTrailers, type TrailerCommit } from './merge/baton-trailers.js';
 export {
   MergeError,
-  GitCommandError,
   BranchDivergedError,
   RefContentionError,
   LedgerMismatchError,

@@ -1,3 +1,5 @@
+import type { CommitTrailers } from '@baton/git';
+
 /** The git trailer keys Baton writes on every merge commit. */
 export const BatonTrailer = { run: 'Baton-Run', subtask: 'Baton-Subtask', attempt: 'Baton-Attempt' } as const;
 /** A Baton trailer key. */
@@ -28,36 +30,25 @@ export function formatMergeMessage(message: string, trailers: BatonTrailers): st
   ].join('\n');
 }
 
-/**
- * The `git log --format` that prints, per commit, `<sha> NUL <run> NUL <subtask> NUL <attempt> NUL`,
- * values from the trailer block only (`%(trailers:key=…,valueonly)`).
- */
-export const TRAILER_LOG_FORMAT = [
-  '%H',
-  `%(trailers:key=${BatonTrailer.run},valueonly,separator=%x2C)`,
-  `%(trailers:key=${BatonTrailer.subtask},valueonly,separator=%x2C)`,
-  `%(trailers:key=${BatonTrailer.attempt},valueonly,separator=%x2C)`,
-  '',
-].join('%x00');
+/** The trailer keys readTrailers is asked for, in the order of BatonTrailers' fields. */
+export const BATON_TRAILER_KEYS = [BatonTrailer.run, BatonTrailer.subtask, BatonTrailer.attempt] as const;
 
 /** A commit on the branch carrying complete Baton trailers. */
 export interface TrailerCommit extends BatonTrailers {
   commit: string;
 }
 
-/** Parses `git log -z --format=TRAILER_LOG_FORMAT` output; commits without complete trailers are skipped. */
-export function parseTrailerLog(stdout: string): TrailerCommit[] {
-  const fields = stdout.split('\0');
-  const commits: TrailerCommit[] = [];
-  // Each commit contributes 4 fields plus the empty field after its trailing NUL (the -z separator).
-  for (let i = 0; i + 3 < fields.length; i += 5) {
-    const commit = (fields[i] ?? '').trim();
-    const runId = (fields[i + 1] ?? '').trim();
-    const subtaskId = (fields[i + 2] ?? '').trim();
-    const attempt = Number((fields[i + 3] ?? '').trim());
-    if (commit === '' || runId === '' || subtaskId === '' || runId.includes(',') || subtaskId.includes(',')) continue;
-    if (!Number.isInteger(attempt) || attempt <= 0) continue;
-    commits.push({ commit, runId, subtaskId, attempt });
-  }
-  return commits;
+/**
+ * A commit's Baton trailers, or undefined unless it has exactly one of each (a key given twice, or a value with a
+ * comma, is ambiguous and never counts) and a positive attempt.
+ */
+export function toTrailerCommit({ commit, trailers }: CommitTrailers): TrailerCommit | undefined {
+  const [runs = [], subtasks = [], attempts = []] = BATON_TRAILER_KEYS.map((key) => trailers[key] ?? []);
+  if (runs.length !== 1 || subtasks.length !== 1 || attempts.length !== 1) return undefined;
+  const [runId = '', subtaskId = '', attemptText = ''] = [runs[0], subtasks[0], attempts[0]];
+  const attempt = Number(attemptText);
+  if (commit === '' || runId === '' || subtaskId === '' || runId.includes(',') || subtaskId.includes(','))
+    return undefined;
+  if (!Number.isInteger(attempt) || attempt <= 0) return undefined;
+  return { commit, runId, subtaskId, attempt };
 }

@@ -3,19 +3,6 @@ export class MergeError extends Error {
   override name = 'MergeError';
 }
 
-/** A git command failed in a way the merge code does not handle as an outcome. */
-export class GitCommandError extends MergeError {
-  override name = 'GitCommandError';
-  constructor(
-    readonly args: readonly string[],
-    readonly exitCode: number | undefined,
-    readonly stderr: string,
-    options?: ErrorOptions,
-  ) {
-    super(`git ${args.join(' ')} failed (exit ${exitCode ?? 'none'}): ${stderr.trim().slice(0, 2000)}`, options);
-  }
-}
-
 /** An existing integration branch does not descend from the run's base commit, so it cannot be resumed. */
 export class BranchDivergedError extends MergeError {
   override name = 'BranchDivergedError';

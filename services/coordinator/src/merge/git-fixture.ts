@@ -1,7 +1,7 @@
-import { execa } from 'execa';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyToIndex, commitTree, compareAndSwapRef, readRef, readTree, runGit, writeTree } from '@baton/git';
 
 /**
  * Real git repositories in temp dirs for the merge tests: a "user" repository and worker clones
@@ -13,7 +13,7 @@ export class GitFixture {
   /** Runs git with a fixed test identity and returns stdout. */
   async git(cwd: string, args: string[], input?: string): Promise<string> {
     const env = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@t' };
-    return (await execa('git', args, { cwd, env, input: input ?? '', stripFinalNewline: false })).stdout;
+    return (await runGit(cwd, args, { env, input: input ?? '' })).stdout;
   }
 
   /** A repository with one commit on main holding `files`; returns its path and that commit. */
@@ -60,40 +60,32 @@ export class GitFixture {
   }
 
   /**
-   * Simulates another writer (a second coordinator): the next time any index is written in `repo`
-   * (our merge's `git read-tree` into its scratch index fires `post-index-change`), it lands `diff`
-   * as a commit with Baton trailers on `refs/heads/baton/<runId>` by compare-and-swap. Fires once.
+   * Simulates another writer (a second coordinator): the first time the returned `beforeRefUpdate` is awaited (pass
+   * it to IntegrationBranch.create: Baton's git runs no repository hook), it lands `diff` as a commit with Baton
+   * trailers on `refs/heads/baton/<runId>` by compare-and-swap, between the merge's read of the ref and its swap.
    */
-  async raceOnNextIndexWrite(
+  raceBeforeRefUpdate(
     repo: string,
     runId: string,
     subtaskId: string,
     diff: string,
-  ): Promise<{ fired: () => Promise<boolean> }> {
-    const diffFile = join(repo, '.git', `race-${subtaskId}.diff`);
-    const marker = join(repo, '.git', `race-${subtaskId}.fired`);
-    await writeFile(diffFile, diff);
-    const hook = [
-      '#!/bin/sh',
-      `[ -e '${marker}' ] && exit 0`,
-      `touch '${marker}'`,
-      'unset GIT_INDEX_FILE',
-      'idx=$(mktemp)',
-      `head=$(git rev-parse refs/heads/baton/${runId})`,
-      'GIT_INDEX_FILE=$idx git read-tree "$head"',
-      `GIT_INDEX_FILE=$idx git apply --cached '${diffFile}'`,
-      'tree=$(GIT_INDEX_FILE=$idx git write-tree)',
-      `c=$(printf 'raced\\n\\nBaton-Run: ${runId}\\nBaton-Subtask: ${subtaskId}\\nBaton-Attempt: 1\\n' | git commit-tree "$tree" -p "$head")`,
-      `git update-ref refs/heads/baton/${runId} "$c" "$head"`,
-      'rm -f "$idx"',
-    ].join('\n');
-    await writeFile(join(repo, '.git', 'hooks', 'post-index-change'), `${hook}\n`, { mode: 0o755 });
+  ): { beforeRefUpdate: () => Promise<void>; fired: () => Promise<boolean> } {
+    let fired = false;
     return {
-      fired: () =>
-        stat(marker).then(
-          () => true,
-          () => false,
-        ),
+      beforeRefUpdate: async () => {
+        if (fired) return;
+        fired = true;
+        const ref = `refs/heads/baton/${runId}`;
+        const head = (await readRef(repo, ref))!;
+        const index = join(await this.tempDir('baton-race-'), 'index');
+        await readTree(repo, index, head);
+        const applied = await applyToIndex(repo, index, diff);
+        if (applied.kind !== 'applied') throw new Error(`the raced diff did not apply: ${applied.kind}`);
+        const message = `raced\n\nBaton-Run: ${runId}\nBaton-Subtask: ${subtaskId}\nBaton-Attempt: 1\n`;
+        const commit = await commitTree(repo, { tree: await writeTree(repo, index), parents: [head], message });
+        await compareAndSwapRef(repo, ref, commit, head);
+      },
+      fired: () => Promise.resolve(fired),
     };
   }
 

@@ -1,6 +1,7 @@
-import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runGitBytes } from '@baton/git';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BranchDivergedError } from './errors.js';
 import { GitFixture, numberedLines, replaceLine } from './git-fixture.js';
@@ -135,12 +136,8 @@ describe('IntegrationBranch', () => {
     const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r5', baseCommit: base });
     const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'binary' });
     if (merged.kind !== 'merged') throw new Error(merged.kind);
-    const blob = await execa('git', ['cat-file', 'blob', `${merged.commit}:img.bin`], {
-      cwd: repo,
-      encoding: 'buffer',
-      stripFinalNewline: false,
-    });
-    expect(Buffer.from(blob.stdout).equals(bigger)).toBe(true);
+    const blob = await runGitBytes(repo, ['cat-file', 'blob', `${merged.commit}:img.bin`]);
+    expect(blob.stdout.equals(bigger)).toBe(true);
     expect(await git(repo, ['ls-tree', '--name-only', merged.commit!])).toBe(
       'a.txt\nempty.txt\nimg.bin\nnew.bin\nrenamed.txt\n',
     );
@@ -184,10 +181,15 @@ describe('IntegrationBranch', () => {
   it('detects a ref moved by another writer between read and update, and redoes the merge on the new head', async () => {
     const { repo, base } = await makeRepo();
     const mine = await workerDiff(repo, base, replaceLine('a.txt', 3, 'three'));
-    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r8', baseCommit: base });
     const theirs = await workerDiff(repo, base, replaceLine('b.txt', 3, 'tres'));
+    const race = fx.raceBeforeRefUpdate(repo, 'r8', 's9', theirs);
+    const branch = await IntegrationBranch.create({
+      repoPath: repo,
+      runId: 'r8',
+      baseCommit: base,
+      beforeRefUpdate: race.beforeRefUpdate,
+    });
     const other = await IntegrationBranch.create({ repoPath: repo, runId: 'r8', baseCommit: base });
-    const race = await fx.raceOnNextIndexWrite(repo, 'r8', 's9', theirs);
     const merged = await branch.merge({ subtaskId: 's1', attempt: 1, diff: mine, message: 'mine' });
     if (merged.kind !== 'merged') throw new Error(merged.kind);
     expect(await race.fired()).toBe(true);
@@ -203,11 +205,28 @@ describe('IntegrationBranch', () => {
   it('finds its subtask in commits another writer added while it was merging, instead of applying twice', async () => {
     const { repo, base } = await makeRepo();
     const diff = await workerDiff(repo, base, replaceLine('a.txt', 3, 'three'));
-    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r9', baseCommit: base });
-    const race = await fx.raceOnNextIndexWrite(repo, 'r9', 's1', diff);
+    const race = fx.raceBeforeRefUpdate(repo, 'r9', 's1', diff);
+    const branch = await IntegrationBranch.create({
+      repoPath: repo,
+      runId: 'r9',
+      baseCommit: base,
+      beforeRefUpdate: race.beforeRefUpdate,
+    });
     const outcome = await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'same' });
     expect(outcome).toMatchObject({ kind: 'already-merged', attempt: 1 });
     expect(await race.fired()).toBe(true);
     expect((await git(repo, ['rev-list', `${base}..refs/heads/baton/r9`])).trim().split('\n')).toHaveLength(1);
+  });
+
+  it("runs none of the repository's hooks while merging into its private index", async () => {
+    const { repo, base } = await makeRepo();
+    const marker = join(repo, '.git', 'hook-ran');
+    await writeFile(join(repo, '.git', 'hooks', 'post-index-change'), `#!/bin/sh\ntouch '${marker}'\n`, {
+      mode: 0o755,
+    });
+    const diff = await workerDiff(repo, base, replaceLine('a.txt', 4, 'four'));
+    const branch = await IntegrationBranch.create({ repoPath: repo, runId: 'r10', baseCommit: base });
+    expect((await branch.merge({ subtaskId: 's1', attempt: 1, diff, message: 'x' })).kind).toBe('merged');
+    expect(existsSync(marker)).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { realpath } from 'node:fs/promises';
+import { GitError, RefMovedError, commitTree, compareAndSwapRef, readRef, readTrailers, runGit } from '@baton/git';
 import { MergeIndex, isEmptyDiff } from './apply-diff.js';
-import { TRAILER_LOG_FORMAT, formatMergeMessage, parseTrailerLog, type TrailerCommit } from './baton-trailers.js';
-import { BranchDivergedError, GitCommandError, RefContentionError } from './errors.js';
-import { runGit } from './run-git.js';
+import { BATON_TRAILER_KEYS, formatMergeMessage, toTrailerCommit, type TrailerCommit } from './baton-trailers.js';
+import { BranchDivergedError, RefContentionError } from './errors.js';
 import { serializeByKey } from './serialize-by-key.js';
 
 /** Options of IntegrationBranch.create. */
@@ -14,6 +14,11 @@ export interface IntegrationBranchOptions {
   baseCommit: string;
   /** How many times a merge is redone when the ref moved under it; default 5. */
   maxCasRetries?: number;
+  /**
+   * Awaited before each compare-and-swap of the ref. Tests play a second writer (another coordinator) here: git runs
+   * no hook of the repository, so nothing else can move the ref between a merge's read and its swap on cue.
+   */
+  beforeRefUpdate?: () => Promise<void>;
 }
 
 /** One worker diff to land on the branch. */
@@ -66,6 +71,7 @@ export class IntegrationBranch {
     readonly runId: string,
     readonly baseCommit: string,
     private readonly maxCasRetries: number,
+    private readonly beforeRefUpdate: (() => Promise<void>) | undefined,
   ) {
     this.ref = `${REF_PREFIX}${runId}`;
     this.scannedTo = baseCommit;
@@ -90,22 +96,23 @@ export class IntegrationBranch {
     ]);
     const [top = '', base = ''] = resolved.stdout.trim().split('\n');
     const repoPath = await realpath(top);
-    const branch = new IntegrationBranch(repoPath, options.runId, base, options.maxCasRetries ?? 5);
-    const zero = '0'.repeat(base.length);
-    const created = await runGit(
+    const branch = new IntegrationBranch(
       repoPath,
-      ['update-ref', '-m', `baton: start run ${options.runId}`, branch.ref, base, zero],
-      {
-        okExitCodes: [0, 1, 128],
-      },
+      options.runId,
+      base,
+      options.maxCasRetries ?? 5,
+      options.beforeRefUpdate,
     );
-    if (created.exitCode === 0) {
+    let head: string;
+    try {
+      await compareAndSwapRef(repoPath, branch.ref, base, null, { message: `baton: start run ${options.runId}` });
       branch.created = base;
       return branch;
+    } catch (err) {
+      // It exists (a resumed run): resume it if it descends from the base.
+      if (!(err instanceof RefMovedError) || err.actual === null) throw err;
+      head = err.actual;
     }
-    const head = await branch.head();
-    if (head === null)
-      throw new GitCommandError(['update-ref', branch.ref, base, zero], created.exitCode, created.stderr);
     const descends = await runGit(repoPath, ['merge-base', '--is-ancestor', base, head], { okExitCodes: [0, 1] });
     if (descends.exitCode !== 0) throw new BranchDivergedError(branch.ref, head, base);
     branch.created = head;
@@ -114,10 +121,7 @@ export class IntegrationBranch {
 
   /** The branch's current commit (read from the ref), or null when the ref does not exist. */
   async head(): Promise<string | null> {
-    const out = await runGit(this.repoPath, ['rev-parse', '--verify', '--quiet', `${this.ref}^{commit}`], {
-      okExitCodes: [0, 1],
-    });
-    return out.exitCode === 0 ? out.stdout.trim() : null;
+    return readRef(this.repoPath, this.ref);
   }
 
   /**
@@ -150,14 +154,17 @@ export class IntegrationBranch {
         if (found) return { kind: 'already-merged', commit: found.commit, attempt: found.attempt, head };
         const outcome = await this.mergeOnto(known, input);
         if (outcome.kind !== 'commit') return outcome;
-        const moved = await runGit(
-          this.repoPath,
-          ['update-ref', '-m', `baton: merge ${input.subtaskId}`, this.ref, outcome.commit, head],
-          {
-            okExitCodes: [0, 1, 128],
+        await this.beforeRefUpdate?.();
+        const moved = await compareAndSwapRef(this.repoPath, this.ref, outcome.commit, head, {
+          message: `baton: merge ${input.subtaskId}`,
+        }).then(
+          () => undefined,
+          (err: unknown) => {
+            if (err instanceof RefMovedError) return err;
+            throw err;
           },
         );
-        if (moved.exitCode === 0) {
+        if (moved === undefined) {
           this.known = { head: outcome.commit, tree: outcome.tree };
           if (this.scannedTo === head) {
             this.scannedTo = outcome.commit;
@@ -173,8 +180,8 @@ export class IntegrationBranch {
         this.known = undefined;
         this.created = undefined;
         known = await this.readKnown();
-        if (known.head === head)
-          throw new GitCommandError(['update-ref', this.ref, outcome.commit, head], moved.exitCode, moved.stderr);
+        // Moved and back again (ABA): the swap failed for no reason the next try would not meet.
+        if (known.head === head) throw moved;
         // Someone else moved the ref: the loop scans the commits they added, then merges onto their head.
       }
       throw new RefContentionError(this.ref, this.maxCasRetries);
@@ -206,9 +213,7 @@ export class IntegrationBranch {
       subtaskId: input.subtaskId,
       attempt: input.attempt,
     });
-    const commit = (
-      await runGit(this.repoPath, ['commit-tree', '--no-gpg-sign', applied.tree, '-p', head], { input: message })
-    ).stdout.trim();
+    const commit = await commitTree(this.repoPath, { tree: applied.tree, parents: [head], message });
     return { kind: 'commit', commit, tree: applied.tree, files: applied.files };
   }
 
@@ -218,8 +223,7 @@ export class IntegrationBranch {
       okExitCodes: [0, 128],
     });
     const [head, tree] = out.stdout.trim().split('\n');
-    if (out.exitCode !== 0 || !head || !tree)
-      throw new GitCommandError(['rev-parse', this.ref], 1, `${this.ref} does not exist`);
+    if (out.exitCode !== 0 || !head || !tree) throw this.missing(out.exitCode);
     this.known = { head, tree };
     return this.known;
   }
@@ -235,19 +239,29 @@ export class IntegrationBranch {
 
   private async trailerCommits(from: string, to: string): Promise<TrailerCommit[]> {
     if (from === to) return [];
-    const out = await runGit(this.repoPath, [
-      'log',
-      '-z',
-      '--first-parent',
-      `--format=${TRAILER_LOG_FORMAT}`,
-      `${from}..${to}`,
-    ]);
-    return parseTrailerLog(out.stdout).filter((c) => c.runId === this.runId);
+    const commits = await readTrailers(this.repoPath, {
+      range: `${from}..${to}`,
+      keys: BATON_TRAILER_KEYS,
+      firstParent: true,
+    });
+    return commits.map(toTrailerCommit).filter((c): c is TrailerCommit => c !== undefined && c.runId === this.runId);
   }
 
   private async requireHead(): Promise<string> {
     const head = await this.head();
-    if (head === null) throw new GitCommandError(['rev-parse', this.ref], 1, `${this.ref} does not exist`);
+    if (head === null) throw this.missing(1);
     return head;
+  }
+
+  /** The error of a ref that should exist and does not (deleted from outside). */
+  private missing(exitCode: number): GitError {
+    const args = ['rev-parse', this.ref];
+    return new GitError({
+      step: `git rev-parse ${this.ref}`,
+      args,
+      cwd: this.repoPath,
+      exitCode,
+      stderr: `${this.ref} does not exist`,
+    });
   }
 }

@@ -1,21 +1,9 @@
-import { execa } from 'execa';
+import { GitNotFoundError, runGit } from '@baton/git';
 import { DirtyWorkingTreeError, NotARepositoryError, UnknownRefError } from '../errors.js';
 
-/** Runs git in a repository with a fixed identity and no prompts; returns stdout. */
-export async function git(repoPath: string, args: string[], input?: string | Uint8Array): Promise<string> {
-  const result = await execa('git', args, {
-    cwd: repoPath,
-    input,
-    stripFinalNewline: true,
-    env: {
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_AUTHOR_NAME: 'Baton',
-      GIT_AUTHOR_EMAIL: 'baton@localhost',
-      GIT_COMMITTER_NAME: 'Baton',
-      GIT_COMMITTER_EMAIL: 'baton@localhost',
-    },
-  });
-  return result.stdout;
+/** Runs git in the user's repository (see @baton/git: no GIT_* of the caller, no programs); stdout without its final newline. */
+async function git(repoPath: string, args: string[]): Promise<string> {
+  return (await runGit(repoPath, args)).stdout.replace(/\n$/, '');
 }
 
 /** The repository's top-level directory, or NotARepositoryError. */
@@ -23,6 +11,7 @@ export async function repositoryRoot(path: string): Promise<string> {
   try {
     return await git(path, ['rev-parse', '--show-toplevel']);
   } catch (err) {
+    if (err instanceof GitNotFoundError) throw err;
     throw new NotARepositoryError(path, { cause: err });
   }
 }
@@ -32,6 +21,7 @@ export async function resolveCommit(repoPath: string, ref: string): Promise<stri
   try {
     return await git(repoPath, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
   } catch (err) {
+    if (err instanceof GitNotFoundError) throw err;
     throw new UnknownRefError(ref, repoPath, { cause: err });
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryBroker, type MemoryBroker } from '@baton/bus';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publishSnapshot } from './snapshot.js';
 
@@ -16,7 +16,7 @@ const env = {
   GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
 };
 const git = async (cwd: string, args: string[], input?: string) =>
-  (await execa('git', args, { cwd, env, ...(input !== undefined ? { input } : {}) })).stdout;
+  (await runGit(cwd, args, { env, ...(input !== undefined ? { input } : {}) })).stdout.replace(/\n$/, '');
 
 describe('publishSnapshot', () => {
   let tmp: string;
@@ -32,7 +32,7 @@ describe('publishSnapshot', () => {
 
   it('stores a bundle whose last byte is a newline whole, and a fresh repository fetches the commit from it', async () => {
     const repo = join(tmp, 'repo');
-    await execa('git', ['init', '-q', '-b', 'main', repo]);
+    await git(tmp, ['init', '-q', '-b', 'main', repo]);
     await writeFile(join(repo, 'a.txt'), 'hello\n');
     await git(repo, ['add', 'a.txt']);
     const tree = await git(repo, ['write-tree']);
@@ -56,7 +56,7 @@ describe('publishSnapshot', () => {
     expect(stored.subarray(stored.indexOf('\n\n') + 2).equals(bundle.subarray(bundle.indexOf('\n\n') + 2))).toBe(true);
 
     const mirror = join(tmp, 'mirror.git');
-    await execa('git', ['init', '-q', '--bare', mirror]);
+    await git(tmp, ['init', '-q', '--bare', mirror]);
     await writeFile(join(tmp, 'fetched.bundle'), stored);
     await git(mirror, ['fetch', '-q', join(tmp, 'fetched.bundle'), '+refs/*:refs/fetched/*']);
     expect(await git(mirror, ['rev-parse', `${commit}^{tree}`])).toBe(tree);
