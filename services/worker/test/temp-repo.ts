@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 
 /** A throwaway git repository with one commit, for tests. */
 export interface TempRepo {
@@ -20,7 +20,7 @@ export async function makeTempRepo(files: Record<string, string>): Promise<TempR
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text);
   }
-  const git = (...args: string[]) => execa('git', args, { cwd: dir, env: identity });
+  const git = (...args: string[]) => runGit(dir, args, { env: identity });
   await git('init', '-q', '-b', 'main');
   await git('add', '-A');
   await git('commit', '-qm', 'base');

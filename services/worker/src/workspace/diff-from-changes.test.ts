@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blobId, diffFromChanges } from './diff-from-changes.js';
 
@@ -14,13 +14,13 @@ describe('diffFromChanges', () => {
   it('computes git blob ids', async () => {
     dir = await mkdtemp(join(tmpdir(), 'baton-blob-'));
     await writeFile(join(dir, 'f'), 'héllo\n');
-    const { stdout } = await execa('git', ['hash-object', join(dir, 'f')]);
+    const { stdout } = await runGit(dir, ['hash-object', join(dir, 'f')]);
     expect(blobId('héllo\n')).toBe(stdout.trim());
   });
 
   it('produces a diff git applies, including a file without a final newline', async () => {
     dir = await mkdtemp(join(tmpdir(), 'baton-diff-'));
-    const g = (...args: string[]) => execa('git', args, { cwd: dir });
+    const g = (...args: string[]) => runGit(dir, args);
     await g('init', '-q', '-b', 'main');
     const a = 'import { purry } from "./p";\nexport const x = purry(1);\n';
     const b = 'line 1\nline 2\nno newline';
@@ -35,7 +35,7 @@ describe('diffFromChanges', () => {
     ]);
     expect(diff).toContain('diff --git a/a.ts b/a.ts');
     expect(diff).not.toContain('same.ts');
-    await execa('git', ['apply', '--3way', '-'], { cwd: dir, input: diff });
+    await runGit(dir, ['apply', '--3way', '-'], { input: diff });
     expect(await readFile(join(dir, 'a.ts'), 'utf8')).toBe(a.replaceAll('purry', 'curryDataFirst'));
     expect(await readFile(join(dir, 'b.txt'), 'utf8')).toBe('line 1\nline two\nno newline');
   });

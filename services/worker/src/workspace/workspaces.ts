@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { ObjectStore } from '@baton/bus';
+import { GitError, cloneWorktree, diffWithNames, extractCommit, fetchBundle, hasCommit, runGit } from '@baton/git';
 import type { Logger } from '@baton/log';
 import type { RepoSource } from '@baton/protocol';
-import { SnapshotMissingError } from '../errors.js';
-import { git, gitScript } from './run-git.js';
+import { SnapshotMissingError, WorkspaceError } from '../errors.js';
 
 /** A private scratch checkout of one subtask attempt. */
 export interface Worktree {
@@ -90,9 +89,10 @@ export class Workspaces {
     // The mirror only grows: a commit found or fetched once needs no git process on the next attempt that uses it.
     if (this.present.has(commit)) return mirror;
     const step = this.fetching.then(async () => {
-      if (!existsSync(mirror)) await git(this.dir, ['init', '-q', '--bare', mirror]);
-      const have = await execa('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: mirror, reject: false });
-      if (have.exitCode === 0) {
+      // The mirror is this worker's own: nothing from the machine's git config applies to it.
+      if (!existsSync(mirror))
+        await inWorkspace(runGit(this.dir, ['init', '-q', '--bare', mirror], { userConfig: false }));
+      if (await inWorkspace(hasCommit(mirror, commit, { userConfig: false }))) {
         this.present.add(commit);
         return;
       }
@@ -102,7 +102,7 @@ export class Workspaces {
       const file = join(this.dir, `${commit}.bundle`);
       await writeFile(file, bytes);
       try {
-        await git(mirror, ['fetch', '-q', file, `+refs/*:refs/baton-cache/${commit}/*`]);
+        await inWorkspace(fetchBundle(mirror, file, `+refs/*:refs/baton-cache/${commit}/*`));
         this.present.add(commit);
       } finally {
         await rm(file, { force: true });
@@ -119,12 +119,7 @@ export class Workspaces {
     const dir = join(this.dir, 'trees', name);
     await rm(dir, { recursive: true, force: true });
     try {
-      await gitScript(
-        this.dir,
-        'git clone --shared + checkout',
-        'git clone -q --shared --no-checkout -- "$1" "$2"\ncd "$2"\ngit checkout -q --detach "$3"',
-        [repo, dir, commit],
-      );
+      await inWorkspace(cloneWorktree(repo, dir, commit));
     } catch (err) {
       // The mirror may have been removed from outside: the next attempt looks for the commit again.
       this.present.delete(commit);
@@ -132,20 +127,8 @@ export class Workspaces {
     }
     return {
       dir,
-      diff: async () => {
-        // The paths first (-z: each as it is, not quoted and escaped as git prints unusual names otherwise, and
-        // ended by a NUL), one more NUL, then the patch: a patch may hold NULs (a text file with one past git's
-        // 8,000-byte binary check, or a `diff` attribute), a name never does, so the first double NUL ends the names.
-        // No textconv or external diff driver from the machine's git config: the patch must apply as it is.
-        const out = await gitScript(
-          dir,
-          'git add + diff',
-          'git add -A\ngit diff --cached --name-only -z "$1" --\nprintf "\\0"\ngit diff --cached --binary --no-textconv --no-ext-diff "$1" --',
-          [commit],
-        );
-        const cut = out.startsWith('\0') ? 0 : out.indexOf('\0\0') + 1;
-        return { diff: out.slice(cut + 1), files: out.slice(0, cut).split('\0').filter(Boolean) };
-      },
+      // One process: everything staged, the changed paths, then the patch (see diffWithNames).
+      diff: () => inWorkspace(diffWithNames(dir, commit)),
       remove: () => rm(dir, { recursive: true, force: true }),
     };
   }
@@ -176,10 +159,7 @@ export class Workspaces {
     const dir = join(this.dir, 'checkouts', commit);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    const archive = execa('git', ['archive', '--format=tar', commit], { cwd: repo, buffer: false });
-    const tar = execa('tar', ['-x', '-C', dir]);
-    archive.stdout?.pipe(tar.stdin);
-    await Promise.all([archive, tar]);
+    await inWorkspace(extractCommit(repo, commit, dir));
     return dir;
   }
 
@@ -198,5 +178,15 @@ export class Workspaces {
   /** Removes this worker's scratch folder. */
   async close(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A git step of the workspace, its GitError reported as a WorkspaceError naming the step (what the worker reports). */
+async function inWorkspace<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (err) {
+    if (err instanceof GitError) throw new WorkspaceError(err.message, err.step, { cause: err });
+    throw err;
   }
 }
