@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleRepo, sampleRenameTarget } from '@baton/sample-repo';
 import { RunSpec, type RunSpecInput } from '@baton/protocol';
@@ -157,7 +157,7 @@ describe('planRecipe on a generated sample repository', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'baton-planner-sample-'));
     try {
       const sample = await generateSampleRepo(dir, { files: 80, packages: 3 });
-      const head = (await execa('git', ['rev-parse', 'HEAD'], { cwd: dir })).stdout.trim();
+      const head = (await runGit(dir, ['rev-parse', 'HEAD'])).stdout.trim();
       const { from, to, declaredIn } = sampleRenameTarget;
       const plan = await planRecipe({
         spec: RunSpec.parse({

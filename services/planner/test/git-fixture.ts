@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 
 /** A throwaway git repository with one commit. */
 export interface GitFixture {
@@ -17,8 +17,7 @@ export async function createGitFixture(files: Record<string, string>): Promise<G
     await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
     await writeFile(path.join(dir, file), text);
   }
-  const git = (...args: string[]) =>
-    execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir });
+  const git = (...args: string[]) => runGit(dir, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
   await git('init', '-q');
   await git('add', '.');
   await git('commit', '-qm', 'init');

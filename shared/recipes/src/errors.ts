@@ -87,8 +87,9 @@ export class GitReadError extends Error {
     readonly repo: string,
     readonly commit: string,
     readonly detail: string,
+    options?: ErrorOptions,
   ) {
-    super(`could not read the files of ${commit} in ${repo}: ${detail}`);
+    super(`could not read the files of ${commit} in ${repo}: ${detail}`, options);
   }
 }
 

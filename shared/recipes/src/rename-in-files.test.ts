@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { generateSampleRepo, sampleRenameTarget, type SampleRepo } from '@baton/sample-repo';
+import { runGit } from '@baton/git';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCommitFiles } from './commit-files.js';
@@ -101,7 +102,7 @@ describe('renameInFiles on a generated repository, shard by shard', () => {
     await execa(repo.commands.typecheck, { shell: true, cwd: repo.dir });
     const test = await execa(repo.commands.test, { shell: true, cwd: repo.dir, all: true });
     expect(test.all).toMatch(/# fail 0/);
-    const diff = await execa('git', ['diff', '--numstat'], { cwd: repo.dir });
+    const diff = await runGit(repo.dir, ['diff', '--numstat']);
     expect(diff.stdout.trim().split('\n')).toHaveLength(changes.length);
   });
 });
@@ -200,7 +201,7 @@ describe('renameInFiles over a commit snapshot (no checkout)', () => {
     const shards = shardFiles(sized, { maxFiles: 40, maxBytes: 1 << 20 });
     const fromFolder = shards.map((files) => renameInFiles({ root: repo.dir, files, from, to, declaredIn }).changed);
 
-    const commit = (await execa('git', ['rev-parse', 'HEAD'], { cwd: repo.dir })).stdout.trim();
+    const commit = (await runGit(repo.dir, ['rev-parse', 'HEAD'])).stdout.trim();
     const files = await readCommitFiles(repo.dir, commit);
     expect(files.get('packages/pkg-00/package.json')).toContain('"name"');
     // An uncommitted edit of the declaring file must not be seen: the snapshot is the commit.

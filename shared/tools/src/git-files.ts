@@ -1,24 +1,44 @@
-import { execa } from 'execa';
+import { GitCanceledError, GitError, runGit as runBatonGit, type GitOutput } from '@baton/git';
 import { ToolFailure } from './errors.js';
 
-// A repository's own config must not run programs when a read-only tool calls git.
-const safeGitConfig = ['-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false'];
-
-/** Runs git in the worktree with repository-configured hooks and monitors disabled; never rejects. */
-export function runGit(root: string, args: readonly string[], signal?: AbortSignal) {
-  return execa('git', [...safeGitConfig, ...args], {
-    cwd: root,
-    reject: false,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-    maxBuffer: 64 * 1024 * 1024,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
+/**
+ * Runs git in the worktree for a read-only tool (@baton/git: no hooks, monitors or drivers from config, no GIT_* of
+ * the worker); names printed as they are (`core.quotePath=false`), the caller's locale kept (`git grep -i` over
+ * UTF-8), at most 64 MiB of output (`truncated` past it). Exit codes in `okExitCodes` are outcomes; anything else,
+ * and a cancel, is a ToolFailure for the model.
+ */
+export async function runGit(
+  root: string,
+  args: readonly string[],
+  signal: AbortSignal | undefined,
+  okExitCodes: readonly number[],
+  messages: { cancelled: string; failed: string },
+): Promise<GitOutput> {
+  try {
+    return await runBatonGit(root, ['-c', 'core.quotePath=false', ...args], {
+      keepLocale: true,
+      okExitCodes,
+      maxBuffer: 64 * 1024 * 1024,
+      allowTruncated: true,
+      ...(signal ? { signal } : {}),
+    });
+  } catch (err) {
+    if (err instanceof GitCanceledError) throw new ToolFailure(messages.cancelled, { cause: err });
+    if (err instanceof GitError)
+      throw new ToolFailure(`${messages.failed}: ${err.stderr || `exit code ${err.exitCode ?? 'none'}`}`, {
+        cause: err,
+      });
+    throw err;
+  }
 }
 
 /** Whether `root` is inside a git work tree. */
 export async function isGitWorktree(root: string): Promise<boolean> {
-  const result = await runGit(root, ['rev-parse', '--is-inside-work-tree']);
+  // 128: not a repository (or not one git may read).
+  const result = await runGit(root, ['rev-parse', '--is-inside-work-tree'], undefined, [0, 128], {
+    cancelled: 'The repository check was cancelled.',
+    failed: 'Checking for a git repository failed',
+  });
   return result.exitCode === 0 && result.stdout.trim() === 'true';
 }
 
@@ -32,10 +52,11 @@ export async function listWorktreeFiles(root: string, relativeDir: string, signa
     root,
     ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', pathspec],
     signal,
+    [0],
+    {
+      cancelled: 'The file listing was cancelled.',
+      failed: 'Listing files failed (is the worktree a git repository?)',
+    },
   );
-  if (result.isCanceled) throw new ToolFailure('The file listing was cancelled.');
-  if (result.exitCode !== 0) {
-    throw new ToolFailure(`Listing files failed (is the worktree a git repository?): ${result.stderr.trim()}`);
-  }
   return result.stdout.split('\0').filter((file) => file.length > 0);
 }

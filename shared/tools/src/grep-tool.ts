@@ -64,12 +64,16 @@ export function createGrepTool(): Tool<GrepInput> {
           '-e',
           input.pattern,
         ];
-        const result = await runGit(ctx.root, [...args, '--', base.relative === '' ? '.' : base.relative], ctx.signal);
-        if (result.isCanceled) throw new ToolFailure('The search was cancelled.');
+        // 1: no match.
+        const result = await runGit(
+          ctx.root,
+          [...args, '--', base.relative === '' ? '.' : base.relative],
+          ctx.signal,
+          [0, 1],
+          { cancelled: 'The search was cancelled.', failed: 'grep failed' },
+        );
         if (result.exitCode === 1 && result.stdout === '')
           return { ok: true, content: `No matches for ${input.pattern}.` };
-        if (result.exitCode !== 0 && !result.isMaxBuffer)
-          throw new ToolFailure(`grep failed: ${result.stderr.trim() || `exit code ${result.exitCode}`}`);
 
         const inGlob = globFilter(input.glob, base.relative);
         const matches = parseMatches(result.stdout).filter((match) => inGlob(match.file));
@@ -81,8 +85,8 @@ export function createGrepTool(): Tool<GrepInput> {
         });
         const more = matches.length - lines.length;
         const tail =
-          more > 0 || result.isMaxBuffer
-            ? `\n[… ${result.isMaxBuffer ? 'more' : more} matches not shown; narrow the pattern, path or glob …]`
+          more > 0 || result.truncated
+            ? `\n[… ${result.truncated ? 'more' : more} matches not shown; narrow the pattern, path or glob …]`
             : '';
         return { ok: true, content: truncateOutput(lines.join('\n'), ctx.outputLimit ?? DEFAULT_OUTPUT_LIMIT) + tail };
       }),

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 import { describe, expect, it } from 'vitest';
 import { createTempWorktree } from '../test/temp-worktree.js';
 import { createFileTracker } from './file-tracker.js';
@@ -20,8 +20,8 @@ const files = {
 
 async function committedWorktree() {
   const wt = await createTempWorktree(files);
-  await execa('git', ['add', 'src/a.ts', '.gitignore'], { cwd: wt.root });
-  await execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init'], { cwd: wt.root });
+  await runGit(wt.root, ['add', 'src/a.ts', '.gitignore']);
+  await runGit(wt.root, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init']);
   return wt;
 }
 

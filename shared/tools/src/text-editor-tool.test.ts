@@ -1,5 +1,5 @@
 import { link, readFile, symlink } from 'node:fs/promises';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTempWorktree } from '../test/temp-worktree.js';
@@ -235,10 +235,10 @@ describe('refusals leave the file tree byte-identical', () => {
 
 it('refuses the .git file at the root of a linked worktree, with that worktree as root', async () => {
   await using wt = await createTempWorktree({ 'a.txt': five });
-  await execa('git', ['add', '.'], { cwd: wt.root });
-  await execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init'], { cwd: wt.root });
+  await runGit(wt.root, ['add', '.']);
+  await runGit(wt.root, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init']);
   const linked = path.join(wt.base, 'linked');
-  await execa('git', ['worktree', 'add', '-q', linked], { cwd: wt.root });
+  await runGit(wt.root, ['worktree', 'add', '-q', linked]);
   const gitFile = await readFile(path.join(linked, '.git'), 'utf8');
   expect(gitFile).toMatch(/^gitdir: /);
   const ctx = wt.ctx({ root: linked });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 import { createFileTracker } from '../src/file-tracker.js';
 import type { AuthorizeAction, ToolContext } from '../src/tool.js';
 
@@ -29,7 +29,7 @@ export async function createTempWorktree(files: Record<string, string> = {}): Pr
   for (const dir of [root, sibling, outside]) await mkdir(dir);
   await writeFile(path.join(sibling, 'secret.txt'), 'sibling secret\n');
   await writeFile(path.join(outside, 'target.txt'), 'outside target\n');
-  await execa('git', ['init', '-q', '-b', 'main'], { cwd: root });
+  await runGit(root, ['init', '-q', '-b', 'main']);
   const write = async (relative: string, content: string): Promise<string> => {
     const file = path.join(root, relative);
     await mkdir(path.dirname(file), { recursive: true });
