@@ -10,9 +10,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createMemoryBroker } from '@baton/bus';
+import { runGit } from '@baton/git';
 import { RunSpec } from '@baton/protocol';
 import { generateSampleRepo, sampleRenameTarget } from '@baton/sample-repo';
-import { execa } from 'execa';
 import { startOrchestrationStack } from './orchestration-stack.js';
 import { renameInOneProject } from './ts-morph-rename.js';
 
@@ -84,7 +84,7 @@ async function embedded(dir: string, slots: number): Promise<ChildResult> {
     const { runId, branch } = await stack.coordinator.submit(spec);
     const run = await stack.coordinator.waitForRun(runId);
     const ms = performance.now() - started;
-    const { stdout } = await execa('git', ['diff', '--name-only', `${run.baseCommit}..${branch}`], { cwd: dir });
+    const { stdout } = await runGit(dir, ['diff', '--name-only', `${run.baseCommit}..${branch}`]);
     const changed = stdout.split('\n').filter(Boolean).length;
     const status = run.status === 'succeeded' ? 'succeeded' : `${run.status}: ${run.detail ?? ''}`.slice(0, 300);
     const workerMs = stack.results
@@ -116,7 +116,7 @@ export async function runRenameChild(what: string): Promise<void> {
   const dir = process.argv[process.argv.indexOf(what) + 1]!;
   let result: ChildResult;
   if (what === 'baseline') {
-    const { stdout } = await execa('git', ['ls-files', 'packages'], { cwd: dir });
+    const { stdout } = await runGit(dir, ['ls-files', 'packages']);
     result = await baseline(
       dir,
       stdout.split('\n').filter((f) => f.endsWith('.ts')),
@@ -141,7 +141,7 @@ async function differingFiles(
   work: string,
 ): Promise<{ all: string[]; other: string[] }> {
   const check = path.join(work, 'check');
-  await execa('git', ['worktree', 'add', '-q', '--detach', check, branch], { cwd: repo });
+  await runGit(repo, ['worktree', 'add', '-q', '--detach', check, branch]);
   const differing: string[] = [];
   const other: string[] = [];
   for (const f of files) {
@@ -159,7 +159,7 @@ async function differingFiles(
     }
     differing.push(f);
   }
-  await execa('git', ['worktree', 'remove', '--force', check], { cwd: repo });
+  await runGit(repo, ['worktree', 'remove', '--force', check]);
   return { all: differing, other };
 }
 
@@ -179,8 +179,8 @@ export async function runRenamePart(options: RenameOptions): Promise<void> {
       const repo = await generateSampleRepo(path.join(work, 'repo'), { files: size, packages: 10 });
       const baselineDir = path.join(work, 'baseline');
       await cp(repo.dir, baselineDir, { recursive: true, filter: (src) => path.basename(src) !== '.git' });
-      await execa('git', ['init', '-q'], { cwd: baselineDir });
-      await execa('git', ['add', '-A'], { cwd: baselineDir });
+      await runGit(baselineDir, ['init', '-q']);
+      await runGit(baselineDir, ['add', '-A']);
       console.log(
         `${size} files generated in ${s(performance.now() - g0)} s; load average ${os
           .loadavg()

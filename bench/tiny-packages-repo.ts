@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 
 /** Writes the repository into `dir` and commits it on `main`; returns the packages' glob. */
 export async function writeTinyPackagesRepo(dir: string, packages: number): Promise<string> {
@@ -50,7 +50,7 @@ export async function writeNestedPackagesRepo(dir: string, depth: number): Promi
 }
 
 async function commitAll(dir: string, message: string): Promise<void> {
-  const git = (...args: string[]) => execa('git', args, { cwd: dir });
+  const git = (...args: string[]) => runGit(dir, args);
   await git('init', '-q', '-b', 'main');
   await git('config', 'user.name', 'Baton Bench');
   await git('config', 'user.email', 'bench@baton.invalid');

@@ -1,13 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runGit } from '@baton/git';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '@baton/protocol';
 import { generateSampleRepo, sampleRenameTarget, type SampleRepo } from '@baton/sample-repo';
 import { runFixture } from './spawn-fixture.js';
 
-const git = async (cwd: string, ...args: string[]) => (await execa('git', args, { cwd })).stdout;
+const git = async (cwd: string, ...args: string[]) => (await runGit(cwd, args)).stdout.replace(/\n$/, '');
 const BATON = 'services/cli/src/bin-source.ts';
 
 describe('baton run (embedded): rename recipe over a generated 1,000-file, 10-package repository with --workers 4', () => {
@@ -80,11 +81,12 @@ describe('baton run (embedded): rename recipe over a generated 1,000-file, 10-pa
     // Strings and comments that mention the old name are left alone.
     const mentions = async (rev: string) =>
       (
-        await execa('git', ['grep', '-c', '-E', `(["'][^"']*purry[^"']*["'])|(//.*purry)`, rev, '--', 'packages'], {
-          cwd: repo.dir,
-          reject: false,
+        await runGit(repo.dir, ['grep', '-c', '-E', `(["'][^"']*purry[^"']*["'])|(//.*purry)`, rev, '--', 'packages'], {
+          okExitCodes: [0, 1],
         })
-      ).stdout.replaceAll(`${rev}:`, '');
+      ).stdout
+        .replace(/\n$/, '')
+        .replaceAll(`${rev}:`, '');
     expect(await mentions(branch)).toBe(await mentions(userHead));
     expect(await mentions(userHead)).not.toBe('');
     const merges = (

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 
 /** Runs git in `cwd` and returns its trimmed stdout. */
 export async function git(cwd: string, ...args: string[]): Promise<string> {
-  return (await execa('git', args, { cwd })).stdout.trim();
+  return (await runGit(cwd, args)).stdout.trim();
 }
 
 /** Creates a git repository at `dir` on branch `main` holding `files` (path -> content) in one commit; returns the commit. */

@@ -1,12 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 
 /** Runs git in `cwd` and returns its trimmed stdout. */
 export async function git(cwd: string, args: readonly string[]): Promise<string> {
-  const { stdout } = await execa('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {
-    cwd,
-  });
+  const { stdout } = await runGit(cwd, ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args]);
   return stdout.trim();
 }
 

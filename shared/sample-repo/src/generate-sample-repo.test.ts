@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runGit } from '@baton/git';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SampleRepoOptionsError } from './errors.js';
@@ -23,10 +24,11 @@ describe('generateSampleRepo', () => {
     expect(repo.files).toHaveLength(60);
     expect(repo.files).toContain(sampleRenameTarget.declaredIn);
     expect(await readFile(path.join(repo.dir, corePackageFiles.purry), 'utf8')).toContain('export function purry(');
-    const status = await execa('git', ['status', '--porcelain'], { cwd: repo.dir });
+    const status = await runGit(repo.dir, ['status', '--porcelain']);
     expect(status.stdout).toBe('');
-    const log = await execa('git', ['log', '--format=%an %s'], { cwd: repo.dir });
-    expect(log.stdout).toBe('Baton Sample Sample repository');
+    const log = await runGit(repo.dir, ['log', '--format=%an %s']);
+    // runGit leaves git's final newline (execa used to strip it).
+    expect(log.stdout.replace(/\n$/, '')).toBe('Baton Sample Sample repository');
     await execa(repo.commands.typecheck, { shell: true, cwd: repo.dir });
     const test = await execa(repo.commands.test, { shell: true, cwd: repo.dir, all: true });
     expect(test.all).toMatch(/# fail 0/);

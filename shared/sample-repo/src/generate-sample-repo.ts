@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 import { packageName, renderCorePackage, renderRootFiles } from './core-package.js';
 import { SampleRepoOptionsError } from './errors.js';
 import { ModuleKind, importSpecifier, renderModule, type SampleModule } from './sample-module.js';
@@ -137,7 +137,7 @@ async function writeAll(dir: string, contents: Map<string, string>): Promise<voi
 }
 
 async function commitAll(dir: string): Promise<void> {
-  const git = (...args: string[]) => execa('git', args, { cwd: dir });
+  const git = (...args: string[]) => runGit(dir, args);
   await git('init', '-q', '-b', 'main');
   await git('config', 'user.name', 'Baton Sample');
   await git('config', 'user.email', 'sample@baton.invalid');
