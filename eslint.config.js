@@ -131,6 +131,21 @@ export default tseslint.config(
   },
   ...layers,
   {
+    files: ['**/*.ts'],
+    ignores: ['shared/git/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.name=/^(execa|execaSync|execaNode|spawn|spawnSync|execFile|execFileSync|exec|execSync)$/][arguments.0.value='git']",
+          message:
+            'Run git through @baton/git (runGit, runGitScript or an operation): it scrubs GIT_* and switches off programs from config.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/unbound-method': 'off' },
   },
