@@ -19,7 +19,7 @@ export class GitError extends Error {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly exitCode: number | undefined;
-  /** The end of git's stderr, trimmed, at most 2,000 characters. */
+  /** Git's stderr, trimmed, its first 2,000 characters (where git names what failed). */
   readonly stderr: string;
 
   constructor(failure: GitFailure, options?: ErrorOptions) {

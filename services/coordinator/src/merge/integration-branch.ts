@@ -180,7 +180,7 @@ export class IntegrationBranch {
         this.known = undefined;
         this.created = undefined;
         known = await this.readKnown();
-        // Moved and back again (ABA): the swap failed for no reason the next try would not meet.
+        // Back where this merge read it (moved and moved back): reported, as before, rather than retried.
         if (known.head === head) throw moved;
         // Someone else moved the ref: the loop scans the commits they added, then merges onto their head.
       }
