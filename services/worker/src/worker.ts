@@ -1,4 +1,4 @@
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, hostname, loadavg } from 'node:os';
 import { customAlphabet } from 'nanoid';
 import type { Bus, Delivery, Kv, Subscription } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
@@ -19,8 +19,11 @@ import {
 import { createRecipePool, type RecipePool } from '@baton/recipes';
 import type { EditorLimits } from './agents/editor.machine.js';
 import { offloadLargeDiff } from './large-diff.js';
-import { HOST, runItem, type RunningItem } from './run-item.js';
+import { runItem, type RunningItem } from './run-item.js';
 import { Workspaces } from './workspace/workspaces.js';
+
+/** This machine's name, for heartbeats. */
+const HOST = hostname();
 
 /** How often a worker re-reads a run's record to learn whether it stopped (cancel broadcasts are immediate). */
 const RUN_CHECK_MS = 2_000;
