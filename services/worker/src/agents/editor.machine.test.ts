@@ -282,6 +282,14 @@ describe('editorMachine', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('ends in failed with model_error when a model call fails', async () => {
+    const { model } = await api([{ status: 400, message: 'bad request' }]);
+    const { output, state } = await run((await setUp(model)).input);
+    expect(state).toBe('failed');
+    expect(output).toMatchObject({ ok: false, stop: 'model_error', diff: '', turns: 0 });
+    expect(output.error?.message).toContain('bad request');
+  });
+
   it('fails with a helpful error when no model is configured', async () => {
     const { output, state } = await run((await setUp(undefined)).input);
     expect(state).toBe('failed');
