@@ -9,7 +9,6 @@ export {
 } from './agents/editor.machine.js';
 export { testerMachine, type TesterInput, type TesterOutput } from './agents/tester.machine.js';
 export { shellMachine, type ShellInput, type ShellOutput } from './agents/shell.machine.js';
-export { recipeMachine, type RecipeInput, type RecipeOutput } from './agents/recipe.machine.js';
 export { parseTestOutput } from './agents/test-report-parsers.js';
 export { agentEventInspector, type InspectionIds } from './agents/inspection.js';
 export { runItem, type ItemDeps, type RunningItem } from './run-item.js';
