@@ -1,4 +1,4 @@
-/** @baton/worker: hosts the editor, tester and shell agents (XState v5) on the work queues. */
+/** @baton/worker: hosts the editor, tester, shell and recipe agents (XState v5) on the work queues. */
 export { startWorker, type Worker, type WorkerOptions } from './worker.js';
 export {
   editorMachine,

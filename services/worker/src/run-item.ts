@@ -1,25 +1,18 @@
-import { hostname } from 'node:os';
 import { nanoid } from 'nanoid';
-import {
-  createActor,
-  toPromise,
-  type AnyStateMachine,
-  type EventFromLogic,
-  type InputFrom,
-  type OutputFrom,
-} from 'xstate';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
 import { compilePolicy } from '@baton/policy';
-import { AgentEvent, actorIdOf, emptyUsage, toErrorData, type Result, type WorkItem } from '@baton/protocol';
+import { toErrorData, type EditProgram, type Result, type WorkItem } from '@baton/protocol';
 import type { RecipePool } from '@baton/recipes';
 import { createFileTracker, createToolset } from '@baton/tools';
 import { DEFAULT_EDITOR_LIMITS, editorMachine, type EditorLimits } from './agents/editor.machine.js';
-import { agentEventInspector } from './agents/inspection.js';
+import { recipeMachine } from './agents/recipe.machine.js';
 import { shellMachine } from './agents/shell.machine.js';
 import { testerMachine } from './agents/tester.machine.js';
 import { createAuthorizer } from './authorizer.js';
+import { runActor } from './run-actor.js';
+import { toResult, type AgentOutcome } from './to-result.js';
 import { diffFromChanges } from './workspace/diff-from-changes.js';
 import type { Worktree, Workspaces } from './workspace/workspaces.js';
 
@@ -46,36 +39,6 @@ export interface RunningItem {
   cleanup: Promise<void>;
 }
 
-async function runActor<L extends AnyStateMachine>(
-  logic: L,
-  input: InputFrom<L>,
-  item: WorkItem,
-  deps: ItemDeps,
-  signal: AbortSignal,
-): Promise<OutputFrom<L>> {
-  const actorId = actorIdOf(item.subtask.id, item.attempt);
-  const subject = deps.bus.subjects.events(item.runId, actorId);
-  const inspect = agentEventInspector(
-    { runId: item.runId, subtaskId: item.subtask.id, workerId: deps.workerId, actorId, machineId: logic.id },
-    (event) => {
-      deps.bus
-        .publish(subject, AgentEvent, event)
-        .catch((err: unknown) => deps.log.warn({ err }, 'could not publish an agent event'));
-    },
-  );
-  const actor = createActor(logic, { input, inspect });
-  const onAbort = () => actor.send({ type: 'CANCEL' } as EventFromLogic<L>);
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    actor.start();
-    // A cancel that came while the worktree was being prepared has already fired: listeners never see it.
-    if (signal.aborted) onAbort();
-    return await toPromise(actor);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
 /**
  * Runs one work item: a scratch worktree (or, for recipe programs, the shared read-only checkout)
  * at the item's base commit, the agent machine of its kind, then the Result. Never throws: a failure
@@ -90,91 +53,26 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
     attempt: item.attempt,
     kind: item.subtask.kind,
   });
-  const base = {
-    v: 1 as const,
-    runId: item.runId,
-    subtaskId: item.subtask.id,
-    attempt: item.attempt,
-    workerId: deps.workerId,
-    baseCommit: item.baseCommit,
-    startedAt,
-  };
 
   let cleanup: Promise<void> = Promise.resolve();
-  const work = async (): Promise<Result> => {
+  const work = async (): Promise<AgentOutcome> => {
     const policy = compilePolicy(item.policy);
     const authorize = createAuthorizer({ bus: deps.bus, item, workerId: deps.workerId, policy, log });
     const { subtask } = item;
     const program = subtask.program;
+    const deadlineMs = limits(item, deps).deadlineMs;
+    // A recipe program without a command computes its edits from the base commit: no scratch worktree.
     if (subtask.kind === 'editor' && program && !(program.recipe.kind === 'codemod' && program.recipe.command)) {
-      const out = await runActor(
-        editorMachine,
-        {
-          subtask,
-          tools: [],
-          model: undefined,
-          limits: limits(item, deps),
-          toolContext: { root: '', files: createFileTracker(), authorize },
-          diff: () => Promise.resolve({ diff: '', files: [] }),
-          runProgram: async (p) => {
-            // A rename reads the commit's files straight from git; other programs read a shared checkout.
-            const { changed } =
-              p.recipe.kind === 'rename'
-                ? await deps.recipes.previewCommit(
-                    await deps.workspaces.repository(item.repo, item.baseCommit),
-                    item.baseCommit,
-                    p,
-                  )
-                : await deps.workspaces.withCheckout(item.repo, item.baseCommit, (root) =>
-                    deps.recipes.preview(root, p),
-                  );
-            return {
-              diff: diffFromChanges(changed),
-              files: changed.filter((c) => c.before !== c.after).map((c) => c.path),
-            };
-          },
-        },
-        item,
-        deps,
-        abort.signal,
-      );
-      return {
-        ...base,
-        ok: out.ok,
-        stop: out.stop,
-        diff: out.diff,
-        filesChanged: out.files,
-        commands: [],
-        usage: out.usage,
-        summary: out.summary,
-        ...(out.error ? { error: out.error } : {}),
-        finishedAt: Date.now(),
-      };
+      const apply = (p: EditProgram) => preview(item, deps, p);
+      return runActor(recipeMachine, { program, apply, deadlineMs }, item, deps, abort.signal);
     }
 
     const commands = subtask.commands ?? item.testCommands;
     const authorizeCommand = (command: string) => authorize({ tool: 'Bash', command });
-    const tester = async (cwd: string): Promise<Result> => {
-      const out = await runActor(
-        testerMachine,
-        { commands, cwd, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, retryFailed: true },
-        item,
-        deps,
-        abort.signal,
-      );
-      return {
-        ...base,
-        ok: out.ok,
-        stop: out.stop,
-        diff: '',
-        filesChanged: [],
-        testReport: out.report,
-        commands: out.commands,
-        usage: emptyUsage(),
-        summary: `${out.report.passed} passed, ${out.report.failed} failed`,
-        ...(out.error ? { error: out.error } : {}),
-        finishedAt: Date.now(),
-      };
+    const tester = async (cwd: string): Promise<AgentOutcome> => {
+      const input = { commands, cwd, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, retryFailed: true };
+      const out = await runActor(testerMachine, input, item, deps, abort.signal);
+      return { ...out, testReport: out.report, summary: `${out.report.passed} passed, ${out.report.failed} failed` };
     };
     // A tester with nothing to run (no test commands given or found) needs no checkout: writing and removing a
     // worktree of a large repository only to run nothing took seconds.
@@ -186,75 +84,40 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
       `${item.runId}-${subtask.id}-${item.attempt}-${nanoid(6)}`,
     );
     try {
-      if (subtask.kind === 'editor') {
-        const out = await runActor(
-          editorMachine,
-          {
-            subtask,
-            tools: createToolset(),
-            model: deps.model,
-            limits: limits(item, deps),
-            toolContext: {
-              root: tree.dir,
-              files: createFileTracker(),
-              authorize,
-              bashTimeoutMs: deps.commandTimeoutMs,
-            },
-            diff: () => tree.diff(),
-            runProgram: async (p) => {
-              // A codemod command edits files in place: only in a private worktree, and only if the policy allows it.
-              const verdict = await authorize({
-                tool: 'Bash',
-                command: p.recipe.kind === 'codemod' ? (p.recipe.command ?? '') : '',
-              });
-              if (!verdict.allowed) throw new Error(`the codemod command was denied: ${verdict.reason}`);
-              await deps.recipes.run(tree.dir, p);
-              return tree.diff();
-            },
-          },
-          item,
-          deps,
-          abort.signal,
-        );
-        return {
-          ...base,
-          ok: out.ok,
-          stop: out.stop,
-          diff: out.diff,
-          filesChanged: out.files,
-          commands: [],
-          usage: out.usage,
-          summary: out.summary,
-          ...(out.error ? { error: out.error } : {}),
-          finishedAt: Date.now(),
+      if (subtask.kind === 'editor' && program) {
+        const apply = async (p: EditProgram) => {
+          // A codemod command edits files in place: only in a private worktree, and only if the policy allows it.
+          const verdict = await authorize({
+            tool: 'Bash',
+            command: p.recipe.kind === 'codemod' ? (p.recipe.command ?? '') : '',
+          });
+          if (!verdict.allowed) throw new Error(`the codemod command was denied: ${verdict.reason}`);
+          await deps.recipes.run(tree.dir, p);
+          return tree.diff();
         };
+        return await runActor(recipeMachine, { program, apply, deadlineMs }, item, deps, abort.signal);
+      }
+      if (subtask.kind === 'editor') {
+        const input = {
+          subtask,
+          tools: createToolset(),
+          model: deps.model,
+          limits: limits(item, deps),
+          toolContext: { root: tree.dir, files: createFileTracker(), authorize, bashTimeoutMs: deps.commandTimeoutMs },
+          diff: () => tree.diff(),
+        };
+        return await runActor(editorMachine, input, item, deps, abort.signal);
       }
       if (subtask.kind === 'tester') return await tester(tree.dir);
-      const out = await runActor(
-        shellMachine,
-        {
-          commands,
-          cwd: tree.dir,
-          authorize: authorizeCommand,
-          timeoutMs: deps.commandTimeoutMs,
-          diff: () => tree.diff(),
-        },
-        item,
-        deps,
-        abort.signal,
-      );
-      return {
-        ...base,
-        ok: out.ok,
-        stop: out.stop,
-        diff: out.diff,
-        filesChanged: out.files,
-        commands: out.commands,
-        usage: emptyUsage(),
-        summary: `${out.commands.length} commands`,
-        ...(out.error ? { error: out.error } : {}),
-        finishedAt: Date.now(),
+      const input = {
+        commands,
+        cwd: tree.dir,
+        authorize: authorizeCommand,
+        timeoutMs: deps.commandTimeoutMs,
+        diff: () => tree.diff(),
       };
+      const out = await runActor(shellMachine, input, item, deps, abort.signal);
+      return { ...out, summary: `${out.commands.length} commands` };
     } finally {
       cleanup = tree
         .remove()
@@ -262,21 +125,14 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
     }
   };
 
-  const result = work().catch((err: unknown): Result => {
-    log.error({ err }, 'work item failed');
-    return {
-      ...base,
-      ok: false,
-      stop: abort.signal.aborted ? 'cancelled' : 'error',
-      diff: '',
-      filesChanged: [],
-      commands: [],
-      usage: emptyUsage(),
-      summary: '',
-      error: toErrorData(err),
-      finishedAt: Date.now(),
-    };
-  });
+  const result = work().then(
+    (outcome) => toResult(item, deps.workerId, startedAt, outcome),
+    (err: unknown) => {
+      log.error({ err }, 'work item failed');
+      const stop = abort.signal.aborted ? 'cancelled' : 'error';
+      return toResult(item, deps.workerId, startedAt, { ok: false, stop, error: toErrorData(err) });
+    },
+  );
   return {
     cancel: (reason) => abort.abort(new Error(reason)),
     result,
@@ -284,6 +140,19 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
       return result.then(() => cleanup);
     },
   };
+}
+
+/** A recipe program's edits computed from the base commit: a rename reads the commit's files straight from git, other programs a shared checkout. */
+async function preview(item: WorkItem, deps: ItemDeps, p: EditProgram): Promise<{ diff: string; files: string[] }> {
+  const { changed } =
+    p.recipe.kind === 'rename'
+      ? await deps.recipes.previewCommit(
+          await deps.workspaces.repository(item.repo, item.baseCommit),
+          item.baseCommit,
+          p,
+        )
+      : await deps.workspaces.withCheckout(item.repo, item.baseCommit, (root) => deps.recipes.preview(root, p));
+  return { diff: diffFromChanges(changed), files: changed.filter((c) => c.before !== c.after).map((c) => c.path) };
 }
 
 function limits(item: WorkItem, deps: ItemDeps): EditorLimits {
@@ -296,6 +165,3 @@ function limits(item: WorkItem, deps: ItemDeps): EditorLimits {
     ...(b.maxWallMs ? { deadlineMs: b.maxWallMs } : {}),
   };
 }
-
-/** This machine's name, for heartbeats. */
-export const HOST = hostname();

@@ -6,8 +6,7 @@ import { createActor, toPromise } from 'xstate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@baton/log';
 import { createModelClient, type ModelClient } from '@baton/model';
-import { Subtask, type EditProgram } from '@baton/protocol';
-import { applyProgram } from '@baton/recipes';
+import { Subtask } from '@baton/protocol';
 import { startScriptedApi, type Script, type ScriptedApi, type RecordedContentBlock } from '@baton/scripted-api';
 import { createFileTracker, createToolset, type AuthorizeAction } from '@baton/tools';
 import { makeTempRepo, type TempRepo } from '../../test/temp-repo.js';
@@ -99,10 +98,6 @@ async function setUp(
     model,
     limits: { ...DEFAULT_EDITOR_LIMITS, ...limits },
     diff: () => tree.diff(),
-    runProgram: async (program: EditProgram) => {
-      await applyProgram(tree.dir, program);
-      return tree.diff();
-    },
   };
   return { tree, authorized, input };
 }
@@ -287,22 +282,18 @@ describe('editorMachine', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('ends in failed with model_error when a model call fails', async () => {
+    const { model } = await api([{ status: 400, message: 'bad request' }]);
+    const { output, state } = await run((await setUp(model)).input);
+    expect(state).toBe('failed');
+    expect(output).toMatchObject({ ok: false, stop: 'model_error', diff: '', turns: 0 });
+    expect(output.error?.message).toContain('bad request');
+  });
+
   it('fails with a helpful error when no model is configured', async () => {
     const { output, state } = await run((await setUp(undefined)).input);
     expect(state).toBe('failed');
     expect(output).toMatchObject({ ok: false, stop: 'model_error', error: { name: 'NoModelError' } });
     expect(output.error?.message).toContain('ANTHROPIC_API_KEY');
-  });
-
-  it('runs a recipe program without a model (recipe mode)', async () => {
-    const program: EditProgram = {
-      recipe: { kind: 'rename', from: 'greet', to: 'salute', glob: 'src/**/*.ts', comments: false },
-      files: ['src/a.ts', 'src/b.ts'],
-    };
-    const { output, state } = await run((await setUp(undefined, {}, subtask({ program }))).input);
-    expect(state).toBe('done');
-    expect(output).toMatchObject({ ok: true, stop: 'completed', turns: 0 });
-    expect(output.files.sort()).toEqual(['src/a.ts', 'src/b.ts']);
-    expect(output.diff).toContain("+export const hi = salute('b');");
   });
 });

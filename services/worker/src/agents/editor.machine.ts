@@ -7,17 +7,9 @@ import {
   type ModelResponse,
   type ToolUseBlock,
 } from '@baton/model';
-import {
-  addUsage,
-  emptyUsage,
-  toErrorData,
-  type AgentStop,
-  type EditProgram,
-  type ErrorData,
-  type Subtask,
-  type Usage,
-} from '@baton/protocol';
+import { addUsage, emptyUsage, type AgentStop, type ErrorData, type Subtask, type Usage } from '@baton/protocol';
 import { toolSpecs, type Tool, type ToolContext } from '@baton/tools';
+import { recordError, type Failure } from './record-error.js';
 import { editorSystemPrompt } from './system-prompt.js';
 import { runToolBatch, type ToolCall, type ToolCallResult } from './tool-batch.js';
 
@@ -43,7 +35,7 @@ export const DEFAULT_EDITOR_LIMITS: EditorLimits = {
   deadlineMs: 20 * 60_000,
 };
 
-/** What an editor needs: the subtask, its worktree's tools, the model, and how to diff or run a program. */
+/** What an editor needs: the subtask, its worktree's tools, the model, and how to diff the worktree. */
 export interface EditorInput {
   subtask: Subtask;
   tools: readonly Tool[];
@@ -52,8 +44,6 @@ export interface EditorInput {
   limits: EditorLimits;
   /** The worktree's changes since the base commit. */
   diff: (signal: AbortSignal) => Promise<{ diff: string; files: string[] }>;
-  /** Runs a recipe edit program (recipe mode: no model) and returns its diff. */
-  runProgram: (program: EditProgram, signal: AbortSignal) => Promise<{ diff: string; files: string[] }>;
 }
 
 /** How an editor session ended. */
@@ -69,7 +59,7 @@ export interface EditorOutput {
   toolCalls: ToolCallResult[];
 }
 
-interface EditorContext {
+interface EditorContext extends Failure {
   input: EditorInput;
   system: string;
   messages: MessageParam[];
@@ -81,12 +71,8 @@ interface EditorContext {
   pendingCalls: ToolCall[];
   toolCalls: ToolCallResult[];
   summary: string;
-  stop: AgentStop;
   diff: string;
   files: string[];
-  error?: ErrorData;
-  /** Set on entry of a final state: the output reads it (`self.getSnapshot()` is not yet the final snapshot there). */
-  finalState?: string;
 }
 
 type EditorEvent = { type: 'CANCEL' };
@@ -98,8 +84,22 @@ const textOf = (r: ModelResponse) =>
     .join('\n')
     .trim();
 const toolUses = (r: ModelResponse) => r.content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
-const stopAs = (stop: AgentStop) => ({ type: 'setStop', params: { stop } }) as const;
-const finish = (state: string) => ({ type: 'setFinal', params: { state } }) as const;
+
+/** A final state's output: the diff only when the session ended well (`end_turn`). */
+function outcome(context: EditorContext, stop: AgentStop): EditorOutput {
+  const ok = stop === 'end_turn';
+  return {
+    ok,
+    stop,
+    diff: ok ? context.diff : '',
+    files: ok ? context.files : [],
+    usage: context.usage,
+    summary: context.summary,
+    turns: context.turns,
+    toolCalls: context.toolCalls,
+    ...(context.error ? { error: context.error } : {}),
+  };
+}
 
 /** Counts identical calls in a row across turns; any different call starts the count again. */
 function repeats(last: EditorContext['lastCall'], calls: readonly ToolCall[]): EditorContext['lastCall'] {
@@ -114,8 +114,7 @@ function repeats(last: EditorContext['lastCall'], calls: readonly ToolCall[]): E
 /**
  * The editor agent: preparing -> thinking (model call) -> acting (tool batch) -> thinking … ->
  * finalizing (diff) -> done. Every other stop is a named final state: maxTurns, tokenBudget,
- * toolErrors, repeatedCall, cancelled, deadline, failed. A subtask with an edit program runs it
- * instead (recipe mode, no model).
+ * toolErrors, repeatedCall, cancelled, deadline, failed. (A subtask with an edit program runs the recipe machine.)
  */
 export const editorMachine = setup({
   types: {
@@ -138,13 +137,9 @@ export const editorMachine = setup({
     runTools: fromPromise<ToolCallResult[], { tools: readonly Tool[]; calls: ToolCall[]; ctx: ToolContext }>(
       ({ input, signal }) => runToolBatch(input.tools, input.calls, { ...input.ctx, signal }),
     ),
-    runProgram: fromPromise<{ diff: string; files: string[] }, EditorInput>(({ input, signal }) =>
-      input.runProgram(input.subtask.program!, signal),
-    ),
     makeDiff: fromPromise<{ diff: string; files: string[] }, EditorInput>(({ input, signal }) => input.diff(signal)),
   },
   guards: {
-    isRecipe: ({ context }) => context.input.subtask.program !== undefined,
     hasModel: ({ context }) => context.input.model !== undefined,
     overTokens: ({ context }) =>
       context.usage.inputTokens + context.usage.outputTokens > context.input.limits.maxTokens,
@@ -153,10 +148,7 @@ export const editorMachine = setup({
     tooManyToolErrors: ({ context }) => context.toolErrorTurns >= context.input.limits.maxToolErrors,
     repeating: ({ context }) => context.lastCall.times >= context.input.limits.maxRepeatedCalls,
   },
-  actions: {
-    setStop: assign((_, params: { stop: AgentStop }) => ({ stop: params.stop })),
-    setFinal: assign((_, params: { state: string }) => ({ finalState: params.state })),
-  },
+  actions: { recordError: assign(recordError) },
   delays: { deadline: ({ context }) => context.input.limits.deadlineMs },
 }).createMachine({
   id: 'editor',
@@ -171,18 +163,13 @@ export const editorMachine = setup({
     pendingCalls: [],
     toolCalls: [],
     summary: '',
-    stop: 'completed',
     diff: '',
     files: [],
   }),
-  initial: 'routing',
+  initial: 'preparing',
   on: { CANCEL: '.cancelled' },
   after: { deadline: '.deadline' },
   states: {
-    // Recipe mode never reads the worktree's memory files nor needs a model.
-    routing: {
-      always: [{ guard: 'isRecipe', target: 'applyingProgram' }, { target: 'preparing' }],
-    },
     preparing: {
       invoke: {
         src: 'prepare',
@@ -206,33 +193,11 @@ export const editorMachine = setup({
                 message:
                   'this subtask needs a model and none is configured: set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL)',
               }),
-              stop: () => 'model_error' as const,
+              failedWith: () => 'model_error' as const,
             }),
           },
         ],
-        onError: {
-          target: 'failed',
-          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }),
-        },
-      },
-    },
-    applyingProgram: {
-      invoke: {
-        src: 'runProgram',
-        input: ({ context }) => context.input,
-        onDone: {
-          target: 'done',
-          actions: assign({
-            diff: ({ event }) => event.output.diff,
-            files: ({ event }) => event.output.files,
-            stop: () => 'completed' as const,
-            summary: ({ event }) => `recipe changed ${event.output.files.length} files`,
-          }),
-        },
-        onError: {
-          target: 'failed',
-          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }),
-        },
+        onError: { target: 'failed', actions: 'recordError' },
       },
     },
     thinking: {
@@ -258,16 +223,13 @@ export const editorMachine = setup({
             summary: ({ context, event }) => textOf(event.output) || context.summary,
           }),
         },
-        onError: {
-          target: 'failed',
-          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'model_error' as const }),
-        },
+        onError: { target: 'failed', actions: { type: 'recordError', params: { stop: 'model_error' } } },
       },
     },
     deciding: {
       always: [
         { guard: 'overTokens', target: 'tokenBudget' },
-        { guard: 'noToolCalls', target: 'finalizing', actions: stopAs('end_turn') },
+        { guard: 'noToolCalls', target: 'finalizing' },
         { target: 'acting' },
       ],
     },
@@ -293,10 +255,7 @@ export const editorMachine = setup({
             pendingCalls: () => [],
           }),
         },
-        onError: {
-          target: 'failed',
-          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }),
-        },
+        onError: { target: 'failed', actions: 'recordError' },
       },
     },
     checking: {
@@ -315,33 +274,18 @@ export const editorMachine = setup({
           target: 'done',
           actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files }),
         },
-        onError: {
-          target: 'failed',
-          actions: assign({ error: ({ event }) => toErrorData(event.error), stop: () => 'error' as const }),
-        },
+        onError: { target: 'failed', actions: 'recordError' },
       },
     },
-    done: { type: 'final', entry: finish('done') },
-    maxTurns: { type: 'final', entry: [stopAs('max_turns'), finish('maxTurns')] },
-    tokenBudget: { type: 'final', entry: [stopAs('token_budget'), finish('tokenBudget')] },
-    toolErrors: { type: 'final', entry: [stopAs('tool_errors'), finish('toolErrors')] },
-    repeatedCall: { type: 'final', entry: [stopAs('repeated_call'), finish('repeatedCall')] },
-    cancelled: { type: 'final', entry: [stopAs('cancelled'), finish('cancelled')] },
-    deadline: { type: 'final', entry: [stopAs('deadline'), finish('deadline')] },
-    failed: { type: 'final', entry: finish('failed') },
+    done: { type: 'final', output: ({ context }) => outcome(context, 'end_turn') },
+    maxTurns: { type: 'final', output: ({ context }) => outcome(context, 'max_turns') },
+    tokenBudget: { type: 'final', output: ({ context }) => outcome(context, 'token_budget') },
+    toolErrors: { type: 'final', output: ({ context }) => outcome(context, 'tool_errors') },
+    repeatedCall: { type: 'final', output: ({ context }) => outcome(context, 'repeated_call') },
+    cancelled: { type: 'final', output: ({ context }) => outcome(context, 'cancelled') },
+    deadline: { type: 'final', output: ({ context }) => outcome(context, 'deadline') },
+    failed: { type: 'final', output: ({ context }) => outcome(context, context.failedWith ?? 'error') },
   },
-  output: ({ context }) => {
-    const ok = context.finalState === 'done';
-    return {
-      ok,
-      stop: context.stop,
-      diff: ok ? context.diff : '',
-      files: ok ? context.files : [],
-      usage: context.usage,
-      summary: context.summary,
-      turns: context.turns,
-      toolCalls: context.toolCalls,
-      ...(context.error ? { error: context.error } : {}),
-    };
-  },
+  // XState types a final state's output as unknown: each one above is built by outcome().
+  output: ({ event }) => event.output as EditorOutput,
 });

@@ -1,6 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
-import { toErrorData, type AgentStop, type CommandOutput, type ErrorData } from '@baton/protocol';
+import type { AgentStop, CommandOutput, ErrorData } from '@baton/protocol';
 import type { Authorization } from '@baton/tools';
+import { recordError, type Failure } from './record-error.js';
 import { runCommandOutput } from './run-command-output.js';
 
 /** What a shell agent needs. */
@@ -23,15 +24,24 @@ export interface ShellOutput {
   error?: ErrorData;
 }
 
-interface ShellContext {
+interface ShellContext extends Failure {
   input: ShellInput;
   commands: CommandOutput[];
   failed: boolean;
   diff: string;
   files: string[];
-  error?: ErrorData;
-  /** Set on entry of a final state (the output cannot read the final snapshot yet). */
-  finalState?: 'done' | 'failed' | 'cancelled';
+}
+
+/** A final state's output: the commands run and, when they all passed, the files they changed. */
+function outcome(context: ShellContext, ok: boolean, stop: AgentStop): ShellOutput {
+  return {
+    ok,
+    stop,
+    commands: context.commands,
+    diff: context.diff,
+    files: context.files,
+    ...(context.error ? { error: context.error } : {}),
+  };
 }
 
 async function runInOrder(
@@ -80,9 +90,7 @@ export const shellMachine = setup({
     makeDiff: fromPromise<{ diff: string; files: string[] }, ShellInput>(({ input, signal }) => input.diff(signal)),
   },
   guards: { commandFailed: ({ context }) => context.failed },
-  actions: {
-    setFinal: assign((_, params: { state: 'done' | 'failed' | 'cancelled' }) => ({ finalState: params.state })),
-  },
+  actions: { recordError: assign(recordError) },
 }).createMachine({
   id: 'shell',
   context: ({ input }) => ({ input, commands: [], failed: false, diff: '', files: [] }),
@@ -100,7 +108,7 @@ export const shellMachine = setup({
             failed: ({ event }) => event.output.failed,
           }),
         },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
+        onError: { target: 'failed', actions: 'recordError' },
       },
     },
     checking: { always: [{ guard: 'commandFailed', target: 'failed' }, { target: 'finalizing' }] },
@@ -112,24 +120,13 @@ export const shellMachine = setup({
           target: 'done',
           actions: assign({ diff: ({ event }) => event.output.diff, files: ({ event }) => event.output.files }),
         },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
+        onError: { target: 'failed', actions: 'recordError' },
       },
     },
-    done: { type: 'final', entry: { type: 'setFinal', params: { state: 'done' } } },
-    failed: { type: 'final', entry: { type: 'setFinal', params: { state: 'failed' } } },
-    cancelled: { type: 'final', entry: { type: 'setFinal', params: { state: 'cancelled' } } },
+    done: { type: 'final', output: ({ context }) => outcome(context, true, 'completed') },
+    failed: { type: 'final', output: ({ context }) => outcome(context, false, context.failedWith ?? 'command_failed') },
+    cancelled: { type: 'final', output: ({ context }) => outcome(context, false, 'cancelled') },
   },
-  output: ({ context }) => {
-    const state = context.finalState;
-    const stop: AgentStop =
-      state === 'done' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'command_failed';
-    return {
-      ok: state === 'done',
-      stop,
-      commands: context.commands,
-      diff: context.diff,
-      files: context.files,
-      ...(context.error ? { error: context.error } : {}),
-    };
-  },
+  // XState types a final state's output as unknown: each one above is built by outcome().
+  output: ({ event }) => event.output as ShellOutput,
 });

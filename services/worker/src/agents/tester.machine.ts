@@ -1,6 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
-import { toErrorData, type AgentStop, type CommandOutput, type ErrorData, type TestReport } from '@baton/protocol';
+import type { AgentStop, CommandOutput, ErrorData, TestReport } from '@baton/protocol';
 import type { Authorization } from '@baton/tools';
+import { recordError, type Failure } from './record-error.js';
 import { runCommandOutput } from './run-command-output.js';
 import { parseTestOutput } from './test-report-parsers.js';
 
@@ -23,13 +24,10 @@ export interface TesterOutput {
   error?: ErrorData;
 }
 
-interface TesterContext {
+interface TesterContext extends Failure {
   input: TesterInput;
   commands: CommandOutput[];
   reports: TestReport[];
-  error?: ErrorData;
-  /** Set on entry of a final state (the output cannot read the final snapshot yet). */
-  finalState?: 'passed' | 'failed' | 'cancelled';
 }
 
 interface Ran {
@@ -46,6 +44,17 @@ function merge(reports: TestReport[]): TestReport {
     flaky: reports.reduce((n, r) => n + r.flaky, 0),
     failures: reports.flatMap((r) => r.failures).slice(0, 200),
     format: reports.find((r) => r.failed > 0)?.format ?? reports[0]!.format,
+  };
+}
+
+/** A final state's output: the merged report and every command run. */
+function outcome(context: TesterContext, ok: boolean, stop: AgentStop): TesterOutput {
+  return {
+    ok,
+    stop,
+    report: merge(context.reports),
+    commands: context.commands,
+    ...(context.error ? { error: context.error } : {}),
   };
 }
 
@@ -108,9 +117,7 @@ export const testerMachine = setup({
   guards: {
     allPassed: ({ context }) => context.reports.every((r) => r.failed === 0),
   },
-  actions: {
-    setFinal: assign((_, params: { state: 'passed' | 'failed' | 'cancelled' }) => ({ finalState: params.state })),
-  },
+  actions: { recordError: assign(recordError) },
 }).createMachine({
   id: 'tester',
   context: ({ input }) => ({ input, commands: [], reports: [] }),
@@ -128,27 +135,16 @@ export const testerMachine = setup({
             reports: ({ event }) => event.output.reports,
           }),
         },
-        onError: { target: 'failed', actions: assign({ error: ({ event }) => toErrorData(event.error) }) },
+        onError: { target: 'failed', actions: 'recordError' },
       },
     },
     reporting: {
       always: [{ guard: 'allPassed', target: 'passed' }, { target: 'failed' }],
     },
-    passed: { type: 'final', entry: { type: 'setFinal', params: { state: 'passed' } } },
-    failed: { type: 'final', entry: { type: 'setFinal', params: { state: 'failed' } } },
-    cancelled: { type: 'final', entry: { type: 'setFinal', params: { state: 'cancelled' } } },
+    passed: { type: 'final', output: ({ context }) => outcome(context, true, 'completed') },
+    failed: { type: 'final', output: ({ context }) => outcome(context, false, context.failedWith ?? 'tests_failed') },
+    cancelled: { type: 'final', output: ({ context }) => outcome(context, false, 'cancelled') },
   },
-  output: ({ context }) => {
-    const state = context.finalState;
-    const report = merge(context.reports);
-    const stop: AgentStop =
-      state === 'passed' ? 'completed' : state === 'cancelled' ? 'cancelled' : context.error ? 'error' : 'tests_failed';
-    return {
-      ok: state === 'passed',
-      stop,
-      report,
-      commands: context.commands,
-      ...(context.error ? { error: context.error } : {}),
-    };
-  },
+  // XState types a final state's output as unknown: each one above is built by outcome().
+  output: ({ event }) => event.output as TesterOutput,
 });
