@@ -380,7 +380,8 @@ export class ShellParser extends ShellScanner {
     if ((op === '<' || op === '>') && this.src[this.pos + m[0].length] === '(') return undefined;
     this.pos += m[0].length;
     this.skipBlanks();
-    if (isMeta(this.peek())) this.fail(`missing target after ${op}`);
+    const procSub = (this.peek() === '<' || this.peek() === '>') && this.peek(1) === '(';
+    if (isMeta(this.peek()) && !procSub) this.fail(`missing target after ${op}`);
     const target = this.scanWord();
     const redirect: ShellRedirect = m[1] === undefined ? { op, target } : { op, fd: m[1], target };
     if (op === '<<' || op === '<<-') {
