@@ -1,8 +1,8 @@
 /** Longest command line the policy parses; longer input is asked about without parsing. */
-export const MAX_COMMAND_LENGTH = 100_000;
+const MAX_COMMAND_LENGTH = 100_000;
 
 /** Deepest bracket nesting the policy parses: sh-syntax (WebAssembly) traps and our grammar recurses past ~1,000. */
-export const MAX_NESTING_DEPTH = 48;
+const MAX_NESTING_DEPTH = 48;
 
 /**
  * Why a command line is too big or too deeply nested to parse safely, or undefined when it is within the caps.
