@@ -11,8 +11,9 @@ export interface WriteTarget {
 
 const DEVICES = /^\/dev\/(null|stdout|stderr|tty|fd\/\d+)$/;
 const WRITE_OPS = new Set(['>', '>>', '>|', '&>', '&>>', '<>']);
-const OPERAND_WRITERS = new Set(['rm', 'rmdir', 'touch', 'truncate', 'mkdir', 'unlink', 'shred', 'tee', 'mv']);
-const LAST_OPERAND_WRITERS = new Set(['cp', 'install', 'ln']);
+// ln: the link's target counts too, since a later write through the link lands there (`ln -s .git/hooks h`).
+const OPERAND_WRITERS = new Set(['rm', 'rmdir', 'touch', 'truncate', 'mkdir', 'unlink', 'shred', 'tee', 'mv', 'ln']);
+const LAST_OPERAND_WRITERS = new Set(['cp', 'install']);
 const MODE_WRITERS = new Set(['chmod', 'chown', 'chgrp']);
 
 /** The files a part writes: `>`/`>>` targets and the operands of rm, mv, cp, tee, touch, `sed -i`, `dd of=`, .... */
@@ -97,8 +98,14 @@ function optionTargets(part: SimpleCommand): { value: string; dynamic: boolean }
   const spec = OUTPUT_OPTIONS[name];
   if (spec === undefined) return out;
   if (name === 'git') {
-    const sub = readGit(part.argv).sub;
-    if (sub === undefined || !['diff', 'log', 'show', 'format-patch', 'archive'].includes(sub)) return out;
+    const inv = readGit(part.argv);
+    const operands = inv.args.filter((a) => !a.startsWith('-'));
+    // The folder a new repository or worktree is written to.
+    if ((inv.sub === 'clone' || inv.sub === 'init') && operands.length > (inv.sub === 'clone' ? 1 : 0))
+      return [{ value: operands[operands.length - 1] ?? '', dynamic: part.dynamic }];
+    if (inv.sub === 'worktree' && operands[0] === 'add' && operands[1] !== undefined)
+      return [{ value: operands[1], dynamic: part.dynamic }];
+    if (inv.sub === undefined || !['diff', 'log', 'show', 'format-patch', 'archive'].includes(inv.sub)) return out;
   }
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
