@@ -1,3 +1,4 @@
+import { canonicalGitArgv, readGit } from './git-invocation.js';
 import { splitRuleWords } from './parse-rule.js';
 import type { SimpleCommand } from './split-command.js';
 
@@ -22,7 +23,7 @@ export function compileBashPattern(
     words = words.slice(0, -1);
   }
   return (part, mode) =>
-    candidates(part.argv).some((argv) => {
+    candidates(part.argv, mode).some((argv) => {
       if (matchesInOrder(words, argv, prefix)) {
         // A word only known at run time cannot be vouched for by an allow rule.
         return mode === 'lenient' || (prefix ? !part.dynamicArgs.some((i) => i < words.length) : !part.dynamic);
@@ -55,11 +56,14 @@ function isShortCluster(w: string): boolean {
   return /^-[A-Za-z]+$/.test(w);
 }
 
-/** The argv as written, plus git's with its global options (`-C dir`, `--no-pager`, ...) removed. */
-function candidates(argv: string[]): string[][] {
-  if (argv[0] !== 'git') return [argv];
-  let i = 1;
-  while (i < argv.length && (argv[i] ?? '').startsWith('-'))
-    i += ['-C', '-c', '--git-dir', '--work-tree', '--namespace'].includes(argv[i] ?? '') ? 2 : 1;
-  return i === 1 ? [argv] : [argv, ['git', ...argv.slice(i)]];
+/**
+ * The argv as written, plus git's as git reads it (global options removed, abbreviated long options in full), and
+ * for deny/ask rules the program's base name when it is run by a path (`./bin/rm` is judged as `rm` too).
+ */
+function candidates(argv: string[], mode: MatchMode): string[][] {
+  const out = [argv];
+  const name = argv[0] ?? '';
+  if (mode === 'lenient' && name.includes('/')) out.push([name.slice(name.lastIndexOf('/') + 1), ...argv.slice(1)]);
+  for (const a of [...out]) if (a[0] === 'git') out.push(canonicalGitArgv(readGit(a)));
+  return out;
 }

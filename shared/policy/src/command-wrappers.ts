@@ -16,6 +16,7 @@ export const WrapperKind = {
   shell: 'shell',
   eval: 'eval',
   source: 'source',
+  runner: 'runner',
 } as const;
 /** A kind of wrapper command. */
 export type WrapperKind = (typeof WrapperKind)[keyof typeof WrapperKind];
@@ -33,6 +34,49 @@ export interface Unwrapped {
 /** Shell interpreters whose `-c` string is parsed and whose stdin script is a download risk. */
 export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
 
+/**
+ * Commands that run the command after their options, with the short options that take a value (`stdbuf -o L`).
+ * Each only changes how the command runs (buffering, session, priority, CPU, lock), never what it is.
+ */
+const RUNNERS: Record<string, { valued: RegExp }> = {
+  stdbuf: { valued: /^(?:-[ioe]|--(?:input|output|error))$/ },
+  setsid: { valued: /^$/ },
+  coproc: { valued: /^$/ },
+  ionice: { valued: /^(?:-[cnp]|--(?:class|classdata|pid))$/ },
+  chrt: { valued: /^$/ },
+  taskset: { valued: /^$/ },
+  unbuffer: { valued: /^$/ },
+  caffeinate: { valued: /^-[w]$/ },
+  nocache: { valued: /^$/ },
+  torsocks: { valued: /^$/ },
+  proxychains: { valued: /^-f$/ },
+  proxychains4: { valued: /^-f$/ },
+  catchsegv: { valued: /^$/ },
+  'systemd-run': { valued: /^(?:-[pEu]|--(?:property|setenv|unit|uid|gid|working-directory))$/ },
+  firejail: { valued: /^$/ },
+  unshare: { valued: /^$/ },
+  chroot: { valued: /^$/ },
+};
+
+/** Commands that run a string or their arguments in a way that cannot be followed (a shell string of their own). */
+const STRING_RUNNERS: Record<string, string> = {
+  watch: 'watch runs its arguments through a shell',
+  script: 'script -c runs a command string',
+  su: 'su runs a command as another user',
+  runuser: 'runuser runs a command as another user',
+  flock: 'flock -c runs a command string',
+  parallel: 'parallel builds commands from its input',
+  nsenter: 'nsenter runs a command in other namespaces',
+  dbus: 'dbus-run-session runs a command',
+  ssh: 'ssh runs a command on another machine',
+  tmux: 'tmux runs commands in a terminal multiplexer',
+  screen: 'screen runs commands in a terminal multiplexer',
+  expect: 'expect runs a script',
+  at: 'at schedules a command',
+  batch: 'batch schedules a command',
+  crontab: 'crontab schedules commands',
+};
+
 /** Unwraps `words` when its command is a wrapper (env, timeout, xargs, find -exec, bash -c, eval, ...). */
 export function unwrapCommand(words: readonly ShellWord[]): Unwrapped | undefined {
   const argv = words.map((w) => w.value);
@@ -42,6 +86,29 @@ export function unwrapCommand(words: readonly ShellWord[]): Unwrapped | undefine
     commands: i < argv.length ? [{ start: i, end: argv.length, argsFromInput }] : [],
     scripts: [],
   });
+  const runner = RUNNERS[name];
+  if (runner !== undefined) {
+    let i = 1;
+    // chroot's first operand is its new root; chrt and taskset take a priority or CPU mask before the command.
+    for (; i < argv.length && (argv[i] ?? '').startsWith('-'); i++) {
+      if (argv[i] === '--') {
+        i++;
+        break;
+      }
+      if (runner.valued.test(argv[i] ?? '')) i++;
+    }
+    if (name === 'chroot' || name === 'chrt' || name === 'taskset') i++;
+    return rest('runner', i);
+  }
+  if (name === 'busybox' || name === 'toybox') {
+    // `busybox rm -rf /` is `rm -rf /`; `busybox sh` is a shell.
+    const applet = words.slice(1);
+    if (applet.length === 0) return undefined;
+    return unwrapCommand(applet) ?? rest('runner', 1);
+  }
+  const stringRunner = STRING_RUNNERS[name];
+  if (stringRunner !== undefined && argv.length > 1)
+    return { kind: 'runner', commands: [], scripts: [], opaque: stringRunner };
   switch (name) {
     case 'env': {
       let i = 1;
@@ -75,6 +142,12 @@ export function unwrapCommand(words: readonly ShellWord[]): Unwrapped | undefine
     case 'nohup':
     case 'builtin':
       return rest(name, argv[1] === '--' ? 2 : 1);
+    case 'ltrace':
+    case 'strace':
+    case 'valgrind':
+    case 'gdb':
+    case 'perf':
+      return { kind: 'runner', commands: [], scripts: [], opaque: `${name} runs and inspects a program` };
     case 'sudo':
     case 'doas': {
       let i = 1;
@@ -115,7 +188,9 @@ export function unwrapCommand(words: readonly ShellWord[]): Unwrapped | undefine
         }
         if (
           /^-[ILnPsdEa]$/.test(argv[i] ?? '') ||
-          /^--(max-args|max-procs|max-chars|delimiter|eof|arg-file|max-lines|replace)$/.test(argv[i] ?? '')
+          /^--(max-args|max-procs|max-chars|delimiter|eof|arg-file|max-lines|replace|process-slot-var)$/.test(
+            argv[i] ?? '',
+          )
         )
           i++;
       }

@@ -78,7 +78,7 @@ function compileRule(text: string, verdict: Verdict, isDefault: boolean): Compil
       tool === 'Edit' || tool === 'Write' || tool === 'Read'
         ? specifier === undefined
           ? () => true
-          : compilePathPattern(specifier)
+          : compilePathPattern(specifier, { nocase: verdict !== 'allow' })
         : never,
   };
 }

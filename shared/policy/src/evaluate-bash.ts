@@ -1,7 +1,12 @@
 import type { CompiledPolicy } from './compile-policy.js';
 import type { Decision, PartDecision } from './decision.js';
 import { strictest } from './decision.js';
-import { evaluateShellWrite } from './evaluate-file.js';
+import { evaluateShellRead, evaluateShellWrite } from './evaluate-file.js';
+import { gitFindings } from './git-hazards.js';
+import { readGit } from './git-invocation.js';
+import { programOption } from './program-options.js';
+import { readTargets } from './read-targets.js';
+import { riskyAssignment } from './risky-assignments.js';
 import { isReadOnlyCommand } from './read-only-commands.js';
 import { checkStructuralDefaults } from './safe-defaults.js';
 import { splitCommand } from './split-command.js';
@@ -63,6 +68,20 @@ function evaluatePart(policy: CompiledPolicy, part: SimpleCommand, cwdMoved: boo
     const d = evaluateShellWrite(policy, w.path, w.dynamic, cwdMoved && !w.path.startsWith('/'));
     if (d) found.push(d);
   }
+  for (const r of readTargets(part)) {
+    const d = evaluateShellRead(policy, r.path, r.dynamic, cwdMoved && !r.path.startsWith('/'));
+    if (d) found.push(d);
+  }
+  // What runs or what it loads is decided by the arguments, not the command's name: no allow rule vouches for it.
+  const program = programOption(part);
+  if (program !== undefined) found.push({ verdict: 'ask', reason: `${program}, so it cannot be checked` });
+  if (part.argv[0] === 'git')
+    for (const g of gitFindings(readGit(part.argv)))
+      if (g.kind === 'runs-program' || g.kind === 'other-repository')
+        found.push({ verdict: g.verdict, reason: g.reason });
+  const variable = riskyAssignment(part);
+  if (variable !== undefined)
+    found.push({ verdict: 'ask', reason: `it sets ${variable}, which changes what runs or what it loads` });
   const readOnly = isReadOnlyCommand(part) || part.wrapper !== undefined;
   if (policy.mode === 'plan' && !readOnly)
     found.push({ verdict: 'deny', reason: 'the run is in plan mode: only read-only commands may run' });

@@ -16,13 +16,14 @@ export function normalizeRepoPath(p: string): string | undefined {
  * Compiles a gitignore-style glob relative to the repository: a pattern without an inner `/` matches at any
  * depth, a leading `/` anchors it at the root, and a directory pattern also covers everything below it.
  * Patterns naming paths outside the repository (`~/...`, `//abs`) never match: such paths are refused anyway.
+ * Deny and ask rules match without case (`nocase`), since a case-insensitive disk reads `SECRETS/x` as `secrets/x`.
  */
-export function compilePathPattern(spec: string): (repoPath: string) => boolean {
+export function compilePathPattern(spec: string, options: { nocase?: boolean } = {}): (repoPath: string) => boolean {
   if (spec.startsWith('~') || spec.startsWith('//')) return () => false;
   let p = spec.startsWith('./') ? spec.slice(2) : spec;
   const anchored = p.startsWith('/') || p.replace(/\/$/, '').includes('/');
   p = p.replace(/^\/+/, '').replace(/\/+$/, '');
   if (!anchored && !p.startsWith('**')) p = `**/${p}`;
-  const isMatch = picomatch([p, `${p}/**`], { dot: true });
+  const isMatch = picomatch([p, `${p}/**`], { dot: true, nocase: options.nocase === true });
   return (repoPath) => isMatch(repoPath);
 }

@@ -1,3 +1,5 @@
+import { readGit } from './git-invocation.js';
+import { hasShortFlag, isLongOption } from './long-option.js';
 import type { SimpleCommand } from './split-command.js';
 
 const PLAIN = new Set([
@@ -44,7 +46,6 @@ const PLAIN = new Set([
   'cd',
   'pushd',
   'popd',
-  'read',
   'jq',
 ]);
 const GIT_READ = new Set([
@@ -90,24 +91,35 @@ export function isReadOnlyCommand(part: SimpleCommand): boolean {
   const [name, ...args] = part.argv;
   if (name === undefined) return true;
   if (part.dynamicArgs.includes(0)) return false;
+  const opts = args.filter((a) => a.startsWith('-'));
+  // Options that write a file, set the clock or run a program make a reading command something else.
+  if (name === 'tree') return !opts.some((a) => hasShortFlag(a, 'o'));
+  if (name === 'date') return !opts.some((a) => hasShortFlag(a, 's') || isLongOption(a, 'set', 2));
+  if (name === 'printf') return !opts.some((a) => hasShortFlag(a, 'v'));
   if (PLAIN.has(name)) return true;
-  if (name === 'sort') return !args.some((a) => a === '-o' || a.startsWith('--output') || /^-[a-z]*o/.test(a));
+  if (name === 'sort')
+    return !opts.some(
+      (a) => hasShortFlag(a, 'o', 'kStT') || isLongOption(a, 'output', 3) || isLongOption(a, 'compress-program', 4),
+    );
   if (name === 'uniq') return args.filter((a) => !a.startsWith('-')).length <= 1;
   if (name === 'find') return !args.some((a) => FIND_WRITES.has(a));
   if (VERSIONED.has(name) && args.length === 1 && args[0] === '--version') return true;
-  if (name === 'git') return isReadOnlyGit(args);
+  if (name === 'git') return isReadOnlyGit(part.argv);
   return false;
 }
 
-function isReadOnlyGit(args: string[]): boolean {
-  let i = 0;
-  while (i < args.length && (args[i] ?? '').startsWith('-')) {
-    // `-c key=value` can set aliases, pagers or hooks that run programs.
-    if (args[i] === '-c' || (args[i] ?? '').startsWith('--exec-path') || (args[i] ?? '').startsWith('--config-env'))
-      return false;
-    i += args[i] === '-C' ? 2 : 1;
-  }
-  const sub = args[i];
-  if (sub === undefined || !GIT_READ.has(sub)) return false;
-  return !args.slice(i + 1).some((a) => a.startsWith('--output') || a === '--ext-diff' || a.startsWith('--textconv'));
+function isReadOnlyGit(argv: readonly string[]): boolean {
+  const inv = readGit(argv);
+  // `-c key=value` can set aliases, pagers or hooks that run programs; the others point git elsewhere.
+  if (inv.globals.some((g) => ['-c', '--exec-path', '--config-env', '--git-dir', '--work-tree'].includes(g.name)))
+    return false;
+  if (inv.sub === undefined || !GIT_READ.has(inv.sub)) return false;
+  return !inv.args.some(
+    (a) =>
+      isLongOption(a, 'output', 3) ||
+      a === '--ext-diff' ||
+      a.startsWith('--textconv') ||
+      isLongOption(a, 'open-files-in-pager', 3) ||
+      (inv.sub === 'grep' && hasShortFlag(a, 'O')),
+  );
 }

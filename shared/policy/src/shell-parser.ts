@@ -1,4 +1,4 @@
-import { ShellScanner, isMeta } from './shell-scanner.js';
+import { ShellScanner, arithmeticHazard, isMeta } from './shell-scanner.js';
 import type { ShellRedirect, ShellWord } from './shell-scanner.js';
 
 /** A simple command found anywhere in a script, in source order of completion. */
@@ -25,7 +25,10 @@ interface Heredoc {
   delim: string;
   quoted: boolean;
   stripTabs: boolean;
+  redirect: ShellRedirect;
 }
+
+const TEST_ARITHMETIC = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge', '-v', '-R']);
 
 /**
  * Recursive-descent parser for the bash grammar that matters to permissions: lists, pipelines, subshells,
@@ -60,7 +63,8 @@ export class ShellParser extends ShellScanner {
 
   protected parseSubstitution(): void {
     const saved = this.stdinPipe;
-    this.stdinPipe = false;
+    // `>(cmd)` feeds cmd what the outer command writes: its stdin is a pipe (so `>(sh)` runs piped input).
+    this.stdinPipe = this.src[this.pos - 2] === '>';
     this.parseList(() => this.peek() === ')');
     this.stdinPipe = saved;
   }
@@ -86,7 +90,9 @@ export class ShellParser extends ShellScanner {
       if ((h.stripTabs ? line.replace(/^\t+/, '') : line) === h.delim) break;
       body += line + '\n';
     }
+    h.redirect.body = body;
     if (!h.quoted && /[$`]/.test(body)) {
+      h.redirect.bodyDynamic = true;
       const inner = new ShellParser(body, this.out, this.depth + 1);
       inner.scanDquoted(null);
     }
@@ -184,7 +190,10 @@ export class ShellParser extends ShellScanner {
       const body = this.src.slice(this.pos, end);
       if (/\$\(|`/.test(body)) this.fail('command substitution inside (( )) is not supported');
       this.pos = end + 2;
-      this.emit(start, [lit('(('), lit(body, true), lit('))')], [], []);
+      const word = lit(body, true);
+      const hazard = arithmeticHazard(body);
+      if (hazard !== undefined) word.evaluates = hazard;
+      this.emit(start, [lit('(('), word, lit('))')], [], []);
       return this.trailingRedirects(start);
     }
     if (this.peek() === '(') {
@@ -269,28 +278,42 @@ export class ShellParser extends ShellScanner {
   private parseForHead(): void {
     this.skipBlanks();
     if (this.startsWith('((')) {
+      const from = this.pos;
       const end = this.src.indexOf('))', this.pos);
       if (end === -1) this.fail('unterminated ((');
-      if (/\$\(|`/.test(this.src.slice(this.pos, end)))
-        this.fail('command substitution inside for (( )) is not supported');
+      const body = this.src.slice(this.pos + 2, end);
+      if (/\$\(|`/.test(body)) this.fail('command substitution inside for (( )) is not supported');
       this.pos = end + 2;
+      this.detached(from, { raw: body, value: body, dynamic: true, evaluates: arithmeticHazard(body) });
       return;
     }
-    this.scanWord();
+    this.detachedWord();
     this.skipLinebreaks();
     if (this.peekLiteral() !== 'in') return;
     this.pos += 2;
     for (;;) {
       this.skipBlanks();
       if (isMeta(this.peek())) return;
-      this.scanWord();
+      this.detachedWord();
     }
+  }
+
+  /** Scans a word that is not part of a command (a for list, a case subject or pattern) and keeps what it evaluates. */
+  private detachedWord(): void {
+    const from = this.pos;
+    this.detached(from, this.scanWord());
+  }
+
+  /** Runs no command of its own, so a wordless part carries what the word evaluates at run time. */
+  private detached(from: number, word: ShellWord): void {
+    if (word.evaluates === undefined) return;
+    this.emit(from, [lit('(('), word, lit('))')], [], []);
   }
 
   private parseCase(start: number): void {
     this.pos += 4;
     this.skipBlanks();
-    this.scanWord();
+    this.detachedWord();
     this.expectWord('in');
     this.skipLinebreaks();
     while (this.peekLiteral() !== 'esac') {
@@ -298,7 +321,7 @@ export class ShellParser extends ShellScanner {
       if (this.peek() === '(') this.pos++;
       for (;;) {
         this.skipBlanks();
-        this.scanWord();
+        this.detachedWord();
         this.skipBlanks();
         if (this.peek() !== '|') break;
         this.pos++;
@@ -330,6 +353,10 @@ export class ShellParser extends ShellScanner {
       } else words.push(this.scanWord());
     }
     words.push(lit(']]'));
+    if (words.some((w) => TEST_ARITHMETIC.has(w.value))) {
+      const first = words[1];
+      if (first !== undefined) first.evaluates ??= '[[ ]] evaluates the operands of -eq/-lt/... and -v as arithmetic';
+    }
     this.emit(start, words, [], []);
     this.trailingRedirects(start);
   }
@@ -353,16 +380,19 @@ export class ShellParser extends ShellScanner {
     if ((op === '<' || op === '>') && this.src[this.pos + m[0].length] === '(') return undefined;
     this.pos += m[0].length;
     this.skipBlanks();
-    if (isMeta(this.peek())) this.fail(`missing target after ${op}`);
+    const procSub = (this.peek() === '<' || this.peek() === '>') && this.peek(1) === '(';
+    if (isMeta(this.peek()) && !procSub) this.fail(`missing target after ${op}`);
     const target = this.scanWord();
+    const redirect: ShellRedirect = m[1] === undefined ? { op, target } : { op, fd: m[1], target };
     if (op === '<<' || op === '<<-') {
       this.heredocs.push({
         delim: target.value,
         quoted: target.raw !== target.value || target.raw.includes('\\'),
         stripTabs: op === '<<-',
+        redirect,
       });
     }
-    return m[1] === undefined ? { op, target } : { op, fd: m[1], target };
+    return redirect;
   }
 
   private parseSimple(start: number): void {

@@ -5,6 +5,15 @@ export interface ShellWord {
   raw: string;
   value: string;
   dynamic: boolean;
+  /** Why bash evaluates part of it as code at run time (arithmetic, subscripts, indirection, prompt expansion). */
+  evaluates?: string;
+}
+
+/** Why arithmetic over `body` may run code: any name or expansion in it can carry an array subscript with `$(...)`. */
+export function arithmeticHazard(body: string): string | undefined {
+  return /[A-Za-z_$`[\\]/.test(body)
+    ? 'bash evaluates names in arithmetic, whose array subscripts can run commands'
+    : undefined;
 }
 
 /** One redirection of a command, e.g. `2>` `err.log`. */
@@ -12,6 +21,10 @@ export interface ShellRedirect {
   op: string;
   fd?: string;
   target: ShellWord;
+  /** A here-document's text (filled in when its body has been read). */
+  body?: string;
+  /** The here-document expands `$` and backticks (its delimiter is unquoted and the body uses them). */
+  bodyDynamic?: boolean;
 }
 
 const METACHARS = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
@@ -27,6 +40,8 @@ export function isMeta(c: string | undefined): boolean {
  */
 export abstract class ShellScanner {
   pos = 0;
+  /** Set while scanning a word when bash would evaluate part of it as code. */
+  protected evaluates: string | undefined;
 
   constructor(readonly src: string) {}
 
@@ -76,6 +91,18 @@ export abstract class ShellScanner {
 
   /** Scans one word at the cursor; the caller has checked that a word starts here. */
   protected scanWord(): ShellWord {
+    const saved = this.evaluates;
+    this.evaluates = undefined;
+    try {
+      const word = this.scanWordBody();
+      if (this.evaluates !== undefined) word.evaluates = this.evaluates;
+      return word;
+    } finally {
+      this.evaluates = saved;
+    }
+  }
+
+  private scanWordBody(): ShellWord {
     const start = this.pos;
     let value = '';
     let dynamic = false;
@@ -122,7 +149,7 @@ export abstract class ShellScanner {
         if (this.scanExpansion()) dynamic = true;
         value += this.src.slice(from, this.pos);
       } else {
-        if (c === '*' || c === '?' || c === '[') dynamic = true;
+        if (c === '*' || c === '?') dynamic = true;
         unquoted += c;
         value += c;
         this.pos++;
@@ -130,6 +157,8 @@ export abstract class ShellScanner {
     }
     if (this.pos === start) this.fail(`unexpected ${JSON.stringify(this.peek() ?? 'end of input')}`);
     if (/\{[^{}]*(?:,|\.\.)[^{}]*\}/.test(unquoted)) dynamic = true; // brace expansion
+    // `[...]` is a glob only when closed: a lone `[` (the test command) is a plain word.
+    if (/\[[^\]]*\]/.test(unquoted)) dynamic = true;
     return { raw: this.src.slice(start, this.pos), value, dynamic };
   }
 
@@ -188,6 +217,13 @@ export abstract class ShellScanner {
       if (/\$\(|`/.test(body)) this.fail('command substitution inside arithmetic is not supported');
       if (!this.startsWith(')')) this.fail('unterminated $((');
       this.pos++;
+      this.evaluates ??= arithmeticHazard(body);
+      return true;
+    }
+    if (n === '[') {
+      // `$[...]` is bash's old spelling of `$((...))`.
+      const body = this.scanBalanced(2, '[', ']');
+      this.evaluates ??= arithmeticHazard(body) ?? 'old-style arithmetic $[...]';
       return true;
     }
     if (n === '(') {
@@ -199,6 +235,7 @@ export abstract class ShellScanner {
     if (n === '{') {
       const body = this.scanBalanced(2, '{', '}');
       if (/\$\(|`|<\(|>\(/.test(body)) this.fail('command substitution inside ${...} is not supported');
+      this.evaluates ??= parameterHazard(body);
       return true;
     }
     const name = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])/.exec(this.src.slice(this.pos + 1));
@@ -230,4 +267,21 @@ export abstract class ShellScanner {
     if (!this.startsWith(s)) this.fail(`expected ${JSON.stringify(s)}`);
     this.pos += s.length;
   }
+}
+
+/**
+ * Why a `${...}` body may run code or cannot be read the way bash reads it: indirection (`${!x}`), subscripts
+ * (`${x[...]}`), transformations (`${x@P}` expands prompts, which runs substitutions), substring offsets
+ * (arithmetic), and quotes or escapes inside (whose meaning differs between bash versions and this scanner).
+ */
+function parameterHazard(body: string): string | undefined {
+  if (/['"\\]/.test(body)) return 'quoting inside ${...} that is not read the same way by every shell';
+  if (body.startsWith('!') && body.length > 1)
+    return 'indirect expansion ${!...} names a variable only known at run time';
+  if (body.includes('[')) return 'an array subscript in ${...} is evaluated as arithmetic';
+  if (/^[#]?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])@/.test(body))
+    return 'a ${...@op} transformation (e.g. @P runs substitutions)';
+  const offset = /^#?(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-]):(?![-=?+])(.*)$/s.exec(body);
+  if (offset !== null) return arithmeticHazard(offset[1] ?? '');
+  return undefined;
 }

@@ -1,9 +1,7 @@
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { ToolFailure } from './errors.js';
 import { Freshness, stampOf } from './file-tracker.js';
 import type { FileStamp } from './file-tracker.js';
+import { openInWorktree } from './open-in-worktree.js';
 import { resolveWorktreePath } from './resolve-path.js';
 import type { ResolvedPath } from './resolve-path.js';
 import type { ToolContext } from './tool.js';
@@ -16,28 +14,44 @@ export type TextFile = { resolved: ResolvedPath; text: string; stamp: FileStamp 
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Reads a regular UTF-8 text file, refusing binaries, oversized files and special files. */
+/** The real worktree root a resolved path lies under (`absolute` is the root joined with `relative`). */
+function rootOf(resolved: ResolvedPath): string {
+  return resolved.relative === ''
+    ? resolved.absolute
+    : resolved.absolute.slice(0, resolved.absolute.length - resolved.relative.length - 1);
+}
+
+/**
+ * Reads a regular UTF-8 text file, refusing binaries, oversized files and special files. The file is opened
+ * component by component from the worktree's root (see `openInWorktree`), so a folder swapped for a symlink
+ * after `resolved` was checked cannot make it read a file outside.
+ */
 export async function readTextFile(resolved: ResolvedPath, shown: string): Promise<TextFile> {
   if (!resolved.exists) throw new ToolFailure(`The path ${shown} does not exist.`);
-  const info = await stat(resolved.absolute);
-  if (!info.isFile()) throw new ToolFailure(`The path ${shown} is not a regular file.`);
-  if (info.size > MAX_TEXT_FILE_BYTES) {
-    throw new ToolFailure(
-      `The file ${shown} is ${info.size} bytes, over the editor's limit of ${MAX_TEXT_FILE_BYTES}; use grep, or bash with sed/head.`,
-    );
-  }
-  const bytes = await readFile(resolved.absolute);
-  if (bytes.subarray(0, 8000).includes(0))
-    throw new ToolFailure(`The file ${shown} is binary; the editor only handles text.`);
-  let text: string;
+  const handle = await openInWorktree(rootOf(resolved), resolved.relative, 'read');
   try {
-    text = strictUtf8.decode(bytes);
-  } catch (error) {
-    throw new ToolFailure(`The file ${shown} is not valid UTF-8; editing it as text would corrupt it.`, {
-      cause: error,
-    });
+    const info = await handle.stat();
+    if (!info.isFile()) throw new ToolFailure(`The path ${shown} is not a regular file.`);
+    if (info.size > MAX_TEXT_FILE_BYTES) {
+      throw new ToolFailure(
+        `The file ${shown} is ${info.size} bytes, over the editor's limit of ${MAX_TEXT_FILE_BYTES}; use grep, or bash with sed/head.`,
+      );
+    }
+    const bytes = await handle.readFile();
+    if (bytes.subarray(0, 8000).includes(0))
+      throw new ToolFailure(`The file ${shown} is binary; the editor only handles text.`);
+    let text: string;
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch (error) {
+      throw new ToolFailure(`The file ${shown} is not valid UTF-8; editing it as text would corrupt it.`, {
+        cause: error,
+      });
+    }
+    return { resolved, text, stamp: stampOf(bytes, info) };
+  } finally {
+    await handle.close();
   }
-  return { resolved, text, stamp: stampOf(bytes, info) };
 }
 
 /** Refuses an edit unless the actor viewed the file and it has not changed on disk since. */
@@ -83,25 +97,25 @@ export async function writeChecked(ctx: ToolContext, write: CheckedWrite): Promi
   const again = await resolveWorktreePath(ctx.root, write.input, 'write');
   if (again.absolute !== resolved.absolute)
     throw new ToolFailure(`Refused: ${write.shown} now resolves elsewhere. Nothing was changed.`);
-  if (write.previous !== null) {
-    const current = await readTextFile(again, write.shown);
-    if (current.stamp.hash !== write.previous.stamp.hash || current.stamp.mtimeMs !== write.previous.stamp.mtimeMs) {
-      throw new ToolFailure(
-        `Refused: ${write.shown} changed on disk while the edit waited for permission. View it again. Nothing was changed.`,
-      );
-    }
-  } else {
-    await mkdir(path.dirname(again.absolute), { recursive: true });
-  }
 
+  // From here on the file is reached only through handles (see openInWorktree): the check above and the write
+  // below cannot be split by a rename or a symlink swap of any folder on the way.
   const bytes = Buffer.from(write.content, 'utf8');
-  const flags =
-    constants.O_WRONLY |
-    constants.O_NOFOLLOW |
-    (write.previous === null ? constants.O_CREAT | constants.O_EXCL : constants.O_TRUNC);
-  const handle = await open(again.absolute, flags, 0o644);
+  const handle = await openInWorktree(rootOf(again), again.relative, write.previous === null ? 'create' : 'rewrite');
   try {
-    await handle.writeFile(bytes);
+    if (write.previous !== null) {
+      const current = stampOf(await handle.readFile(), await handle.stat());
+      if (current.hash !== write.previous.stamp.hash || current.mtimeMs !== write.previous.stamp.mtimeMs) {
+        throw new ToolFailure(
+          `Refused: ${write.shown} changed on disk while the edit waited for permission. View it again. Nothing was changed.`,
+        );
+      }
+      await handle.truncate(0);
+    }
+    for (let offset = 0; offset < bytes.length;) {
+      const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset, offset);
+      offset += bytesWritten;
+    }
     ctx.files.record(again.relative, stampOf(bytes, await handle.stat()));
   } finally {
     await handle.close();
