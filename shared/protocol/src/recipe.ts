@@ -3,12 +3,16 @@ import { z } from 'zod';
 /** A repository-relative glob. */
 export const RepoGlob = z.string().min(1).max(1000);
 
-/** Rename an identifier semantically (TypeScript symbols), in files matching `glob`. */
+/**
+ * Rename an identifier semantically (TypeScript and JavaScript symbols), in files matching `glob`; with no glob, every
+ * tracked `.ts .tsx .mts .cts .js .jsx .mjs .cjs` file outside generated and vendored folders (`@baton/recipes`).
+ */
 export const RenameRecipe = z.strictObject({
   kind: z.literal('rename'),
   from: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier'),
   to: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier'),
-  glob: RepoGlob.default('**/*.{ts,tsx,mts,cts}'),
+  /** Narrows the files; absent: every TypeScript and JavaScript file outside generated and vendored folders. */
+  glob: RepoGlob.optional(),
   /** Declaration file of the target symbol (repository-relative); when absent every top-level declaration named `from` is a target. */
   declaredIn: z.string().optional(),
   /** Also rename the name inside comments. */
@@ -19,7 +23,8 @@ export const RenameRecipe = z.strictObject({
 export const CodemodRecipe = z
   .strictObject({
     kind: z.literal('codemod'),
-    glob: RepoGlob,
+    /** Narrows the files; absent: every TypeScript and JavaScript file outside generated and vendored folders. */
+    glob: RepoGlob.optional(),
     module: z.string().optional(),
     command: z.string().optional(),
   })

@@ -88,7 +88,8 @@ function snapshotHost(
 
 /**
  * Creates a rename project for a folder (`root`) or a commit snapshot, using its tsconfig (repository-relative,
- * default `tsconfig.json` when present) for module resolution.
+ * default `tsconfig.json`, else `jsconfig.json`, when present) for module resolution; files in folders with their own
+ * tsconfig resolve with that one's options (see `createModuleResolver`).
  */
 export function createRenameProject(
   source: string | ProjectFiles,
@@ -105,7 +106,13 @@ export function createRenameProject(
       return undefined;
     }
   };
-  const tsconfig = resolveInRepo(absoluteRoot, options.tsconfig ?? 'tsconfig.json');
+  // A JavaScript project says the same in jsconfig.json.
+  const tsconfig =
+    options.tsconfig !== undefined
+      ? resolveInRepo(absoluteRoot, options.tsconfig)
+      : (['tsconfig.json', 'jsconfig.json']
+          .map((f) => path.join(absoluteRoot, f))
+          .find((f) => readFile(f) !== undefined) ?? path.join(absoluteRoot, 'tsconfig.json'));
   const tsconfigText = readFile(tsconfig);
   const compilerOptions: ts.CompilerOptions = {
     ...(tsconfigText === undefined ? {} : readCompilerOptions(tsconfig, io)),

@@ -9,3 +9,4 @@ export {
   type WorkspaceRepoOptions,
   type WorkspaceRepo,
 } from './workspace-repo.js';
+export { generateJavaScriptRepo, type JavaScriptRepo } from './javascript-repo.js';
