@@ -2,6 +2,7 @@
 export { renameInFiles, applyRename, type RenameInFilesInput, type RecipeRunOptions } from './rename-in-files.js';
 export { createRenameProject, snapshotRoot, type RenameProject, type ProjectFiles } from './rename-project.js';
 export { readCommitFiles } from './commit-files.js';
+export { checkRename, type CheckRenameInput } from './check-rename.js';
 export { applyCodemod, transformWithModule, shellQuote, type CodemodTransform } from './apply-codemod.js';
 export { applyProgram, previewProgram, programFiles } from './apply-program.js';
 export { createRecipePool, type RecipePool, type RecipePoolOptions } from './recipe-pool.js';
@@ -25,4 +26,8 @@ export {
   RecipeTaskError,
   GitReadError,
   FileNotInRepoError,
+  RenameSourceNotFoundError,
+  AmbiguousRenameError,
+  RenameCollisionError,
+  type DeclarationSite,
 } from './errors.js';
