@@ -41,7 +41,7 @@ export function runSpecFromFlags(task: string | undefined, flags: RunFlags): Run
         throw new UsageError('--recipe codemod needs exactly one of --module <path> or --command <command>');
       recipe = {
         kind: 'codemod',
-        glob: need(flags.glob, '--glob <glob>', 'codemod'),
+        ...(flags.glob ? { glob: flags.glob } : {}),
         ...(flags.module ? { module: resolve(flags.module) } : { command: flags.command! }),
       };
       break;

@@ -90,3 +90,17 @@ export class InvalidPlanError extends Error {
     super(`the planned graph is invalid:\n- ${errors.slice(0, 20).join('\n- ')}`, options);
   }
 }
+
+/**
+ * A recipe refused before anything runs (see checkRecipe): a rename's `from` declared nowhere or in several files, a
+ * `--declared-in` that does not declare it, or a `to` that collides; `cause` is the recipe package's named error.
+ */
+export class RecipeRefusedError extends Error {
+  override name = 'RecipeRefusedError';
+  constructor(
+    readonly recipe: string,
+    options: ErrorOptions & { cause: Error },
+  ) {
+    super(options.cause.message, options);
+  }
+}

@@ -3,6 +3,7 @@ export { startPlanner, PLANNER_QUEUE, PLAN_INLINE_LIMIT, type PlannerOptions, ty
 export { validatePlan, type ValidatePlanOptions, type PlanValidation } from './validate-plan.js';
 export { findWriteOverlaps, writeScopeOf, type WriteOverlap } from './write-overlaps.js';
 export { planRecipe, type PlanRecipeInput } from './plan-recipe.js';
+export { checkRecipe } from './check-recipe.js';
 export { planWithModel, type PlanWithModelInput, type ModelPlan } from './plan-with-model.js';
 export { planRepair, type PlanRepairInput } from './plan-repair.js';
 export { SUBMIT_PLAN, submitPlanTool } from './submit-plan-tool.js';
@@ -20,4 +21,5 @@ export {
   RepairNeedsModelError,
   RepoReadError,
   InvalidPlanError,
+  RecipeRefusedError,
 } from './errors.js';

@@ -189,3 +189,50 @@ describe('planRecipe on a generated sample repository', () => {
     }
   });
 });
+
+describe('planRecipe defaults', () => {
+  it('takes TypeScript and JavaScript with no glob, tracked files outside generated and vendored folders; a glob narrows', async () => {
+    await using js = await createGitFixture({
+      'package.json': JSON.stringify({ name: 'js-app', type: 'module' }),
+      'src/a.js': 'export const purry = 1;\n',
+      'src/b.mjs': "import { purry } from './a.js';\n",
+      'src/c.cjs': 'module.exports = {};\n',
+      'src/d.jsx': 'export const d = 1;\n',
+      'src/e.ts': 'export const e = 1;\n',
+      'src/f.tsx': 'export const f = 1;\n',
+      'src/notes.md': '# purry\n',
+      'dist/a.js': 'export const purry = 1;\n',
+      'build/a.js': 'export const purry = 1;\n',
+      'coverage/lcov.js': '\n',
+      'vendor/lib.js': 'export const purry = 2;\n',
+      'packages/x/node_modules/dep/index.js': '\n',
+      'packages/x/src/x.cts': 'export const x = 1;\n',
+    });
+    const files = async (glob?: string) => {
+      const plan = await planRecipe({
+        spec: RunSpec.parse({
+          v: 1,
+          repo: { path: js.dir },
+          recipe: { kind: 'rename', from: 'purry', to: 'curry', ...(glob === undefined ? {} : { glob }) },
+          testCommands: [],
+        }),
+        repoPath: js.dir,
+        baseCommit: js.commit,
+      });
+      return plan.subtasks.flatMap((s) => s.program?.files ?? []).sort();
+    };
+    expect(await files()).toEqual([
+      'packages/x/src/x.cts',
+      'src/a.js',
+      'src/b.mjs',
+      'src/c.cjs',
+      'src/d.jsx',
+      'src/e.ts',
+      'src/f.tsx',
+    ]);
+    expect(await files('src/*.{js,mjs}')).toEqual(['src/a.js', 'src/b.mjs']);
+    expect(await files('**/*.js')).toEqual(['src/a.js']);
+    // A glob that names a skipped folder takes it.
+    expect(await files('vendor/**/*.js')).toEqual(['vendor/lib.js']);
+  });
+});

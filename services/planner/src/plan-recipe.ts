@@ -10,7 +10,7 @@ import {
 import { EmptyRecipeError, NoRecipeError } from './errors.js';
 import { listRepoFiles, type RepoFile } from './repo-files.js';
 import { readRepoPackages, type RepoPackages } from './repo-packages.js';
-import { shardFiles, type ShardLimits } from '@baton/recipes';
+import { DEFAULT_RECIPE_GLOB, recipeFileFilter, shardFiles, type ShardLimits } from '@baton/recipes';
 import { DEFAULT_SHARD_LIMITS } from './shard-limits.js';
 import { createIdAllocator, packageSlugs, type IdAllocator } from './subtask-ids.js';
 import { inFolder, testerSubtasks } from './tester-subtasks.js';
@@ -27,8 +27,8 @@ export interface PlanRecipeInput {
 }
 
 /**
- * Plans a recipe run without a model. `rename` and `codemod`: the files matching the recipe's glob at
- * the base commit, grouped by package and sharded by folder and size into recipe editor subtasks
+ * Plans a recipe run without a model. `rename` and `codemod`: the files of the base commit the recipe takes
+ * (its glob, or every TypeScript and JavaScript file outside generated and vendored folders: `recipeFileFilter`), grouped by package and sharded by folder and size into recipe editor subtasks
  * (`rename-<pkg>-<n>`), then one tester per package (`test-<pkg>`, see testerSubtasks). `command`:
  * one shell subtask per package matching `packages` (`cmd-<pkg>`), then the testers.
  * @throws EmptyRecipeError when the glob (or packages pattern) matches nothing.
@@ -77,9 +77,10 @@ function editorSubtasks(
   ids: IdAllocator,
   limits: ShardLimits,
 ): Work[] {
-  const isMatch = picomatch(recipe.glob);
+  // Tracked files only (the base commit's tree), outside generated and vendored folders; a glob narrows.
+  const isMatch = recipeFileFilter(recipe.glob);
   const matching = files.filter((f) => isMatch(f.path));
-  if (matching.length === 0) throw new EmptyRecipeError(recipe.glob);
+  if (matching.length === 0) throw new EmptyRecipeError(recipe.glob ?? DEFAULT_RECIPE_GLOB);
   const byPackage = new Map<string, RepoFile[]>();
   for (const f of matching) {
     const dir = packages.dirOf(f.path);

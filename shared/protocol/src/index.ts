@@ -21,7 +21,7 @@ export {
   PermissionRule,
   PolicyConfig,
 } from './policy.js';
-export { RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe } from './recipe.js';
+export { RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe, RESERVED_WORDS } from './recipe.js';
 export { Usage, emptyUsage, addUsage } from './usage.js';
 export { AgentKind, AgentKindSchema, SubtaskBudget, ScopePath, Scope, EditProgram, Subtask, Plan } from './plan.js';
 export { RunLimits, RepoRef, RunSpec, type RunSpecInput } from './run-spec.js';

@@ -3,12 +3,36 @@ import { z } from 'zod';
 /** A repository-relative glob. */
 export const RepoGlob = z.string().min(1).max(1000);
 
-/** Rename an identifier semantically (TypeScript symbols), in files matching `glob`. */
+/**
+ * Words that cannot name a declaration in a module (ECMAScript reserved words, strict-mode future reserved words,
+ * `await` in modules, and `arguments`/`eval`, which strict code cannot bind).
+ */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set(
+  [
+    'break case catch class const continue debugger default delete do else enum export extends false finally for',
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with',
+    'implements interface let package private protected public static yield await arguments eval',
+  ].flatMap((line) => line.split(' ')),
+);
+
+/** An identifier a rename can use: its syntax, and not a reserved word (`--to class` cannot be declared). */
+const RenameIdentifier = z
+  .string()
+  .regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier')
+  .refine((name) => !RESERVED_WORDS.has(name), {
+    error: (issue) => `${String(issue.input)} is a reserved word: no declaration can have that name`,
+  });
+
+/**
+ * Rename an identifier semantically (TypeScript and JavaScript symbols), in files matching `glob`; with no glob, every
+ * tracked `.ts .tsx .mts .cts .js .jsx .mjs .cjs` file outside generated and vendored folders (`@baton/recipes`).
+ */
 export const RenameRecipe = z.strictObject({
   kind: z.literal('rename'),
-  from: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier'),
-  to: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier'),
-  glob: RepoGlob.default('**/*.{ts,tsx,mts,cts}'),
+  from: RenameIdentifier,
+  to: RenameIdentifier,
+  /** Narrows the files; absent: every TypeScript and JavaScript file outside generated and vendored folders. */
+  glob: RepoGlob.optional(),
   /** Declaration file of the target symbol (repository-relative); when absent every top-level declaration named `from` is a target. */
   declaredIn: z.string().optional(),
   /** Also rename the name inside comments. */
@@ -19,7 +43,8 @@ export const RenameRecipe = z.strictObject({
 export const CodemodRecipe = z
   .strictObject({
     kind: z.literal('codemod'),
-    glob: RepoGlob,
+    /** Narrows the files; absent: every TypeScript and JavaScript file outside generated and vendored folders. */
+    glob: RepoGlob.optional(),
     module: z.string().optional(),
     command: z.string().optional(),
   })

@@ -1,13 +1,14 @@
 import type { EditProgram } from '@baton/protocol';
-import picomatch from 'picomatch';
 import { applyCodemod, transformWithModule } from './apply-codemod.js';
 import { UnsupportedRecipeError } from './errors.js';
 import type { FileChange } from './file-change.js';
+import { recipeFileFilter } from './recipe-files.js';
 import { applyRename, renameInFiles, type RecipeRunOptions } from './rename-in-files.js';
 
-/** The files of a program its recipe's glob selects (the planner already filtered; this keeps a recipe inside its glob). */
+/** The files of a program its recipe selects (the planner already filtered; this keeps a recipe inside its files). */
 export function programFiles(program: EditProgram): string[] {
-  const matches = picomatch(program.recipe.kind === 'command' ? '**' : program.recipe.glob, { dot: true });
+  if (program.recipe.kind === 'command') return [...program.files];
+  const matches = recipeFileFilter(program.recipe.glob);
   return program.files.filter((f) => matches(f));
 }
 

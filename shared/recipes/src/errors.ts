@@ -100,3 +100,53 @@ export class FileNotInRepoError extends Error {
     super(`${file} is not in the repository`);
   }
 }
+
+/** Where something is declared: a repository-relative file and a 1-based line. */
+export interface DeclarationSite {
+  file: string;
+  line: number;
+}
+
+/** A rename's `from` is declared (top-level and exported) in none of the files searched. */
+export class RenameSourceNotFoundError extends Error {
+  override readonly name = 'RenameSourceNotFoundError';
+  constructor(
+    readonly from: string,
+    readonly searched: number,
+  ) {
+    super(
+      `${from} is not declared anywhere: no exported top-level declaration named ${from} in the ${searched} source files searched (to rename an unexported one, name its file with --declared-in)`,
+    );
+  }
+}
+
+/** A rename's `from` is declared in several files and no `declaredIn` says which one is meant. */
+export class AmbiguousRenameError extends Error {
+  override readonly name = 'AmbiguousRenameError';
+  constructor(
+    readonly from: string,
+    readonly declarations: readonly DeclarationSite[],
+  ) {
+    const sites = declarations.slice(0, 20).map((d) => `  ${d.file}:${d.line}`);
+    if (declarations.length > 20) sites.push(`  … and ${declarations.length - 20} more`);
+    super(
+      `${from} is declared in ${declarations.length} places; say which one to rename with --declared-in <file>:\n${sites.join('\n')}`,
+    );
+  }
+}
+
+/** Renaming to `to` would collide with a name already declared or imported where the rename writes it. */
+export class RenameCollisionError extends Error {
+  override readonly name = 'RenameCollisionError';
+  constructor(
+    readonly to: string,
+    /** Where the rename would write `to`. */
+    readonly at: DeclarationSite,
+    /** The `to` already there. */
+    readonly existing: DeclarationSite,
+  ) {
+    super(
+      `renaming to ${to} at ${at.file}:${at.line} would collide with the ${to} already declared or imported at ${existing.file}:${existing.line}`,
+    );
+  }
+}

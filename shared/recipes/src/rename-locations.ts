@@ -80,7 +80,12 @@ function identifierEdit(
   return isTarget(checker.getSymbolAtLocation(id)) ? at(target.to) : undefined;
 }
 
-function isTargetDeclaration(declaration: ts.Declaration, checker: ts.TypeChecker, target: RenameTarget): boolean {
+/** Whether `declaration` is one the rename targets: named `from`, top-level, exported (or in `declaredIn`). */
+export function isTargetDeclaration(
+  declaration: ts.Declaration,
+  checker: ts.TypeChecker,
+  target: RenameTarget,
+): boolean {
   const name = ts.getNameOfDeclaration(declaration);
   if (name === undefined || !ts.isIdentifier(name) || name.text !== target.from) return false;
   const sourceFile = declaration.getSourceFile();

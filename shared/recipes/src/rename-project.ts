@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ts } from 'ts-morph';
 import { resolveInRepo } from './file-change.js';
+import { createModuleResolver } from './module-resolver.js';
+import { SKIPPED_FOLDERS } from './recipe-files.js';
+import { readCompilerOptions } from './tsconfig-options.js';
+import { readWorkspacePackages } from './workspace-packages.js';
 
 /**
  * What one thread keeps between the rename shards of one repository: the compiler options (tsconfig parsed once), a
@@ -27,6 +31,12 @@ export interface RenameProject {
   /** Parsed files held now (for tests and diagnostics). */
   cachedFiles(): number;
 }
+
+/**
+ * Just enough of `Promise` for the checker to type `await import('./x')` and `import('./x').then((m) => …)`, so a
+ * use through a dynamic import is found (with no lib, an import() call has no type and `m.name` no symbol).
+ */
+const PROMISE_LIB = `interface Promise<T> {\n  then<R>(onfulfilled: (value: T) => R): Promise<R>;\n}\n`;
 
 interface Cached {
   text: string;
@@ -78,7 +88,8 @@ function snapshotHost(
 
 /**
  * Creates a rename project for a folder (`root`) or a commit snapshot, using its tsconfig (repository-relative,
- * default `tsconfig.json` when present) for module resolution.
+ * default `tsconfig.json`, else `jsconfig.json`, when present) for module resolution; files in folders with their own
+ * tsconfig resolve with that one's options (see `createModuleResolver`).
  */
 export function createRenameProject(
   source: string | ProjectFiles,
@@ -95,12 +106,21 @@ export function createRenameProject(
       return undefined;
     }
   };
-  const tsconfig = resolveInRepo(absoluteRoot, options.tsconfig ?? 'tsconfig.json');
+  // A JavaScript project says the same in jsconfig.json.
+  const tsconfig =
+    options.tsconfig !== undefined
+      ? resolveInRepo(absoluteRoot, options.tsconfig)
+      : (['tsconfig.json', 'jsconfig.json']
+          .map((f) => path.join(absoluteRoot, f))
+          .find((f) => readFile(f) !== undefined) ?? path.join(absoluteRoot, 'tsconfig.json'));
   const tsconfigText = readFile(tsconfig);
   const compilerOptions: ts.CompilerOptions = {
     ...(tsconfigText === undefined ? {} : readCompilerOptions(tsconfig, io)),
     // Global type packages do not change what an import resolves to; loading them per shard is pure cost.
     types: [],
+    // No standard library (ts-morph keeps its lib files in memory, not where the compiler host looks, and a rename
+    // needs none of Array's or the DOM's types); PROMISE_LIB stands in for the one part a use needs.
+    noLib: true,
     noEmit: true,
     allowJs: true,
   };
@@ -108,11 +128,25 @@ export function createRenameProject(
   const host = ts.createCompilerHost(compilerOptions, true);
   if (io) Object.assign(host, io);
   const libDir = path.dirname(host.getDefaultLibFileName(compilerOptions));
+  const promiseLib = path.join(libDir, 'baton-promise.d.ts');
   const cache = new Map<string, Cached>();
-  const resolution = ts.createModuleResolutionCache(absoluteRoot, (f) => f, compilerOptions);
+  const resolve = createModuleResolver({
+    root: absoluteRoot,
+    host,
+    rootOptions: compilerOptions,
+    workspace: () =>
+      readWorkspacePackages({
+        root: absoluteRoot,
+        readFile,
+        packageJsons: () =>
+          files.kind === 'snapshot'
+            ? [...files.files.keys()].filter((f) => f === 'package.json' || f.endsWith('/package.json'))
+            : packageJsonsOnDisk(absoluteRoot),
+      }),
+  });
 
   host.getSourceFile = (fileName, languageVersion, onError) => {
-    const text = readFile(fileName);
+    const text = fileName === promiseLib ? PROMISE_LIB : readFile(fileName);
     if (text === undefined) {
       onError?.(`cannot read ${fileName}`);
       return undefined;
@@ -128,16 +162,14 @@ export function createRenameProject(
     cache.set(fileName, { text, sourceFile });
     return sourceFile;
   };
+  // Imports resolve the way the project resolves them, with or without node_modules (see createModuleResolver).
   host.resolveModuleNameLiterals = (literals, containingFile, redirectedReference, opts, containingSourceFile) =>
     literals.map((literal) =>
-      ts.resolveModuleName(
+      resolve(
         literal.text,
         containingFile,
-        opts,
-        host,
-        resolution,
-        redirectedReference,
         ts.getModeForUsageLocation(containingSourceFile, literal, opts),
+        redirectedReference,
       ),
     );
 
@@ -155,7 +187,7 @@ export function createRenameProject(
     options: compilerOptions,
     maxCachedFiles,
     program: (files) => {
-      const program = ts.createProgram({ rootNames: [...files], options: compilerOptions, host });
+      const program = ts.createProgram({ rootNames: [...files, promiseLib], options: compilerOptions, host });
       evict();
       return program;
     },
@@ -163,21 +195,24 @@ export function createRenameProject(
   };
 }
 
-/** The tsconfig's compiler options (following `extends`), without listing its files: only module resolution is needed. */
-function readCompilerOptions(
-  tsconfig: string,
-  io: Pick<ts.CompilerHost, 'fileExists' | 'readFile'> | undefined,
-): ts.CompilerOptions {
-  const fileExists = (file: string): boolean => (io ? io.fileExists(file) : ts.sys.fileExists(file));
-  const readFile = (file: string): string | undefined => (io ? io.readFile(file) : ts.sys.readFile(file));
-  const read = ts.readConfigFile(tsconfig, readFile);
-  const config: unknown = read.config;
-  if (config === undefined) return {};
-  const host: ts.ParseConfigHost = {
-    useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
-    readDirectory: () => [],
-    fileExists,
-    readFile,
+/** Repository-relative package.json files of a folder, outside generated and vendored folders (and `node_modules`). */
+function packageJsonsOnDisk(root: string): string[] {
+  const skipped = new Set<string>(SKIPPED_FOLDERS);
+  const found: string[] = [];
+  const walk = (rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      // A folder that vanished or cannot be read holds no package the rename could resolve to.
+      return;
+    }
+    for (const entry of entries) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory() && !skipped.has(entry.name)) walk(child);
+      else if (entry.isFile() && entry.name === 'package.json') found.push(child);
+    }
   };
-  return ts.parseJsonConfigFileContent(config, host, path.dirname(tsconfig), undefined, tsconfig).options;
+  walk('');
+  return found;
 }

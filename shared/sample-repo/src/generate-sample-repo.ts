@@ -1,12 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { runGit } from '@baton/git';
 import { packageName, renderCorePackage, renderRootFiles } from './core-package.js';
 import { SampleRepoOptionsError } from './errors.js';
 import { ModuleKind, importSpecifier, renderModule, type SampleModule } from './sample-module.js';
 import { corePackageFiles } from './sample-target.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
+import { writeRepo } from './write-repo.js';
 
 /** What to generate. */
 export interface SampleRepoOptions {
@@ -103,8 +102,7 @@ export async function generateSampleRepo(dir: string, options: SampleRepoOptions
     testFiles.push(path.posix.join('build', testFile.replace(/\.ts$/, '.js')));
   }
 
-  await writeAll(dir, contents);
-  if (git) await commitAll(dir);
+  await writeRepo(dir, contents, git);
   const tsc = JSON.stringify(tscPath);
   return {
     dir,
@@ -124,24 +122,4 @@ function packageFolders(rng: SeededRandom, count: number): string[] {
     folders.add(`${parts.join('/')}${folders.size >= FOLDER_NAMES.length ? `-${folders.size}` : ''}`);
   }
   return [...folders];
-}
-
-async function writeAll(dir: string, contents: Map<string, string>): Promise<void> {
-  const dirs = new Set([...contents.keys()].map((f) => path.dirname(path.join(dir, f))));
-  await Promise.all([...dirs].map((d) => mkdir(d, { recursive: true })));
-  const entries = [...contents];
-  // Bounded parallelism: 10,000 simultaneous writes would exhaust file descriptors.
-  for (let i = 0; i < entries.length; i += 256) {
-    await Promise.all(entries.slice(i, i + 256).map(([file, text]) => writeFile(path.join(dir, file), text)));
-  }
-}
-
-async function commitAll(dir: string): Promise<void> {
-  const git = (...args: string[]) => runGit(dir, args);
-  await git('init', '-q', '-b', 'main');
-  await git('config', 'user.name', 'Baton Sample');
-  await git('config', 'user.email', 'sample@baton.invalid');
-  await git('config', 'commit.gpgsign', 'false');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'Sample repository');
 }

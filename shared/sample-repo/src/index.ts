@@ -3,3 +3,10 @@ export { generateSampleRepo, type SampleRepoOptions, type SampleRepo } from './g
 export { sampleRenameTarget, corePackageFiles } from './sample-target.js';
 export { ModuleKind } from './sample-module.js';
 export { SampleRepoOptionsError } from './errors.js';
+export {
+  generateWorkspaceRepo,
+  linkWorkspacePackages,
+  type WorkspaceRepoOptions,
+  type WorkspaceRepo,
+} from './workspace-repo.js';
+export { generateJavaScriptRepo, type JavaScriptRepo } from './javascript-repo.js';
