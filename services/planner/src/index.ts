@@ -7,7 +7,7 @@ export { planWithModel, type PlanWithModelInput, type ModelPlan } from './plan-w
 export { planRepair, type PlanRepairInput } from './plan-repair.js';
 export { SUBMIT_PLAN, submitPlanTool } from './submit-plan-tool.js';
 export { renderRepoMap, type RepoMapLimits } from './repo-map.js';
-export { readProjectMemory, PROJECT_MEMORY_FILES } from './project-memory.js';
+export { readProjectMemory } from './project-memory.js';
 export { DEFAULT_SHARD_LIMITS } from './shard-limits.js';
 export { listRepoFiles, readRepoFiles, type RepoFile } from './repo-files.js';
 export { readRepoPackages, type RepoPackage, type RepoPackages } from './repo-packages.js';

@@ -21,8 +21,9 @@ export {
   PermissionRule,
   PolicyConfig,
 } from './policy.js';
-export { RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe } from './recipe.js';
+export { RecipeKind, RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe } from './recipe.js';
 export { Usage, emptyUsage, addUsage } from './usage.js';
+export { MemoryFile, MEMORY_FILES } from './memory-file.js';
 export { AgentKind, AgentKindSchema, SubtaskBudget, ScopePath, Scope, EditProgram, Subtask, Plan } from './plan.js';
 export { RunLimits, RepoRef, RunSpec, type RunSpecInput } from './run-spec.js';
 export {

@@ -1,11 +1,16 @@
 import { z } from 'zod';
 
+/** The kinds of recipe: deterministic changes planned without a model. */
+export const RecipeKind = { rename: 'rename', codemod: 'codemod', command: 'command' } as const;
+/** A kind of recipe. */
+export type RecipeKind = (typeof RecipeKind)[keyof typeof RecipeKind];
+
 /** A repository-relative glob. */
 export const RepoGlob = z.string().min(1).max(1000);
 
 /** Rename an identifier semantically (TypeScript symbols), in files matching `glob`. */
 export const RenameRecipe = z.strictObject({
-  kind: z.literal('rename'),
+  kind: z.literal(RecipeKind.rename),
   from: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier'),
   to: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be an identifier'),
   glob: RepoGlob.default('**/*.{ts,tsx,mts,cts}'),
@@ -18,7 +23,7 @@ export const RenameRecipe = z.strictObject({
 /** Apply a codemod: a transform module (default export `(source, path) => string`) or a shell command per shard (`{files}` expands to the shard's files). */
 export const CodemodRecipe = z
   .strictObject({
-    kind: z.literal('codemod'),
+    kind: z.literal(RecipeKind.codemod),
     glob: RepoGlob,
     module: z.string().optional(),
     command: z.string().optional(),
@@ -29,7 +34,7 @@ export const CodemodRecipe = z
 
 /** Run a command in every package matching `packages` (folders with a package.json). */
 export const CommandRecipe = z.strictObject({
-  kind: z.literal('command'),
+  kind: z.literal(RecipeKind.command),
   command: z.string().min(1),
   packages: RepoGlob.default('**'),
 });
