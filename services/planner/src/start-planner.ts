@@ -103,7 +103,7 @@ async function planFor(
     const plan = await planRecipe({ spec, repoPath, baseCommit, files });
     return checked(plan, { repoFiles: files.map((f) => f.path), maxSubtasks: spec.limits.maxSubtasks });
   }
-  if (model === undefined) throw new ModelNotConfiguredError();
+  if (model === undefined) throw new ModelNotConfiguredError('a task in words (no --recipe)');
   return (await planWithModel({ spec, repoPath, baseCommit, model, ...(maxTries === undefined ? {} : { maxTries }) }))
     .plan;
 }

@@ -20,8 +20,3 @@ export class WorkspaceError extends Error {
     super(message, options);
   }
 }
-
-/** An editor subtask needs the model and none is configured. */
-export class NoModelError extends Error {
-  override name = 'NoModelError';
-}

@@ -14,5 +14,5 @@ export { agentEventInspector, type InspectionIds } from './agents/inspection.js'
 export { runItem, type ItemDeps, type RunningItem } from './run-item.js';
 export { Workspaces, type Worktree, type WorkspacesOptions } from './workspace/workspaces.js';
 export { diffFromChanges, blobId } from './workspace/diff-from-changes.js';
-export { SnapshotMissingError, WorkspaceError, NoModelError } from './errors.js';
+export { SnapshotMissingError, WorkspaceError } from './errors.js';
 export { offloadLargeDiff, DIFF_INLINE_LIMIT } from './large-diff.js';
