@@ -60,3 +60,15 @@ export class DiffMissingError extends Error {
     super(`the diff ${bucket}/${object} named by a result is not in the object store`);
   }
 }
+
+/** An option of startCoordinator is invalid; `option` names it (a dotted path for nested options). */
+export class CoordinatorOptionsError extends Error {
+  override name = 'CoordinatorOptionsError';
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`startCoordinator: option ${option}: ${problem}`, options);
+  }
+}

@@ -30,7 +30,12 @@ export {
   InvalidTransitionError,
   InvalidSlotsError,
 } from './schedule/errors.js';
-export { startCoordinator, type Coordinator, type CoordinatorOptions } from './coordinator.js';
+export { startCoordinator, type Coordinator } from './coordinator.js';
+export {
+  compileCoordinatorOptions,
+  type CoordinatorOptions,
+  type CompiledCoordinatorOptions,
+} from './compile-coordinator-options.js';
 export { RunStore } from './runs/run-store.js';
 /** Re-exported from @baton/bus, where they moved (the planner stores large plans too). */
 export { RunPlans, PlanMissingError } from '@baton/bus';
@@ -44,4 +49,5 @@ export {
   RunNotFoundError,
   PermissionRequestNotFoundError,
   DiffMissingError,
+  CoordinatorOptionsError,
 } from './errors.js';

@@ -90,3 +90,15 @@ export class InvalidPlanError extends Error {
     super(`the planned graph is invalid:\n- ${errors.slice(0, 20).join('\n- ')}`, options);
   }
 }
+
+/** An option of startPlanner is invalid; `option` names it. */
+export class PlannerOptionsError extends Error {
+  override name = 'PlannerOptionsError';
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`startPlanner: option ${option}: ${problem}`, options);
+  }
+}

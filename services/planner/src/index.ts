@@ -1,5 +1,11 @@
 /** @baton/planner: task -> Plan (DAG); model planner, recipe planners, plan validation, re-planning. */
-export { startPlanner, PLANNER_QUEUE, PLAN_INLINE_LIMIT, type PlannerOptions, type Planner } from './start-planner.js';
+export { startPlanner, PLANNER_QUEUE, type Planner } from './start-planner.js';
+export {
+  compilePlannerOptions,
+  PLAN_INLINE_LIMIT,
+  type PlannerOptions,
+  type CompiledPlannerOptions,
+} from './compile-planner-options.js';
 export { validatePlan, type ValidatePlanOptions, type PlanValidation } from './validate-plan.js';
 export { findWriteOverlaps, writeScopeOf, type WriteOverlap } from './write-overlaps.js';
 export { planRecipe, type PlanRecipeInput } from './plan-recipe.js';
@@ -20,4 +26,5 @@ export {
   RepairNeedsModelError,
   RepoReadError,
   InvalidPlanError,
+  PlannerOptionsError,
 } from './errors.js';

@@ -20,3 +20,15 @@ export class WorkspaceError extends Error {
     super(message, options);
   }
 }
+
+/** An option of startWorker is invalid; `option` names it (a dotted path for nested options). */
+export class WorkerOptionsError extends Error {
+  override name = 'WorkerOptionsError';
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`startWorker: option ${option}: ${problem}`, options);
+  }
+}

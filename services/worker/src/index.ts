@@ -1,5 +1,6 @@
 /** @baton/worker: hosts the editor, tester, shell and recipe agents (XState v5) on the work queues. */
-export { startWorker, type Worker, type WorkerOptions } from './worker.js';
+export { startWorker, type Worker } from './worker.js';
+export { type WorkerOptions } from './compile-worker-options.js';
 export {
   editorMachine,
   DEFAULT_EDITOR_LIMITS,

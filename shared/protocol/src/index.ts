@@ -61,5 +61,5 @@ export { DeadLetterReason, DeadLetter } from './dead-letter.js';
 export { PlanRequest, PlanReply } from './plan-request.js';
 export { replyEnvelope, type ReplyEnvelope } from './reply.js';
 export { type Subject, type Subjects, InvalidSubjectTokenError, subjectsFor, resourceNamesFor } from './subjects.js';
-export { type QueueDefinition, type QueueTuning, queuesFor } from './queues.js';
+export { type QueueDefinition, type QueueTuning, QueueTuningSchema, queuesFor } from './queues.js';
 export { messages, type MessageName, jsonSchemaOf } from './messages.js';
