@@ -17,7 +17,8 @@ import { connectCluster } from '../connect.js';
 import { followRun } from '../follow-run.js';
 import { describePending } from '../permission-prompt.js';
 import { createProgressView, summarize, tally } from '../progress-view.js';
-import { runSpecFromFlags, type RunFlags } from '../run-spec-from-options.js';
+import type { RunFlags } from '../run-flags.js';
+import { runSpecFromFlags } from '../run-spec-from-flags.js';
 import { checkRepository } from '../check-repository.js';
 import { CliError } from '../errors.js';
 

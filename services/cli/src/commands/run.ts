@@ -3,7 +3,8 @@ import { CancelRequest, RunRecord, RunSpec, SubmitReply, type Run } from '@baton
 import { followRun } from '../follow-run.js';
 import { promptForPermissions } from '../permission-prompt.js';
 import { createProgressView, summarize } from '../progress-view.js';
-import { runSpecFromFlags, type RunFlags } from '../run-spec-from-options.js';
+import type { RunFlags } from '../run-flags.js';
+import { runSpecFromFlags } from '../run-spec-from-flags.js';
 import { CliError } from '../errors.js';
 
 /** Options of `baton run`. */
@@ -34,8 +35,9 @@ export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> 
   const { startEmbedded } = await import('../embedded.js');
   const { connectCluster } = await import('../connect.js');
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true && opts.json !== true;
-  const embedded = opts.nats === undefined ? await startEmbedded({ workers: opts.workers ?? 4, logger }) : undefined;
-  const bus = embedded?.bus ?? (await connectCluster(opts.nats!, logger));
+  const nats = opts.nats?.trim() || undefined;
+  const embedded = nats === undefined ? await startEmbedded({ workers: opts.workers ?? 4, logger }) : undefined;
+  const bus = embedded?.bus ?? (await connectCluster(nats!, logger));
   const prompts = promptForPermissions(bus, { interactive, embedded: embedded !== undefined });
   const view = opts.json ? undefined : createProgressView();
   const abort = new AbortController();
