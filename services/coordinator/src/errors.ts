@@ -9,6 +9,17 @@ export class NotARepositoryError extends Error {
   }
 }
 
+/** The repository path does not exist (on the coordinator's machine, which is the one that reads it). */
+export class RepositoryNotFoundError extends Error {
+  override name = 'RepositoryNotFoundError';
+  constructor(
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${path}: no such directory`, options);
+  }
+}
+
 /** The base ref does not name a commit. */
 export class UnknownRefError extends Error {
   override name = 'UnknownRefError';

@@ -43,6 +43,7 @@ export { prepareRun, branchOf } from './runs/prepare-run.js';
 export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
 export { PermissionDesk } from './permissions/permission-desk.js';
 export {
+  RepositoryNotFoundError,
   NotARepositoryError,
   UnknownRefError,
   DirtyWorkingTreeError,

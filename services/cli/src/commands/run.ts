@@ -3,6 +3,7 @@ import { CancelRequest, RunRecord, RunSpec, SubmitReply, type Run } from '@baton
 import { followRun } from '../follow-run.js';
 import { promptForPermissions } from '../permission-prompt.js';
 import { createProgressView, summarize } from '../progress-view.js';
+import { rejectedSubmit } from '../rejected-submit.js';
 import type { RunFlags } from '../run-flags.js';
 import { runSpecFromFlags } from '../run-spec-from-flags.js';
 import { CliError } from '../errors.js';
@@ -21,9 +22,7 @@ export interface RunOptions extends RunFlags {
  */
 export async function runCommand(task: string | undefined, opts: RunOptions): Promise<void> {
   const spec = runSpecFromFlags(task, opts);
-  // Loaded after the flags are parsed: they pull in the whole stack, and a usage error should not wait for it.
-  const { checkRepository } = await import('../check-repository.js');
-  await checkRepository(spec);
+  // The coordinator checks the repository when it takes the run (embedded or on the cluster): executeRun reports it.
   const run = await executeRun(spec, opts);
   process.exitCode = run.status === 'succeeded' ? 0 : 1;
 }
@@ -67,7 +66,9 @@ export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> 
     return run;
   } catch (err) {
     view?.stop();
-    throw new CliError(err instanceof Error ? err.message : String(err), 1, { cause: err });
+    throw (
+      rejectedSubmit(err, spec) ?? new CliError(err instanceof Error ? err.message : String(err), 1, { cause: err })
+    );
   } finally {
     process.removeListener('SIGINT', onSignal);
     await prompts.unsubscribe();
