@@ -40,7 +40,6 @@ export { RunStore } from './runs/run-store.js';
 /** Re-exported from @baton/bus, where they moved (the planner stores large plans too). */
 export { RunPlans, PlanMissingError } from '@baton/bus';
 export { prepareRun, branchOf } from './runs/prepare-run.js';
-export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
 export { PermissionDesk } from './permissions/permission-desk.js';
 export {
   RepositoryNotFoundError,
