@@ -5,23 +5,13 @@ import type { AgentKind } from '@baton/protocol';
 import { startWorker } from '@baton/worker';
 import { connectCluster } from '../connect.js';
 import { modelFromEnv } from '../embedded.js';
+import { stopOnSignal } from '../stop-on-signal.js';
 
 /** Options of the long-running commands. */
 export interface ServeOptions {
   nats: string;
   kinds?: AgentKind[];
   slots?: number;
-}
-
-/**
- * Resolves on SIGTERM or SIGINT. The handlers stay installed (`on`, not `once`): execa's signal-exit
- * re-raises a signal when its own handler is the last one left, which would kill the process mid-drain.
- */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.on('SIGTERM', () => resolve('SIGTERM'));
-    process.on('SIGINT', () => resolve('SIGINT'));
-  });
 }
 
 /**
@@ -46,9 +36,12 @@ export async function serveCommand(name: 'worker' | 'coordinator' | 'planner', o
         ? await startCoordinator({ bus, logger })
         : startPlanner({ bus, logger, ...(model ? { model } : {}) });
   logger.info({ nats: opts.nats }, `${name} running`);
-  const signal = await untilSignal();
-  logger.info({ signal }, `${name} stopping`);
-  await service.stop();
-  await bus.close();
+  await stopOnSignal(
+    async () => {
+      await service.stop();
+      await bus.close();
+    },
+    { logger, name },
+  );
   process.exitCode = 0;
 }
