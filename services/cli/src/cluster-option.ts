@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from './errors.js';
 
 /** The variable a cluster's NATS URL is read from when `--nats` is not given. */
-export const NATS_URL_VARIABLE = 'BATON_NATS_URL';
+const NATS_URL_VARIABLE = 'BATON_NATS_URL';
 
 /** `--nats <url>`, read from BATON_NATS_URL when not given. */
 export function natsOption(description = 'NATS server URL of a Baton cluster'): Option {
