@@ -17,7 +17,7 @@ export function addClusterOption(command: Command): Command {
   return command.addOption(natsOption()).hook('preAction', (_program, action) => {
     if (action.opts<{ nats?: string }>().nats?.trim()) return;
     throw new UsageError(
-      `baton ${action.name()} talks to a Baton cluster: pass --nats <url> or set ${NATS_URL_VARIABLE} (for example nats://127.0.0.1:4222)`,
+      `${action.name()} needs a Baton cluster: pass --nats <url> or set ${NATS_URL_VARIABLE} (for example nats://127.0.0.1:4222)`,
     );
   });
 }

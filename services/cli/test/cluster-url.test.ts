@@ -24,7 +24,7 @@ describe('commands that talk to a cluster', () => {
   ])('baton %j without --nats or BATON_NATS_URL says what to set (exit 2)', async (args) => {
     const r = await runBaton(args);
     expect(r.code, describeResult(r)).toBe(2);
-    expect(r.stderr).toContain(`baton ${args[0]} talks to a Baton cluster`);
+    expect(r.stderr).toContain(`baton: ${args[0]} needs a Baton cluster`);
     expect(r.stderr).toContain('--nats <url>');
     expect(r.stderr).toContain('BATON_NATS_URL');
   });
