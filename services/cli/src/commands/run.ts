@@ -3,7 +3,6 @@ import { CancelRequest, RunRecord, RunSpec, SubmitReply, type Run } from '@baton
 import { followRun } from '../follow-run.js';
 import { promptForPermissions } from '../permission-prompt.js';
 import { createProgressView, summarize } from '../progress-view.js';
-import { rejectedSubmit } from '../rejected-submit.js';
 import type { RunFlags } from '../run-flags.js';
 import { runSpecFromFlags } from '../run-spec-from-flags.js';
 import { CliError } from '../errors.js';
@@ -66,6 +65,8 @@ export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> 
     return run;
   } catch (err) {
     view?.stop();
+    // Loaded like the stack (it imports the coordinator's errors), so a usage error never waits for it.
+    const { rejectedSubmit } = await import('../rejected-submit.js');
     throw (
       rejectedSubmit(err, spec) ?? new CliError(err instanceof Error ? err.message : String(err), 1, { cause: err })
     );
