@@ -31,11 +31,7 @@ export {
   InvalidSlotsError,
 } from './schedule/errors.js';
 export { startCoordinator, type Coordinator } from './coordinator.js';
-export {
-  compileCoordinatorOptions,
-  type CoordinatorOptions,
-  type CompiledCoordinatorOptions,
-} from './compile-coordinator-options.js';
+export { type CoordinatorOptions } from './compile-coordinator-options.js';
 export { RunStore } from './runs/run-store.js';
 /** Re-exported from @baton/bus, where they moved (the planner stores large plans too). */
 export { RunPlans, PlanMissingError } from '@baton/bus';
@@ -49,5 +45,4 @@ export {
   RunNotFoundError,
   PermissionRequestNotFoundError,
   DiffMissingError,
-  CoordinatorOptionsError,
 } from './errors.js';

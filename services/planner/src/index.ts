@@ -1,11 +1,6 @@
 /** @baton/planner: task -> Plan (DAG); model planner, recipe planners, plan validation, re-planning. */
 export { startPlanner, PLANNER_QUEUE, type Planner } from './start-planner.js';
-export {
-  compilePlannerOptions,
-  PLAN_INLINE_LIMIT,
-  type PlannerOptions,
-  type CompiledPlannerOptions,
-} from './compile-planner-options.js';
+export { PLAN_INLINE_LIMIT, type PlannerOptions } from './compile-planner-options.js';
 export { validatePlan, type ValidatePlanOptions, type PlanValidation } from './validate-plan.js';
 export { findWriteOverlaps, writeScopeOf, type WriteOverlap } from './write-overlaps.js';
 export { planRecipe, type PlanRecipeInput } from './plan-recipe.js';
@@ -26,5 +21,4 @@ export {
   RepairNeedsModelError,
   RepoReadError,
   InvalidPlanError,
-  PlannerOptionsError,
 } from './errors.js';
