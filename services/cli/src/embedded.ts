@@ -2,7 +2,7 @@ import { createMemoryBroker, type Bus } from '@baton/bus';
 import { startCoordinator, type Coordinator } from '@baton/coordinator';
 import type { Logger } from '@baton/log';
 import { createModelClient, modelConfigFromEnv, ModelConfigError, type ModelClient } from '@baton/model';
-import { startPlanner } from '@baton/planner';
+import { checkRecipe, startPlanner } from '@baton/planner';
 import { startWorker } from '@baton/worker';
 import { CliError } from './errors.js';
 
@@ -29,7 +29,7 @@ export async function startEmbedded(options: { workers: number; logger: Logger }
   const model = modelFromEnv(options.logger);
   const broker = createMemoryBroker({ logger: options.logger });
   const planner = startPlanner({ bus: broker.connect(), logger: options.logger, ...(model ? { model } : {}) });
-  const coordinator = await startCoordinator({ bus: broker.connect(), logger: options.logger });
+  const coordinator = await startCoordinator({ bus: broker.connect(), logger: options.logger, checkSpec: checkRecipe });
   const worker = await startWorker({
     bus: broker.connect(),
     logger: options.logger,

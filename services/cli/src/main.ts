@@ -1,10 +1,12 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { AgentKind } from '@baton/protocol';
 import { CliError, UsageError } from './errors.js';
 import type { RunOptions } from './commands/run.js';
 import type { DemoOptions } from './commands/demo.js';
 import type { RemoteOptions } from './commands/remote.js';
 import type { ServeOptions } from './commands/serve.js';
-import type { RunFlags } from './run-spec-from-options.js';
+import { addClusterOption, natsOption } from './cluster-option.js';
+import { addRunFlags, type RunFlags } from './run-flags.js';
 import { VERSION } from './version.js';
 
 /** Parses a positive integer flag, naming the flag in the error. */
@@ -17,7 +19,16 @@ export function positiveInt(flag: string) {
   };
 }
 
-const natsOption = () => new Option('--nats <url>', 'NATS server URL of a Baton cluster').env('BATON_NATS_URL');
+/** Parses `--kinds`: a comma-separated list of agent kinds, naming an unknown one. */
+function agentKinds(value: string): AgentKind[] {
+  const known: readonly string[] = Object.values(AgentKind);
+  return value.split(',').map((k) => {
+    const kind = k.trim();
+    if (!known.includes(kind))
+      throw new InvalidArgumentError(`unknown agent kind ${JSON.stringify(kind)} (${known.join(', ')})`);
+    return kind as AgentKind;
+  });
+}
 
 /** Builds the `baton` command tree. Handlers are loaded lazily so `--help` stays fast. */
 export function buildProgram(): Command {
@@ -28,36 +39,16 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
 
-  program
-    .command('run')
-    .description(
-      'run a change end to end (embedded: coordinator, planner and workers in this process); prints the result branch',
-    )
-    .argument('[task]', 'what to change, in words (a model plans it); optional with --recipe')
-    .requiredOption('--repo <path>', 'the git repository to change', '.')
-    .addOption(
-      new Option('--recipe <kind>', 'a deterministic recipe planned without a model').choices([
-        'rename',
-        'codemod',
-        'command',
-      ]),
-    )
-    .option('--from <identifier>', 'rename: the identifier to rename')
-    .option('--to <identifier>', 'rename: its new name')
-    .option('--glob <glob>', 'rename/codemod: files to touch (default: TypeScript files)')
-    .option('--declared-in <path>', 'rename: the file declaring the target symbol')
-    .option('--module <path>', 'codemod: a transform module (default export (source, path) => string)')
-    .option(
-      '--command <command>',
-      'codemod: a command run per shard ({files} expands); command: a command run per package',
-    )
-    .option('--packages <glob>', 'command: which packages', '**')
-    .option('--test <command...>', 'test/typecheck commands the testers run (default: detected)')
-    .option('--base <ref>', 'the ref to start from', 'HEAD')
-    .option('--workers <n>', 'worker slots in this process', positiveInt('--workers'), 4)
-    .option('--allow-dirty', 'work from HEAD even if the working tree has uncommitted changes')
+  addRunFlags(
+    program
+      .command('run')
+      .description(
+        'run a change end to end (embedded: coordinator, planner and workers in this process); prints the result branch',
+      ),
+  )
+    .option('--workers <n>', 'worker slots in this process (embedded)', positiveInt('--workers'), 4)
     .option('--json', 'print the final Run record as JSON')
-    .addOption(natsOption())
+    .addOption(natsOption('run on this Baton cluster (NATS server URL) instead of in this process'))
     .action(async (task: string | undefined, opts: RunOptions) =>
       (await import('./commands/run.js')).runCommand(task, opts),
     );
@@ -70,21 +61,14 @@ export function buildProgram(): Command {
     .option('--dir <path>', 'where to create it (default: a new temp folder)')
     .action(async (opts: DemoOptions) => (await import('./commands/demo.js')).demoCommand(opts));
 
-  program
-    .command('submit')
-    .description('submit a run to a Baton cluster and print its id')
-    .argument('[task]', 'what to change')
-    .requiredOption('--repo <path>', 'the git repository to change (a path the cluster can read)', '.')
-    .addOption(new Option('--recipe <kind>').choices(['rename', 'codemod', 'command']))
-    .option('--from <identifier>')
-    .option('--to <identifier>')
-    .option('--glob <glob>')
-    .option('--command <command>')
-    .option('--base <ref>', 'the ref to start from', 'HEAD')
-    .addOption(natsOption().makeOptionMandatory())
-    .action(async (task: string | undefined, opts: RunFlags & RemoteOptions) =>
-      (await import('./commands/remote.js')).submitCommand(task, opts),
-    );
+  addClusterOption(
+    addRunFlags(program.command('submit').description('submit a run to a Baton cluster and print its id')).option(
+      '--json',
+      'print the reply (run id and branch) as JSON',
+    ),
+  ).action(async (task: string | undefined, opts: RunFlags & RemoteOptions) =>
+    (await import('./commands/remote.js')).submitCommand(task, opts),
+  );
 
   for (const [name, description] of [
     ['status', 'show a run (or every run without an id)'],
@@ -103,44 +87,40 @@ export function buildProgram(): Command {
         'without a run id: list the newest n runs (default 100, at most 1000)',
         positiveInt('--limit'),
       );
-    command
-      .addOption(natsOption().makeOptionMandatory())
-      .action(async (runId: string | undefined, opts: RemoteOptions) =>
-        (await import('./commands/remote.js')).remoteCommand(name, runId, opts),
-      );
+    addClusterOption(command).action(async (runId: string | undefined, opts: RemoteOptions) =>
+      (await import('./commands/remote.js')).remoteCommand(name, runId, opts),
+    );
   }
   for (const [name, description] of [
     ['approve', 'allow a parked permission request'],
     ['deny', 'deny a parked permission request (the reason goes back to the agent)'],
   ] as const) {
-    program
-      .command(name)
-      .description(description)
-      .argument('<requestId>')
-      .requiredOption('--run <runId>', 'the run the request belongs to')
-      .option('--reason <text>', 'why')
-      .addOption(natsOption().makeOptionMandatory())
-      .action(async (requestId: string, opts: RemoteOptions & { run: string; reason?: string }) =>
-        (await import('./commands/remote.js')).decideCommand(name, requestId, opts),
-      );
+    addClusterOption(
+      program
+        .command(name)
+        .description(description)
+        .argument('<requestId>')
+        .requiredOption('--run <runId>', 'the run the request belongs to')
+        .option('--reason <text>', 'why'),
+    ).action(async (requestId: string, opts: RemoteOptions & { run: string; reason?: string }) =>
+      (await import('./commands/remote.js')).decideCommand(name, requestId, opts),
+    );
   }
 
-  program
-    .command('worker')
-    .description('start a worker process: pulls editor/tester/shell work from a Baton cluster')
-    .addOption(natsOption().makeOptionMandatory())
-    .option('--kinds <kinds>', 'comma-separated agent kinds', 'editor,tester,shell')
-    .option('--slots <n>', 'concurrent subtasks', positiveInt('--slots'), 2)
-    .action(async (opts: ServeOptions) => (await import('./commands/serve.js')).serveCommand('worker', opts));
+  addClusterOption(
+    program
+      .command('worker')
+      .description('start a worker process: pulls editor/tester/shell work from a Baton cluster')
+      .option('--kinds <kinds>', 'comma-separated agent kinds (default: every kind)', agentKinds)
+      .option('--slots <n>', 'concurrent subtasks', positiveInt('--slots'), 2),
+  ).action(async (opts: ServeOptions) => (await import('./commands/serve.js')).serveCommand('worker', opts));
   for (const [name, description] of [
     ['coordinator', 'start the coordinator (runs, permissions, merging) against a Baton cluster'],
     ['planner', 'start a planner against a Baton cluster'],
   ] as const) {
-    program
-      .command(name)
-      .description(description)
-      .addOption(natsOption().makeOptionMandatory())
-      .action(async (opts: ServeOptions) => (await import('./commands/serve.js')).serveCommand(name, opts));
+    addClusterOption(program.command(name).description(description)).action(async (opts: ServeOptions) =>
+      (await import('./commands/serve.js')).serveCommand(name, opts),
+    );
   }
   return program;
 }

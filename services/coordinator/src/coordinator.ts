@@ -1,5 +1,4 @@
-import type { Bus, Subscription, WorkQueue } from '@baton/bus';
-import { silentLogger, type Logger } from '@baton/log';
+import type { Subscription, WorkQueue } from '@baton/bus';
 import {
   AgentKindSchema,
   CancelRequest,
@@ -14,12 +13,12 @@ import {
   queuesFor,
   resourceNamesFor,
   type AgentKind,
-  type QueueTuning,
   type Run,
   type RepoSource,
   type Result,
   type WorkItem,
 } from '@baton/protocol';
+import { compileCoordinatorOptions, type CoordinatorOptions } from './compile-coordinator-options.js';
 import { RunNotFoundError } from './errors.js';
 import { PermissionDesk } from './permissions/permission-desk.js';
 import { createGitMergePort } from './runs/git-merge-port.js';
@@ -29,26 +28,6 @@ import { RunStore } from './runs/run-store.js';
 import { publishSnapshot } from './runs/snapshot.js';
 import { criticalPathSchedule } from './runs/critical-path-schedule.js';
 import { DispatchGate } from './runs/dispatch-gate.js';
-
-/** Options of startCoordinator. */
-export interface CoordinatorOptions {
-  bus: Bus;
-  logger?: Logger;
-  /** How workers get the repository: `local` paths (embedded, shared disk) or `snapshot` bundles in the object store. Default: snapshot on NATS, local in-process. */
-  repoSource?: 'local' | 'snapshot';
-  queues?: QueueTuning;
-  /** Results handled at once (across runs; each run handles its own in order). Default 16. */
-  resultConcurrency?: number;
-  planTimeoutMs?: number;
-  maxConflictRetries?: number;
-  /** Subtasks in flight across all runs. Default 256. */
-  maxInFlight?: number;
-  /** How long model work pauses after a worker reports the model API overloaded without a retry-after. Default 30 s. */
-  modelBackoffMs?: number;
-  /** How long an attempt may run without a result before it is re-dispatched (unless its budget sets a wall time). Default 30 min. */
-  leaseMs?: number;
-  userSettingsPath?: string;
-}
 
 /** A running coordinator. */
 export interface Coordinator {
@@ -65,9 +44,10 @@ export interface Coordinator {
  * Starts the coordinator: the only holder of global permissions and the only writer of result branches.
  * Resumes every unfinished run recorded in KV. Run one coordinator per cluster.
  */
-export async function startCoordinator(options: CoordinatorOptions): Promise<Coordinator> {
+export async function startCoordinator(raw: CoordinatorOptions): Promise<Coordinator> {
+  const options = compileCoordinatorOptions(raw);
   const { bus } = options;
-  const log = (options.logger ?? silentLogger()).child({ component: 'coordinator' });
+  const log = options.logger.child({ component: 'coordinator' });
   const s = bus.subjects;
   const queues = queuesFor(s.prefix, options.queues);
   const store = await RunStore.open(bus, log);
@@ -76,9 +56,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     await Promise.all(AgentKindSchema.options.map(async (k) => [k, await bus.workQueue(queues.work(k))] as const)),
   ) as Record<AgentKind, WorkQueue<WorkItem>>;
   const resultsQueue = await bus.workQueue(queues.results());
-  const sourceMode = options.repoSource ?? (bus.transport === 'nats' ? 'snapshot' : 'local');
   const snapshots =
-    sourceMode === 'snapshot' ? await bus.objectStore(resourceNamesFor(s.prefix).snapshotsBucket) : undefined;
+    options.repoSource === 'snapshot' ? await bus.objectStore(resourceNamesFor(s.prefix).snapshotsBucket) : undefined;
 
   const controllers = new Map<string, RunController>();
   const waiters = new Map<string, ((run: Run) => void)[]>();
@@ -109,12 +88,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     return { kind: 'snapshot', bucket: snapshots.bucket, object: await snapshotOf(run.spec.repo.path, commit) };
   };
 
-  const gate = new DispatchGate(options.maxInFlight ?? 256, () => {
+  const gate = new DispatchGate(options.maxInFlight, () => {
     for (const c of controllers.values()) c.nudge();
   });
   const ctx = {
     gate,
-    modelBackoffMs: options.modelBackoffMs ?? 30_000,
+    modelBackoffMs: options.modelBackoffMs,
     bus,
     store,
     merger,
@@ -122,9 +101,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     repoSource,
     log,
     schedule: criticalPathSchedule(),
-    planTimeoutMs: options.planTimeoutMs ?? 10 * 60_000,
-    maxConflictRetries: options.maxConflictRetries ?? 2,
-    leaseMs: options.leaseMs ?? 30 * 60_000,
+    planTimeoutMs: options.planTimeoutMs,
+    maxConflictRetries: options.maxConflictRetries,
+    leaseMs: options.leaseMs,
     onFinished: finished,
   };
 
@@ -150,6 +129,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
 
   const submit = async (spec: RunSpec): Promise<SubmitReply> => {
     const run = await prepareRun(spec, options.userSettingsPath ? { userSettingsPath: options.userSettingsPath } : {});
+    await options.checkSpec?.({ spec: run.spec, repoPath: run.spec.repo.path, baseCommit: run.baseCommit! });
     await store.create(run);
     log.info({ runId: run.id, repo: run.spec.repo.path, base: run.baseCommit }, 'run accepted');
     launch(run);
@@ -212,7 +192,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
   const inFlight = new Set<Promise<void>>();
   const consuming = (async () => {
     for await (const delivery of resultsQueue.consume({
-      maxInFlight: options.resultConcurrency ?? 16,
+      maxInFlight: options.resultConcurrency,
       signal: abort.signal,
     })) {
       // A run handles its results one at a time and may be planning a repair for minutes meanwhile:

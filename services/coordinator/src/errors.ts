@@ -9,6 +9,17 @@ export class NotARepositoryError extends Error {
   }
 }
 
+/** The repository path does not exist (on the coordinator's machine, which is the one that reads it). */
+export class RepositoryNotFoundError extends Error {
+  override name = 'RepositoryNotFoundError';
+  constructor(
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${path}: no such directory`, options);
+  }
+}
+
 /** The base ref does not name a commit. */
 export class UnknownRefError extends Error {
   override name = 'UnknownRefError';
@@ -58,5 +69,17 @@ export class DiffMissingError extends Error {
     readonly object: string,
   ) {
     super(`the diff ${bucket}/${object} named by a result is not in the object store`);
+  }
+}
+
+/** An option of startCoordinator is invalid; `option` names it (a dotted path for nested options). */
+export class CoordinatorOptionsError extends Error {
+  override name = 'CoordinatorOptionsError';
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`startCoordinator: option ${option}: ${problem}`, options);
   }
 }

@@ -30,14 +30,15 @@ export {
   InvalidTransitionError,
   InvalidSlotsError,
 } from './schedule/errors.js';
-export { startCoordinator, type Coordinator, type CoordinatorOptions } from './coordinator.js';
+export { startCoordinator, type Coordinator } from './coordinator.js';
+export { type CoordinatorOptions } from './compile-coordinator-options.js';
 export { RunStore } from './runs/run-store.js';
 /** Re-exported from @baton/bus, where they moved (the planner stores large plans too). */
 export { RunPlans, PlanMissingError } from '@baton/bus';
 export { prepareRun, branchOf } from './runs/prepare-run.js';
-export { repositoryRoot, resolveCommit, assertClean } from './runs/git-repo.js';
 export { PermissionDesk } from './permissions/permission-desk.js';
 export {
+  RepositoryNotFoundError,
   NotARepositoryError,
   UnknownRefError,
   DirtyWorkingTreeError,

@@ -104,3 +104,15 @@ export class RecipeRefusedError extends Error {
     super(options.cause.message, options);
   }
 }
+
+/** An option of startPlanner is invalid; `option` names it. */
+export class PlannerOptionsError extends Error {
+  override name = 'PlannerOptionsError';
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`startPlanner: option ${option}: ${problem}`, options);
+  }
+}

@@ -1,7 +1,5 @@
+import { MEMORY_FILES } from '@baton/protocol';
 import { readRepoFiles, type RepoFile } from './repo-files.js';
-
-/** The project memory files read into the planner's prompt, from the repository root. */
-export const PROJECT_MEMORY_FILES = ['CLAUDE.md', 'AGENTS.md', '.baton/memory.md'] as const;
 
 /** Each memory file is cut here, so a huge one cannot crowd out the task. */
 const MAX_CHARS_PER_FILE = 20_000;
@@ -9,7 +7,7 @@ const MAX_CHARS_PER_FILE = 20_000;
 /** Reads the project memory files that exist at `commit`, as markdown sections (`''` when there are none). */
 export async function readProjectMemory(repoPath: string, commit: string, files: readonly RepoFile[]): Promise<string> {
   const present = new Set(files.map((f) => f.path));
-  const paths = PROJECT_MEMORY_FILES.filter((p) => present.has(p));
+  const paths = MEMORY_FILES.filter((p) => present.has(p));
   const texts = await readRepoFiles(repoPath, commit, paths);
   return paths
     .map((p) => {

@@ -21,7 +21,14 @@ export class WorkspaceError extends Error {
   }
 }
 
-/** An editor subtask needs the model and none is configured. */
-export class NoModelError extends Error {
-  override name = 'NoModelError';
+/** An option of startWorker is invalid; `option` names it (a dotted path for nested options). */
+export class WorkerOptionsError extends Error {
+  override name = 'WorkerOptionsError';
+  constructor(
+    readonly option: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`startWorker: option ${option}: ${problem}`, options);
+  }
 }

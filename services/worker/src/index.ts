@@ -1,5 +1,6 @@
 /** @baton/worker: hosts the editor, tester, shell and recipe agents (XState v5) on the work queues. */
-export { startWorker, type Worker, type WorkerOptions } from './worker.js';
+export { startWorker, type Worker } from './worker.js';
+export { type WorkerOptions } from './compile-worker-options.js';
 export {
   editorMachine,
   DEFAULT_EDITOR_LIMITS,
@@ -14,5 +15,5 @@ export { agentEventInspector, type InspectionIds } from './agents/inspection.js'
 export { runItem, type ItemDeps, type RunningItem } from './run-item.js';
 export { Workspaces, type Worktree, type WorkspacesOptions } from './workspace/workspaces.js';
 export { diffFromChanges, blobId } from './workspace/diff-from-changes.js';
-export { SnapshotMissingError, WorkspaceError, NoModelError } from './errors.js';
+export { SnapshotMissingError, WorkspaceError } from './errors.js';
 export { offloadLargeDiff, DIFF_INLINE_LIMIT } from './large-diff.js';

@@ -1,20 +1,9 @@
 import { hostname, loadavg } from 'node:os';
-import { customAlphabet } from 'nanoid';
-import type { Bus, Delivery, Kv } from '@baton/bus';
-import { silentLogger, type Logger } from '@baton/log';
-import type { ModelClient } from '@baton/model';
-import {
-  Result,
-  WorkerHeartbeat,
-  queuesFor,
-  resourceNamesFor,
-  type AgentKind,
-  type QueueTuning,
-  type WorkItem,
-} from '@baton/protocol';
-import type { EditorLimits } from './agents/editor.machine.js';
+import type { Delivery, Kv } from '@baton/bus';
+import { Result, WorkerHeartbeat, queuesFor, resourceNamesFor, type WorkItem } from '@baton/protocol';
+import { compileWorkerOptions, type WorkerOptions } from './compile-worker-options.js';
 import { offloadLargeDiff } from './large-diff.js';
-import { defaultRecipeThreads, lazyRecipePool } from './lazy-recipe-pool.js';
+import { lazyRecipePool } from './lazy-recipe-pool.js';
 import { runItem, type RunningItem } from './run-item.js';
 import { watchRunStops } from './run-stop-watch.js';
 import { startSlotPool, type Slot } from './slot-pool.js';
@@ -22,30 +11,6 @@ import { Workspaces } from './workspace/workspaces.js';
 
 /** This machine's name, for heartbeats. */
 const HOST = hostname();
-
-const workerSuffix = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 8);
-
-/** Options of startWorker. */
-export interface WorkerOptions {
-  bus: Bus;
-  logger?: Logger;
-  kinds?: readonly AgentKind[];
-  /** Subtasks run at once, across kinds. Default 2. */
-  slots?: number;
-  /** Threads computing recipe programs (renames, codemod modules). Default: the slots, at most the cores less one. */
-  recipeThreads?: number;
-  model?: ModelClient;
-  workerId?: string;
-  queues?: QueueTuning;
-  heartbeatMs?: number;
-  /** How long a draining worker lets items in hand finish before returning them. Default 30 s. */
-  graceMs?: number;
-  /** Parent folder of scratch worktrees. */
-  baseDir?: string;
-  commandTimeoutMs?: number;
-  editorLimits?: Partial<EditorLimits>;
-  version?: string;
-}
 
 /** A running worker. Lifecycle: running -> draining (stop called) -> stopped. */
 export interface Worker {
@@ -67,12 +32,10 @@ interface InHand {
  * each in a scratch worktree, heartbeats the queue while busy, publishes the Result and only then
  * acks. Registers itself in KV and on `workers.heartbeat` every few seconds.
  */
-export async function startWorker(options: WorkerOptions): Promise<Worker> {
-  const { bus } = options;
-  const id = options.workerId ?? `w-${HOST.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 20) || 'host'}-${workerSuffix()}`;
-  const log = (options.logger ?? silentLogger()).child({ workerId: id });
-  const kinds = options.kinds ?? (['editor', 'tester', 'shell'] as const);
-  const slots = options.slots ?? 2;
+export async function startWorker(raw: WorkerOptions): Promise<Worker> {
+  const options = compileWorkerOptions(raw);
+  const { bus, kinds, slots, workerId: id } = options;
+  const log = options.logger.child({ workerId: id });
   const queues = queuesFor(bus.subjects.prefix, options.queues);
   const names = resourceNamesFor(bus.subjects.prefix);
   const workspaces = await Workspaces.open({
@@ -81,7 +44,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     snapshots: (bucket) => bus.objectStore(bucket),
     ...(options.baseDir ? { baseDir: options.baseDir } : {}),
   });
-  const recipes = lazyRecipePool(options.recipeThreads ?? defaultRecipeThreads(slots));
+  const recipes = lazyRecipePool(options.recipeThreads);
   const results = await bus.workQueue(queues.results());
   const registry: Kv<WorkerHeartbeat> = await bus.kv(names.workersBucket, WorkerHeartbeat);
   const inHand = new Map<string, InHand>();
@@ -98,7 +61,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     slots,
     busy: inHand.size,
     load: loadavg()[0] ?? 0,
-    version: options.version ?? '0.1.0',
+    version: options.version,
     startedAt,
     sentAt: Date.now(),
     state,
@@ -111,7 +74,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   await beat();
   const beatTimer = setInterval(
     () => void beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed')),
-    options.heartbeatMs ?? 5_000,
+    options.heartbeatMs,
   );
 
   // Items of a stopped run (cancelled, failed, over budget) are dropped unrun, and its items in hand are cancelled.
@@ -130,8 +93,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     recipes,
     model: options.model,
     log,
-    commandTimeoutMs: options.commandTimeoutMs ?? 10 * 60_000,
-    editorLimits: options.editorLimits ?? {},
+    commandTimeoutMs: options.commandTimeoutMs,
+    editorLimits: options.editorLimits,
   };
 
   const drop = async (delivery: Delivery<WorkItem>, slot: Slot, reason: string): Promise<void> => {
@@ -184,7 +147,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const pool = startSlotPool({
     slots,
     queues: await Promise.all(kinds.map((kind) => bus.workQueue(queues.work(kind)))),
-    ackWaitMs: options.queues?.ackWaitMs ?? 30_000,
+    ackWaitMs: options.queues.ackWaitMs,
     log,
     // Up to runItem this is synchronous unless the run's first read has not answered, so the item starts in the
     // call that freed the slot.
@@ -206,7 +169,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       const closing = pool.close();
       await beat().catch((err: unknown) => log.warn({ err }, 'heartbeat failed'));
       await closing;
-      const grace = options.graceMs ?? 30_000;
+      const grace = options.graceMs;
       // Waits for whole handlers, so results are published and acked before the bus goes away.
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([

@@ -2,11 +2,20 @@
 export const MODEL_SETUP_HINT =
   'Set ANTHROPIC_API_KEY to call the Anthropic API, or ANTHROPIC_BASE_URL to use a compatible server (e.g. the scripted API in tests).';
 
-/** A model call was made with neither an API key nor a base URL configured. */
+/**
+ * Work that needs a model ran with neither an API key nor a base URL configured (a model call, a task planned in
+ * words, an editor subtask); `neededBy` says what needed it, and the message says how to configure one.
+ */
 export class ModelNotConfiguredError extends Error {
   override readonly name = 'ModelNotConfiguredError';
-  constructor() {
-    super(`No model is configured. ${MODEL_SETUP_HINT}`);
+  constructor(
+    readonly neededBy?: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${neededBy === undefined ? 'No model' : `${neededBy} needs a model, and none`} is configured. ${MODEL_SETUP_HINT}`,
+      options,
+    );
   }
 }
 

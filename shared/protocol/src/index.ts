@@ -21,8 +21,9 @@ export {
   PermissionRule,
   PolicyConfig,
 } from './policy.js';
-export { RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe, RESERVED_WORDS } from './recipe.js';
+export { RecipeKind, RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe, RESERVED_WORDS } from './recipe.js';
 export { Usage, emptyUsage, addUsage } from './usage.js';
+export { MemoryFile, MEMORY_FILES } from './memory-file.js';
 export { AgentKind, AgentKindSchema, SubtaskBudget, ScopePath, Scope, EditProgram, Subtask, Plan } from './plan.js';
 export { RunLimits, RepoRef, RunSpec, type RunSpecInput } from './run-spec.js';
 export {
@@ -60,5 +61,5 @@ export { DeadLetterReason, DeadLetter } from './dead-letter.js';
 export { PlanRequest, PlanReply } from './plan-request.js';
 export { replyEnvelope, type ReplyEnvelope } from './reply.js';
 export { type Subject, type Subjects, InvalidSubjectTokenError, subjectsFor, resourceNamesFor } from './subjects.js';
-export { type QueueDefinition, type QueueTuning, queuesFor } from './queues.js';
+export { type QueueDefinition, type QueueTuning, QueueTuningSchema, queuesFor } from './queues.js';
 export { messages, type MessageName, jsonSchemaOf } from './messages.js';

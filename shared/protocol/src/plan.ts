@@ -7,7 +7,7 @@ export const AgentKind = { editor: 'editor', tester: 'tester', shell: 'shell' } 
 /** A kind of worker agent. */
 export type AgentKind = (typeof AgentKind)[keyof typeof AgentKind];
 /** Schema of an AgentKind. */
-export const AgentKindSchema = z.enum(['editor', 'tester', 'shell']);
+export const AgentKindSchema = z.enum(AgentKind);
 
 /** Per-subtask limits. */
 export const SubtaskBudget = z.strictObject({

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { subjectsFor, type Subject } from './subjects.js';
 import { Result, WorkItem } from './work.js';
 import type { AgentKind } from './plan.js';
@@ -21,14 +21,19 @@ export interface QueueTuning {
   maxDeliver?: number;
 }
 
+/** QueueTuning with its defaults filled in: services compile their `queues` option with it, queuesFor reads it. */
+export const QueueTuningSchema = z.strictObject({
+  ackWaitMs: z.number().int().positive().default(30_000),
+  maxDeliver: z.number().int().positive().default(5),
+});
+
 /**
  * The work queues (`<prefix>.work.<kind>`) and the results queue (`<prefix>.results.*`) with their settings.
  * @example bus.workQueue(queuesFor('baton').work('editor'))
  */
 export function queuesFor(prefix = 'baton', tuning: QueueTuning = {}) {
   const s = subjectsFor(prefix);
-  const ackWaitMs = tuning.ackWaitMs ?? 30_000;
-  const maxDeliver = tuning.maxDeliver ?? 5;
+  const { ackWaitMs, maxDeliver } = QueueTuningSchema.parse(tuning);
   return {
     work: (kind: AgentKind): QueueDefinition<WorkItem> => ({
       name: `work-${kind}`,

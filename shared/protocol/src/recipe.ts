@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/** The kinds of recipe: deterministic changes planned without a model. */
+export const RecipeKind = { rename: 'rename', codemod: 'codemod', command: 'command' } as const;
+/** A kind of recipe. */
+export type RecipeKind = (typeof RecipeKind)[keyof typeof RecipeKind];
+
 /** A repository-relative glob. */
 export const RepoGlob = z.string().min(1).max(1000);
 
@@ -28,7 +33,7 @@ const RenameIdentifier = z
  * tracked `.ts .tsx .mts .cts .js .jsx .mjs .cjs` file outside generated and vendored folders (`@baton/recipes`).
  */
 export const RenameRecipe = z.strictObject({
-  kind: z.literal('rename'),
+  kind: z.literal(RecipeKind.rename),
   from: RenameIdentifier,
   to: RenameIdentifier,
   /** Narrows the files; absent: every TypeScript and JavaScript file outside generated and vendored folders. */
@@ -42,7 +47,7 @@ export const RenameRecipe = z.strictObject({
 /** Apply a codemod: a transform module (default export `(source, path) => string`) or a shell command per shard (`{files}` expands to the shard's files). */
 export const CodemodRecipe = z
   .strictObject({
-    kind: z.literal('codemod'),
+    kind: z.literal(RecipeKind.codemod),
     /** Narrows the files; absent: every TypeScript and JavaScript file outside generated and vendored folders. */
     glob: RepoGlob.optional(),
     module: z.string().optional(),
@@ -54,7 +59,7 @@ export const CodemodRecipe = z
 
 /** Run a command in every package matching `packages` (folders with a package.json). */
 export const CommandRecipe = z.strictObject({
-  kind: z.literal('command'),
+  kind: z.literal(RecipeKind.command),
   command: z.string().min(1),
   packages: RepoGlob.default('**'),
 });

@@ -17,8 +17,9 @@ import { connectCluster } from '../connect.js';
 import { followRun } from '../follow-run.js';
 import { describePending } from '../permission-prompt.js';
 import { createProgressView, summarize, tally } from '../progress-view.js';
-import { runSpecFromFlags, type RunFlags } from '../run-spec-from-options.js';
-import { checkRepository } from '../check-repository.js';
+import { rejectedSubmit } from '../rejected-submit.js';
+import type { RunFlags } from '../run-flags.js';
+import { runSpecFromFlags } from '../run-spec-from-flags.js';
 import { CliError } from '../errors.js';
 
 /** Options every cluster command takes. */
@@ -44,12 +45,18 @@ async function withCluster<T>(
   }
 }
 
-/** `baton submit`: sends a run to the cluster and prints its id and branch. */
+/**
+ * `baton submit`: sends a run to the cluster and prints its id and branch. The repository is the cluster's to check
+ * (it reads it, maybe on another machine): a refusal comes back naming the flag at fault (exit 2).
+ */
 export async function submitCommand(task: string | undefined, opts: RunFlags & RemoteOptions): Promise<void> {
   const spec = runSpecFromFlags(task, opts);
-  await checkRepository(spec);
   await withCluster(opts.nats, async (bus) => {
-    const reply = await bus.request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, { timeoutMs: 60_000 });
+    const reply = await bus
+      .request(bus.subjects.runsSubmit(), RunSpec, SubmitReply, spec, { timeoutMs: 60_000 })
+      .catch((err: unknown) => {
+        throw rejectedSubmit(err, spec) ?? err;
+      });
     process.stdout.write(opts.json ? `${JSON.stringify(reply)}\n` : `${reply.runId}\tbranch ${reply.branch}\n`);
   });
 }

@@ -3,7 +3,8 @@ import { CancelRequest, RunRecord, RunSpec, SubmitReply, type Run } from '@baton
 import { followRun } from '../follow-run.js';
 import { promptForPermissions } from '../permission-prompt.js';
 import { createProgressView, summarize } from '../progress-view.js';
-import { runSpecFromFlags, type RunFlags } from '../run-spec-from-options.js';
+import type { RunFlags } from '../run-flags.js';
+import { runSpecFromFlags } from '../run-spec-from-flags.js';
 import { CliError } from '../errors.js';
 
 /** Options of `baton run`. */
@@ -20,9 +21,7 @@ export interface RunOptions extends RunFlags {
  */
 export async function runCommand(task: string | undefined, opts: RunOptions): Promise<void> {
   const spec = runSpecFromFlags(task, opts);
-  // Loaded after the flags are parsed: they pull in the whole stack, and a usage error should not wait for it.
-  const { checkRepository } = await import('../check-repository.js');
-  await checkRepository(spec);
+  // The coordinator checks the repository when it takes the run (embedded or on the cluster): executeRun reports it.
   const run = await executeRun(spec, opts);
   process.exitCode = run.status === 'succeeded' ? 0 : 1;
 }
@@ -34,8 +33,9 @@ export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> 
   const { startEmbedded } = await import('../embedded.js');
   const { connectCluster } = await import('../connect.js');
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true && opts.json !== true;
-  const embedded = opts.nats === undefined ? await startEmbedded({ workers: opts.workers ?? 4, logger }) : undefined;
-  const bus = embedded?.bus ?? (await connectCluster(opts.nats!, logger));
+  const nats = opts.nats?.trim() || undefined;
+  const embedded = nats === undefined ? await startEmbedded({ workers: opts.workers ?? 4, logger }) : undefined;
+  const bus = embedded?.bus ?? (await connectCluster(nats!, logger));
   const prompts = promptForPermissions(bus, { interactive, embedded: embedded !== undefined });
   const view = opts.json ? undefined : createProgressView();
   const abort = new AbortController();
@@ -65,7 +65,11 @@ export async function executeRun(spec: RunSpec, opts: RunOptions): Promise<Run> 
     return run;
   } catch (err) {
     view?.stop();
-    throw new CliError(err instanceof Error ? err.message : String(err), 1, { cause: err });
+    // Loaded like the stack (it imports the coordinator's errors), so a usage error never waits for it.
+    const { rejectedSubmit } = await import('../rejected-submit.js');
+    throw (
+      rejectedSubmit(err, spec) ?? new CliError(err instanceof Error ? err.message : String(err), 1, { cause: err })
+    );
   } finally {
     process.removeListener('SIGINT', onSignal);
     await prompts.unsubscribe();

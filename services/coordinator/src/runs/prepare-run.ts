@@ -1,6 +1,8 @@
+import { access } from 'node:fs/promises';
 import { customAlphabet } from 'nanoid';
 import { loadSettings } from '@baton/policy';
 import { emptyUsage, type PolicyConfig, type Run, type RunSpec } from '@baton/protocol';
+import { NotARepositoryError, RepositoryNotFoundError } from '../errors.js';
 import { assertClean, resolveBase } from './git-repo.js';
 
 const newRunId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 10);
@@ -11,16 +13,26 @@ export function branchOf(runId: string): string {
 }
 
 /**
- * Turns a submitted RunSpec into a queued Run: checks the repository (a git repository; a clean
- * working tree unless allowed), pins the base ref to a commit, and merges the repository's
- * `.baton/settings.json` and the user's settings into the run's policy.
+ * Turns a submitted RunSpec into a queued Run: checks the repository (it exists and is a git repository; a clean
+ * working tree unless allowed; valid settings files), pins the base ref to a commit, and merges the repository's
+ * `.baton/settings.json` and the user's settings into the run's policy. This is the one check of a submit, embedded
+ * or on a cluster: RepositoryNotFoundError, NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, SettingsError.
  */
 export async function prepareRun(spec: RunSpec, options: { userSettingsPath?: string } = {}): Promise<Run> {
-  const { root, commit: baseCommit } = await resolveBase(spec.repo.path, spec.baseRef);
-  const [, settings] = await Promise.all([
+  const { root, commit: baseCommit } = await resolveBase(spec.repo.path, spec.baseRef).catch(async (err: unknown) => {
+    // git cannot tell a folder that is missing from one that is not a repository.
+    if (err instanceof NotARepositoryError && !(await exists(spec.repo.path)))
+      throw new RepositoryNotFoundError(spec.repo.path, { cause: err });
+    throw err;
+  });
+  // Both run at once; a dirty tree is reported before bad settings whichever fails first.
+  const [clean, loaded] = await Promise.allSettled([
     spec.allowDirty ? undefined : assertClean(root),
     loadSettings({ repoPath: root, ...(options.userSettingsPath ? { userConfigPath: options.userSettingsPath } : {}) }),
   ]);
+  if (clean.status === 'rejected') throw clean.reason;
+  if (loaded.status === 'rejected') throw loaded.reason;
+  const settings = loaded.value;
   const policy = mergePolicies(settings, spec.policy);
   const id = newRunId();
   const now = Date.now();
@@ -49,4 +61,11 @@ function mergePolicies(settings: PolicyConfig, spec: PolicyConfig | undefined): 
     deny: [...settings.deny, ...spec.deny],
     askTimeoutMs: spec.askTimeoutMs,
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

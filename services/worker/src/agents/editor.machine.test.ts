@@ -293,7 +293,7 @@ describe('editorMachine', () => {
   it('fails with a helpful error when no model is configured', async () => {
     const { output, state } = await run((await setUp(undefined)).input);
     expect(state).toBe('failed');
-    expect(output).toMatchObject({ ok: false, stop: 'model_error', error: { name: 'NoModelError' } });
+    expect(output).toMatchObject({ ok: false, stop: 'model_error', error: { name: 'ModelNotConfiguredError' } });
     expect(output.error?.message).toContain('ANTHROPIC_API_KEY');
   });
 });

@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import {
+  ModelNotConfiguredError,
   toolResult,
   type ContentBlockParam,
   type MessageParam,
@@ -7,7 +8,15 @@ import {
   type ModelResponse,
   type ToolUseBlock,
 } from '@baton/model';
-import { addUsage, emptyUsage, type AgentStop, type ErrorData, type Subtask, type Usage } from '@baton/protocol';
+import {
+  addUsage,
+  emptyUsage,
+  toErrorData,
+  type AgentStop,
+  type ErrorData,
+  type Subtask,
+  type Usage,
+} from '@baton/protocol';
 import { toolSpecs, type Tool, type ToolContext } from '@baton/tools';
 import { recordError, type Failure } from './record-error.js';
 import { editorSystemPrompt } from './system-prompt.js';
@@ -188,11 +197,7 @@ export const editorMachine = setup({
           {
             target: 'failed',
             actions: assign({
-              error: () => ({
-                name: 'NoModelError',
-                message:
-                  'this subtask needs a model and none is configured: set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL)',
-              }),
+              error: () => toErrorData(new ModelNotConfiguredError('this subtask')),
               failedWith: () => 'model_error' as const,
             }),
           },

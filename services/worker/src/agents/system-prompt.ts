@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Subtask } from '@baton/protocol';
+import { MEMORY_FILES, MemoryFile, type Subtask } from '@baton/protocol';
 
 const TEMPLATE = readFileSync(new URL('./editor-prompt.md', import.meta.url), 'utf8');
-
-/** Project memory files read into an agent's system prompt, in this order, at the root and in every folder on the way to the scope. */
-export const MEMORY_FILES = ['CLAUDE.md', 'AGENTS.md', '.baton/memory.md'] as const;
 
 /** The folders from the root down to each scope path's folder (root first). */
 export function scopeFolders(scope: readonly string[]): string[] {
@@ -30,7 +27,7 @@ export async function readMemory(root: string, scope: readonly string[], maxChar
   let total = 0;
   for (const folder of scopeFolders(scope)) {
     for (const name of MEMORY_FILES) {
-      if (folder !== '.' && name === '.baton/memory.md') continue;
+      if (folder !== '.' && name === MemoryFile.baton) continue;
       const rel = folder === '.' ? name : `${folder}/${name}`;
       const text = await readFile(join(root, rel), 'utf8').catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;

@@ -1,22 +1,7 @@
 import { resolve } from 'node:path';
-import { RunSpec, type RunSpecInput } from '@baton/protocol';
+import { RecipeKind, RunSpec, type RunSpecInput } from '@baton/protocol';
 import { UsageError } from './errors.js';
-
-/** The flags `baton run` and `baton submit` share. */
-export interface RunFlags {
-  repo?: string;
-  recipe?: 'rename' | 'codemod' | 'command';
-  from?: string;
-  to?: string;
-  glob?: string;
-  declaredIn?: string;
-  module?: string;
-  command?: string;
-  packages?: string;
-  test?: string[];
-  base?: string;
-  allowDirty?: boolean;
-}
+import type { RunFlags } from './run-flags.js';
 
 function need(value: string | undefined, flag: string, recipe: string): string {
   if (value === undefined || value.trim() === '') throw new UsageError(`--recipe ${recipe} needs ${flag}`);
@@ -27,7 +12,7 @@ function need(value: string | undefined, flag: string, recipe: string): string {
 export function runSpecFromFlags(task: string | undefined, flags: RunFlags): RunSpec {
   let recipe: RunSpecInput['recipe'];
   switch (flags.recipe) {
-    case 'rename':
+    case RecipeKind.rename:
       recipe = {
         kind: 'rename',
         from: need(flags.from, '--from <identifier>', 'rename'),
@@ -36,7 +21,7 @@ export function runSpecFromFlags(task: string | undefined, flags: RunFlags): Run
         ...(flags.declaredIn ? { declaredIn: flags.declaredIn } : {}),
       };
       break;
-    case 'codemod':
+    case RecipeKind.codemod:
       if ((flags.module === undefined) === (flags.command === undefined))
         throw new UsageError('--recipe codemod needs exactly one of --module <path> or --command <command>');
       recipe = {
@@ -45,7 +30,7 @@ export function runSpecFromFlags(task: string | undefined, flags: RunFlags): Run
         ...(flags.module ? { module: resolve(flags.module) } : { command: flags.command! }),
       };
       break;
-    case 'command':
+    case RecipeKind.command:
       recipe = {
         kind: 'command',
         command: need(flags.command, '--command <command>', 'command'),
@@ -55,7 +40,7 @@ export function runSpecFromFlags(task: string | undefined, flags: RunFlags): Run
     case undefined:
       if (!task?.trim())
         throw new UsageError(
-          'say what to change ("baton run \\"rename X to Y\\"") or pick a --recipe (rename, codemod, command)',
+          `say what to change ("baton run \\"rename X to Y\\"") or pick a --recipe (${Object.values(RecipeKind).join(', ')})`,
         );
       break;
   }
