@@ -27,7 +27,6 @@ import { prepareRun } from './runs/prepare-run.js';
 import { RunController } from './runs/run-controller.js';
 import { RunStore } from './runs/run-store.js';
 import { publishSnapshot } from './runs/snapshot.js';
-import { criticalPathSchedule } from './runs/critical-path-schedule.js';
 import { DispatchGate } from './runs/dispatch-gate.js';
 
 /** Options of startCoordinator. */
@@ -118,10 +117,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Coo
     bus,
     store,
     merger,
+    queues,
     workQueues,
     repoSource,
     log,
-    schedule: criticalPathSchedule(),
     planTimeoutMs: options.planTimeoutMs ?? 10 * 60_000,
     maxConflictRetries: options.maxConflictRetries ?? 2,
     leaseMs: options.leaseMs ?? 30 * 60_000,
