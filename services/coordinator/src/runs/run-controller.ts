@@ -1,6 +1,7 @@
 import { MessageTooLargeError } from '@baton/bus';
 import {
   WorkCancel,
+  isFinalStatus,
   toErrorData,
   type Plan,
   type PlanRequest,
@@ -99,7 +100,11 @@ export class RunController {
           );
         });
         this.prepared = publishing.then(() => opening);
-        return this.handle({ type: 'planning', now: Date.now() });
+        // Awaited after the plan; marked handled here so a stop before it leaves no unhandled rejection.
+        this.prepared.catch(() => undefined);
+        await this.handle({ type: 'planning', now: Date.now() });
+        // A plan interrupted by a stop still waits for the branch, like the first dispatch would.
+        return void (await this.prepared);
       }
       await this.ctx.merger.open(run);
       await this.ctx.merger.recover(run);
@@ -261,6 +266,8 @@ export class RunController {
 
   /** A step failed on an error that is not the bus's: the run fails with it (once). */
   private async failInternally(err: unknown): Promise<void> {
+    // Failing after the final record was written (telling workers, say) must not overwrite how the run ended.
+    if (isFinalStatus(this.steps.run.status)) throw err;
     this.ctx.log.error({ err, runId: this.id }, 'run failed on an internal error');
     await this.finish({
       type: 'finish',
