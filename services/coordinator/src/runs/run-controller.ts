@@ -64,11 +64,12 @@ export class RunController {
     );
   }
 
+  /** The run's id. */
   get id(): string {
     return this.steps.run.id;
   }
 
-  /** The run as last written. */
+  /** The run as its steps see it (as last written, between steps). */
   get current(): Run {
     return this.steps.run;
   }
@@ -90,6 +91,7 @@ export class RunController {
       Math.max(0, remaining) + 10,
     );
     return this.steps.enqueue(async () => {
+      const run = this.steps.run;
       if (run.status === 'queued' || run.status === 'planning') {
         // The branch and (on NATS) the base snapshot the first dispatches need are made while the planner plans.
         const opening = (this.opening = this.ctx.merger.open(run));
