@@ -12,7 +12,7 @@ import { buildWorkItem, usesModel } from './work-item.js';
 const REPUBLISH_MARGIN_MS = 20_000;
 
 /** How long after its record a dispatch may be published again and still be dropped by the queue as a duplicate. */
-export function republishWindowMs(queue: QueueDefinition<WorkItem>): number {
+function republishWindowMs(queue: QueueDefinition<WorkItem>): number {
   return Math.max(0, queue.duplicateWindowMs - REPUBLISH_MARGIN_MS);
 }
 

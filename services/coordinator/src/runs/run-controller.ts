@@ -18,8 +18,6 @@ import { needsRecord, type RunEffect } from './run-effect.js';
 import type { RunEvent } from './run-event.js';
 import { StepRunner } from './step-runner.js';
 
-export type { RunContext } from './run-context.js';
-
 /**
  * Drives one run: starts (or resumes) it, routes its events (Results, leases, the wall-time budget, a cancel) through
  * the run's pure transitions one step at a time, performs their effects, and finishes it. What a run does is decided

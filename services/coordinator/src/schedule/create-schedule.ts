@@ -3,8 +3,6 @@ import { InvalidTransitionError, UnknownSubtaskError } from './errors.js';
 import { idleStatus } from './node-progress.js';
 import { NodeStatus } from './node-status.js';
 
-export { NodeStatus } from './node-status.js';
-
 /** A node that will never run, and the failed nodes that caused it. */
 export interface BlockedNode {
   id: string;
