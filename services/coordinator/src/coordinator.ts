@@ -26,7 +26,6 @@ import { prepareRun } from './runs/prepare-run.js';
 import { RunController } from './runs/run-controller.js';
 import { RunStore } from './runs/run-store.js';
 import { publishSnapshot } from './runs/snapshot.js';
-import { criticalPathSchedule } from './runs/critical-path-schedule.js';
 import { DispatchGate } from './runs/dispatch-gate.js';
 
 /** A running coordinator. */
@@ -97,10 +96,10 @@ export async function startCoordinator(raw: CoordinatorOptions): Promise<Coordin
     bus,
     store,
     merger,
+    queues,
     workQueues,
     repoSource,
     log,
-    schedule: criticalPathSchedule(),
     planTimeoutMs: options.planTimeoutMs,
     maxConflictRetries: options.maxConflictRetries,
     leaseMs: options.leaseMs,

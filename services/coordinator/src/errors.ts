@@ -83,3 +83,46 @@ export class CoordinatorOptionsError extends Error {
     super(`startCoordinator: option ${option}: ${problem}`, options);
   }
 }
+
+/** A failed subtask handed over to repair subtasks: it counts as done, and whatever waited for it waits for them too. */
+export class SupersededError extends Error {
+  /** The name on the wire, which records written before this class carry too. */
+  static readonly wireName = 'Superseded';
+  override name = SupersededError.wireName;
+  constructor(readonly repairIds: readonly string[]) {
+    super(`repaired by ${repairIds.join(', ')}`);
+  }
+}
+
+/** An attempt's lease ran out before its Result came: the subtask is dispatched again as a new attempt. */
+export class LeaseExpiredError extends Error {
+  override name = 'LeaseExpired';
+  constructor(
+    readonly attempt: number,
+    readonly leaseMs: number,
+  ) {
+    super(`attempt ${attempt} sent no result in ${Math.round(leaseMs / 1000)} s`);
+  }
+}
+
+/** A Result's diff is not a patch git can read: the attempt failed like any other. */
+export class InvalidDiffError extends Error {
+  override name = 'InvalidDiff';
+  constructor(
+    readonly attempt: number,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** A subtask stopped without succeeding and its Result named no error of its own. */
+export class SubtaskFailedError extends Error {
+  override name = 'SubtaskFailed';
+  constructor(
+    readonly stop: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -17,7 +17,8 @@ export {
   LedgerMismatchError,
   RunNotOpenError,
 } from './merge/errors.js';
-export { createSchedule, NodeStatus, type Schedule, type BlockedNode } from './schedule/create-schedule.js';
+export { createSchedule, type Schedule, type BlockedNode } from './schedule/create-schedule.js';
+export { NodeStatus } from './schedule/node-status.js';
 export { type DagNode } from './schedule/dag.js';
 export { simulate, lowerBound, type SimulationResult, type SimulatedRun } from './schedule/simulate.js';
 export {

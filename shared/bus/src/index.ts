@@ -38,6 +38,7 @@ export {
   MessageTooLargeError,
   PlanMissingError,
 } from './errors.js';
+export { isTransientError } from './transient-error.js';
 export { RunPlans } from './run-plans.js';
 export { connectNats, type NatsBusOptions } from './nats/connect-nats.js';
 export { createMemoryBroker, type MemoryBroker, type MemoryBrokerOptions } from './memory/memory-broker.js';

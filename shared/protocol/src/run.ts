@@ -13,8 +13,6 @@ export const RunStatus = {
   planning: 'planning',
   /** subtasks dispatched and merging */
   running: 'running',
-  /** stopping: no new work, waiting for work in hand */
-  stopping: 'stopping',
   succeeded: 'succeeded',
   failed: 'failed',
   cancelled: 'cancelled',
@@ -22,15 +20,7 @@ export const RunStatus = {
 /** Lifecycle of a run. */
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 /** Schema of a RunStatus. */
-export const RunStatusSchema = z.enum([
-  'queued',
-  'planning',
-  'running',
-  'stopping',
-  'succeeded',
-  'failed',
-  'cancelled',
-]);
+export const RunStatusSchema = z.enum(['queued', 'planning', 'running', 'succeeded', 'failed', 'cancelled']);
 
 /** True when a run has stopped for good (succeeded, failed or cancelled). */
 export function isFinalStatus(status: RunStatus): boolean {
@@ -56,7 +46,6 @@ export type StopReason = z.infer<typeof StopReason>;
 /** Lifecycle of a subtask within a run. */
 export const SubtaskStatusSchema = z.enum([
   'pending',
-  'ready',
   'dispatched',
   'merging',
   'merged',
@@ -99,6 +88,11 @@ export const Run = z.strictObject({
   /** Commands the user configured or a recipe planner derived (never a model): workers run them without asking; deny rules still apply. */
   trustedCommands: z.array(z.string()).default([]),
   subtasks: z.record(SubtaskId, SubtaskState).default({}),
+  /**
+   * Repair plans accepted so far (bounded by the retries budget). Absent in records written before it was counted:
+   * those counted the subtasks skipped as superseded by a repair.
+   */
+  repairs: z.number().int().nonnegative().optional(),
   usage: Usage,
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -48,10 +48,6 @@ export function subjectsFor(prefix = 'baton') {
     runCancelAll: () => s('runs', '*', 'cancel'),
     /** client -> coordinator: cancel a run (request/reply). */
     runCancel: (runId: string) => s('runs', token(runId, 'run id'), 'cancel'),
-    /** coordinator -> everyone: a run record changed (pub). */
-    runUpdated: (runId: string) => s('runs', token(runId, 'run id'), 'updated'),
-    /** Wildcard over every run's updates. */
-    runUpdatedAll: () => s('runs', '*', 'updated'),
     /** coordinator -> planner (queue group): request a plan. */
     planRequest: () => s('plan', 'request'),
     /** coordinator -> workers of a kind: JetStream work queue. */

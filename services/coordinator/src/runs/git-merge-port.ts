@@ -27,7 +27,7 @@ export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePo
     },
     merge: async (run: Run, result: Result, currentAttempt: number, title: string) => {
       await ensureOpen(run);
-      const outcome = await merger.mergeResult({
+      return merger.mergeResult({
         runId: run.id,
         subtaskId: result.subtaskId,
         attempt: result.attempt,
@@ -35,18 +35,6 @@ export async function createGitMergePort(bus: Bus, log: Logger): Promise<MergePo
         diff: await diffOf(bus, result),
         message: `${title}\n\n${result.summary}`.trim(),
       });
-      switch (outcome.kind) {
-        case 'merged':
-          return { kind: 'merged', commit: outcome.commit, files: outcome.files };
-        case 'duplicate':
-          return { kind: 'duplicate', commit: outcome.commit };
-        case 'stale':
-          return { kind: 'stale' };
-        case 'conflict':
-          return { kind: 'conflict', files: outcome.files, detail: outcome.detail };
-        case 'invalid':
-          return { kind: 'invalid', detail: outcome.detail };
-      }
     },
     recover: async (run: Run) => {
       await ensureOpen(run);

@@ -1,12 +1,5 @@
 import type { Result, Run } from '@baton/protocol';
-
-/** What merging one result did. */
-export type MergeOutcome =
-  | { kind: 'merged'; commit: string | null; files: string[] }
-  | { kind: 'duplicate'; commit: string | null }
-  | { kind: 'stale' }
-  | { kind: 'conflict'; files: string[]; detail: string }
-  | { kind: 'invalid'; detail: string };
+import type { MergeOutcome } from '../merge/merge-outcome.js';
 
 /** The integration branch of runs, as the run controller uses it (implemented over git by `merge/`). */
 export interface MergePort {
@@ -18,10 +11,4 @@ export interface MergePort {
   recover(run: Run): Promise<void>;
   /** Releases what merging the run held (its private index); the branch stays. Opening again resumes. */
   close(runId: string): void;
-}
-
-/** Priority order of dispatchable subtasks. */
-export interface SchedulePort {
-  /** Orders ready ids longest remaining critical path first. */
-  order(run: Run, readyIds: string[]): string[];
 }

@@ -53,15 +53,26 @@ export class RunStore {
 
   /** Applies `change` to the current run with compare-and-set, re-reading and retrying on a conflict. */
   async update(runId: string, change: (run: Run) => Run): Promise<Run> {
+    const known = this.known.get(runId) ?? (await this.read(runId));
+    if (!known) throw new RunNotFoundError(runId);
+    return this.write(runId, known.run, change(cloneRun(known.run)), (current) => change(cloneRun(current)));
+  }
+
+  /**
+   * Writes `next`, a change the caller computed from `base` (the run as this store last wrote or read it), with one
+   * compare-and-set. When someone else wrote meanwhile, `redo` computes the change again from the run as now stored,
+   * re-reading and retrying on each conflict.
+   */
+  async write(runId: string, base: Run, next: Run, redo: (current: Run) => Run): Promise<Run> {
     for (let tries = 0; ; tries++) {
       const known = this.known.get(runId) ?? (await this.read(runId));
       if (!known) throw new RunNotFoundError(runId);
-      const next = { ...change(cloneRun(known.run)), updatedAt: Date.now() };
-      const record = await this.recordOf(next, known);
+      const run = { ...(known.run === base ? next : redo(known.run)), updatedAt: Date.now() };
+      const record = await this.recordOf(run, known);
       try {
         const revision = await this.kv.update(runId, record, known.revision);
-        this.known.set(runId, { run: next, revision, planRef: record.planRef });
-        return next;
+        this.known.set(runId, { run, revision, planRef: record.planRef });
+        return run;
       } catch (err) {
         this.known.delete(runId);
         if (!(err instanceof KvConflictError) || tries >= 50) throw err;
@@ -114,12 +125,8 @@ export class RunStore {
 }
 
 /**
- * A copy of the run that a change may mutate, made for every state change (a staged step, then the write), so it
- * copies only what changes assign to: the run's own fields and each subtask state's fields. Everything nested below
- * those (the spec, the plan, thousands of paths in a large run; usage records; errors; trusted commands) is shared:
- * changes replace such values (`r.plan = …`, `s.usage = addUsage(…)`), never mutate them in place. A structured
- * clone of the whole record cost ~0.2 ms per change at 50 subtasks, on the path between a Result and the dispatch
- * it frees.
+ * A copy of the run that an `update` change may mutate: it copies only what changes assign to (the run's own fields
+ * and each subtask state's fields); everything nested below those is shared, replaced by changes, never mutated.
  */
 export function cloneRun(run: Run): Run {
   const subtasks: Run['subtasks'] = {};

@@ -1,25 +1,7 @@
-import { compareIds, resolveNodes, type DagNode, type ResolvedNode } from './dag.js';
+import { comparePriority, compareIds, criticalPaths, resolveNodes, type DagNode, type ResolvedNode } from './dag.js';
 import { InvalidTransitionError, UnknownSubtaskError } from './errors.js';
-
-/**
- * Where a node is:
- * - waiting: some dependency is not done yet
- * - ready: every dependency is done; may be dispatched
- * - running: dispatched, not yet done or failed
- * - done: finished (merged)
- * - failed: gave up on it
- * - blocked: a dependency (transitively) failed, so it will never run
- */
-export const NodeStatus = {
-  waiting: 'waiting',
-  ready: 'ready',
-  running: 'running',
-  done: 'done',
-  failed: 'failed',
-  blocked: 'blocked',
-} as const;
-/** Where a node is. */
-export type NodeStatus = (typeof NodeStatus)[keyof typeof NodeStatus];
+import { idleStatus } from './node-progress.js';
+import { NodeStatus } from './node-status.js';
 
 /** A node that will never run, and the failed nodes that caused it. */
 export interface BlockedNode {
@@ -78,7 +60,7 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
   const order: string[] = [];
   // The ready nodes, kept sorted by priority (binary insertion) so dispatch never re-sorts the DAG.
   let readyList: NodeState[] = [];
-  const byPriority = (a: NodeState, b: NodeState): number => b.critical - a.critical || compareIds(a.id, b.id);
+  const byPriority = comparePriority;
   const insertionPoint = (node: NodeState): number => {
     let lo = 0;
     let hi = readyList.length;
@@ -106,10 +88,7 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
     setStatus(node, to);
   };
   const recomputeCriticalPaths = (): void => {
-    for (let i = order.length - 1; i >= 0; i--) {
-      const node = nodes.get(order[i]!)!;
-      node.critical = node.weight + Math.max(0, ...node.dependents.map((d) => nodes.get(d)!.critical));
-    }
+    for (const [id, critical] of criticalPaths(order.map((id) => nodes.get(id)!))) nodes.get(id)!.critical = critical;
   };
   const add = (list: readonly DagNode[]): string[] => {
     const resolved = resolveNodes(list, new Set(nodes.keys()));
@@ -120,8 +99,7 @@ export function createSchedule(subtasks: readonly DagNode[]): Schedule {
         deps.flatMap((d) => (d.status === NodeStatus.failed ? [d.id] : [...d.failedCauses])),
       );
       const remaining = deps.filter((d) => d.status !== NodeStatus.done).length;
-      const status =
-        failedCauses.size > 0 ? NodeStatus.blocked : remaining === 0 ? NodeStatus.ready : NodeStatus.waiting;
+      const status = idleStatus(deps.map((d) => d.status));
       // Enters as waiting; becomes ready after the critical paths are known (below), for a sorted insert.
       const initial = status === NodeStatus.ready ? NodeStatus.waiting : status;
       const node: NodeState = { ...r, status: initial, dependents: [], remaining, critical: r.weight, failedCauses };

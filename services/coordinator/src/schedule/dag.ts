@@ -20,6 +20,27 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Dispatch priority: the longer remaining critical path first, ties by id (the simulator and production both sort by it). */
+export function comparePriority(a: { id: string; critical: number }, b: { id: string; critical: number }): number {
+  return b.critical - a.critical || compareIds(a.id, b.id);
+}
+
+/**
+ * Each node's remaining critical path: its weight plus the heaviest chain of dependents after it. `order` is
+ * topological (deps first), as resolveNodes returns it; deps outside `order` are ignored.
+ */
+export function criticalPaths(order: readonly ResolvedNode[]): Map<string, number> {
+  const heaviestAfter = new Map<string, number>();
+  const critical = new Map<string, number>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const path = node.weight + (heaviestAfter.get(node.id) ?? 0);
+    critical.set(node.id, path);
+    for (const d of node.deps) if (path > (heaviestAfter.get(d) ?? 0)) heaviestAfter.set(d, path);
+  }
+  return critical;
+}
+
 /**
  * Validates `nodes` as an extension of `known` (ids already in the DAG) and returns them resolved
  * in topological order (deps first). Throws DuplicateSubtaskError, InvalidWeightError,
