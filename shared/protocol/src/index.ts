@@ -25,6 +25,7 @@ export { RepoGlob, RenameRecipe, CodemodRecipe, CommandRecipe, Recipe, RESERVED_
 export { Usage, emptyUsage, addUsage } from './usage.js';
 export { AgentKind, AgentKindSchema, SubtaskBudget, ScopePath, Scope, EditProgram, Subtask, Plan } from './plan.js';
 export { RunLimits, RepoRef, RunSpec, type RunSpecInput } from './run-spec.js';
+export { EnvironmentConfig, ENVIRONMENT_SETUP_FAILED } from './environment.js';
 export {
   RunStatus,
   RunStatusSchema,
