@@ -1,6 +1,6 @@
 import { customAlphabet } from 'nanoid';
-import { loadSettings } from '@baton/policy';
-import { emptyUsage, type PolicyConfig, type Run, type RunSpec } from '@baton/protocol';
+import { loadEnvironmentSettings, loadSettings } from '@baton/policy';
+import { emptyUsage, type EnvironmentConfig, type PolicyConfig, type Run, type RunSpec } from '@baton/protocol';
 import { assertClean, resolveBase } from './git-repo.js';
 
 const newRunId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 10);
@@ -13,21 +13,24 @@ export function branchOf(runId: string): string {
 /**
  * Turns a submitted RunSpec into a queued Run: checks the repository (a git repository; a clean
  * working tree unless allowed), pins the base ref to a commit, and merges the repository's
- * `.baton/settings.json` and the user's settings into the run's policy.
+ * `.baton/settings.json` and the user's settings into the run's policy and environment.
  */
 export async function prepareRun(spec: RunSpec, options: { userSettingsPath?: string } = {}): Promise<Run> {
   const { root, commit: baseCommit } = await resolveBase(spec.repo.path, spec.baseRef);
-  const [, settings] = await Promise.all([
+  const where = { repoPath: root, ...(options.userSettingsPath ? { userConfigPath: options.userSettingsPath } : {}) };
+  const [, settings, environmentSettings] = await Promise.all([
     spec.allowDirty ? undefined : assertClean(root),
-    loadSettings({ repoPath: root, ...(options.userSettingsPath ? { userConfigPath: options.userSettingsPath } : {}) }),
+    loadSettings(where),
+    loadEnvironmentSettings(where),
   ]);
   const policy = mergePolicies(settings, spec.policy);
+  const environment = mergeEnvironments(environmentSettings, spec.environment);
   const id = newRunId();
   const now = Date.now();
   return {
     v: 1,
     id,
-    spec: { ...spec, repo: { path: root }, policy },
+    spec: { ...spec, repo: { path: root }, policy, ...(environment ? { environment } : {}) },
     status: 'queued',
     baseCommit,
     branch: branchOf(id),
@@ -49,4 +52,13 @@ function mergePolicies(settings: PolicyConfig, spec: PolicyConfig | undefined): 
     deny: [...settings.deny, ...spec.deny],
     askTimeoutMs: spec.askTimeoutMs,
   };
+}
+
+/** The settings files' environment, each key the RunSpec sets replacing theirs. */
+function mergeEnvironments(
+  settings: EnvironmentConfig | undefined,
+  spec: EnvironmentConfig | undefined,
+): EnvironmentConfig | undefined {
+  if (!settings) return spec;
+  return { ...settings, ...spec };
 }

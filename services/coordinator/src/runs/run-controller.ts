@@ -8,6 +8,7 @@ import {
 } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import {
+  ENVIRONMENT_SETUP_FAILED,
   WorkCancel,
   addUsage,
   isFinalStatus,
@@ -525,6 +526,11 @@ export class RunController {
       name: 'SubtaskFailed',
       message: `${subtask.kind} stopped: ${result.stop}${describeFailedCommand(result)}`,
     };
+    // Preparing the environment failed: every attempt would run the same command on the same files. No retry, no repair.
+    if (error.name === ENVIRONMENT_SETUP_FAILED) {
+      await this.markFailed(subtask.id, { ...result, error });
+      return this.finish('failed', 'environment_setup_failed', error.message);
+    }
     if (error.name === 'ModelOverloadedError') {
       const retryAfter =
         typeof error.data?.retryAfterMs === 'number' ? error.data.retryAfterMs : this.ctx.modelBackoffMs;
