@@ -1,4 +1,5 @@
 import { hostname, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { customAlphabet } from 'nanoid';
 import type { Bus, Delivery, Kv } from '@baton/bus';
 import { silentLogger, type Logger } from '@baton/log';
@@ -18,6 +19,7 @@ import { defaultRecipeThreads, lazyRecipePool } from './lazy-recipe-pool.js';
 import { runItem, type RunningItem } from './run-item.js';
 import { watchRunStops } from './run-stop-watch.js';
 import { startSlotPool, type Slot } from './slot-pool.js';
+import { WorktreeEnvironments, type Isolation } from './environment/worktree-environments.js';
 import { Workspaces } from './workspace/workspaces.js';
 
 /** This machine's name, for heartbeats. */
@@ -43,6 +45,8 @@ export interface WorkerOptions {
   /** Parent folder of scratch worktrees. */
   baseDir?: string;
   commandTimeoutMs?: number;
+  /** How worktrees get their environment (default `auto`: overlay mounts where the machine allows them). */
+  environmentIsolation?: Isolation | 'auto';
   editorLimits?: Partial<EditorLimits>;
   version?: string;
 }
@@ -123,10 +127,16 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     },
   });
 
+  const environments = new WorktreeEnvironments({
+    dir: join(workspaces.dir, 'environments'),
+    log,
+    ...(options.environmentIsolation ? { isolation: options.environmentIsolation } : {}),
+  });
   const deps = {
     bus,
     workerId: id,
     workspaces,
+    environments,
     recipes,
     model: options.model,
     log,

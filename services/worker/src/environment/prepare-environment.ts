@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import type { Logger } from '@baton/log';
@@ -10,7 +10,10 @@ import { EnvironmentSetupError } from './errors.js';
 import { gitOutput } from './git-output.js';
 import { detectPackageManager, findPackageManager, LOCKFILES } from './package-manager.js';
 
-/** A prepared environment: a checkout of the commit it was made for, holding the environment's paths. */
+/**
+ * A prepared environment: the environment's paths under `tree` (with setup commands, `tree` is a checkout of the
+ * commit they ran in; without, it holds the included paths only).
+ */
 export interface PreparedEnvironment {
   key: EnvironmentKey;
   /** The prepared checkout; its `dirs` and `files` are what each attempt's worktree gets. */
@@ -48,27 +51,35 @@ export interface PrepareOptions {
  */
 export async function prepareEnvironment(o: PrepareOptions): Promise<PreparedEnvironment> {
   const tree = join(o.dir, 'tree');
-  await mkdir(o.dir, { recursive: true });
-  await gitOutput(o.dir, 'git clone --shared + checkout (environment)', [o.repo, tree, o.commit], {
-    script: 'git clone -q --shared --no-checkout -- "$1" "$2"\ncd "$2"\ngit checkout -q --detach "$3"',
-  });
   const keyFiles = o.config.key ?? [...LOCKFILES];
   const matches = o.checkout !== undefined && (await checkoutMatchesKey(o.checkout, o.key, keyFiles));
-  const include = o.config.include ?? (matches && o.checkout ? await findNodeModules(o.checkout) : []);
-  let broughtRoot = false;
-  if (o.checkout !== undefined)
-    for (const path of include) {
-      const from = join(o.checkout, path);
-      if (!existsSync(from)) {
-        o.log.info({ path }, 'environment: an included path is not in the checkout; skipped');
-        continue;
-      }
-      await mkdir(dirname(join(tree, path)), { recursive: true });
-      await execa('cp', ['-a', '--reflink=auto', '--', from, join(tree, path)]);
-      if (path === 'node_modules') broughtRoot = true;
-    }
+  const include = (o.config.include ?? (matches && o.checkout ? await findNodeModules(o.checkout) : [])).filter(
+    (path) => o.checkout !== undefined && existsSync(join(o.checkout, path)),
+  );
   const pm = detectPackageManager(o.key.rootFiles);
+  const broughtRoot = include.includes('node_modules');
   const setup = o.config.setup ?? (pm && !broughtRoot ? [pm.install] : []);
+  await mkdir(tree, { recursive: true });
+  // Without setup commands the environment is the included paths alone: no checkout of the commit is needed.
+  if (setup.length > 0)
+    await gitOutput(o.dir, 'git clone --shared + checkout (environment)', [o.repo, tree, o.commit], {
+      script: 'git clone -q --shared --no-checkout -- "$1" "$2"\ncd "$2"\ngit checkout -q --detach "$3"',
+    });
+  for (const path of include) {
+    await mkdir(dirname(join(tree, path)), { recursive: true });
+    await execa('cp', ['-a', '--reflink=auto', '--', join(o.checkout!, path), join(tree, path)]);
+  }
+  if (setup.length === 0) {
+    const isDir = await Promise.all(include.map(async (path) => (await stat(join(tree, path))).isDirectory()));
+    return {
+      key: o.key,
+      tree,
+      commit: o.commit,
+      dirs: include.filter((_, i) => isDir[i]),
+      files: include.filter((_, i) => !isDir[i]),
+      setup: [],
+    };
+  }
   for (const configured of setup) {
     let command = configured;
     if (o.config.setup === undefined && pm) {
