@@ -15,13 +15,5 @@ export { runItem, type ItemDeps, type RunningItem } from './run-item.js';
 export { Workspaces, type Worktree, type WorkspacesOptions } from './workspace/workspaces.js';
 export { diffFromChanges, blobId } from './workspace/diff-from-changes.js';
 export { SnapshotMissingError, WorkspaceError, NoModelError } from './errors.js';
-export {
-  WorktreeEnvironments,
-  Isolation,
-  type WorktreeEnvironmentsOptions,
-  type AttemptRequest,
-  type AttemptWorktree,
-} from './environment/worktree-environments.js';
-export { EnvironmentSetupError, EnvironmentInstallError } from './environment/errors.js';
-export { detectPackageManager, type PackageManager } from './environment/package-manager.js';
+export { WorktreeEnvironments, Isolation, type AttemptWorktree } from './environment/worktree-environments.js';
 export { offloadLargeDiff, DIFF_INLINE_LIMIT } from './large-diff.js';
