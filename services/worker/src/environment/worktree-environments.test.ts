@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@baton/log';
 import { runCommand } from '@baton/tools';
@@ -101,6 +102,38 @@ describe('worktree environments without an installed checkout', () => {
     await Promise.all(trees.map((t) => t.release()));
     expect(envs.installs).toBe(1);
     expect((await readFile(count(), 'utf8')).trim().split('\n')).toEqual(['install']);
+  });
+
+  it('installs in the worktree of a tester whose commit changed a manifest, not in an editor’s', async () => {
+    const envs = await open('overlay');
+    const base = { repo: bare.dir, config: {} };
+    const first = await envs.acquire({ ...base, commit: bare.commit, installOnManifestChange: true });
+    await first.release();
+    expect(envs.installs).toBe(1);
+    const git = (...args: string[]) =>
+      execa('git', args, {
+        cwd: bare.dir,
+        env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+      });
+    await writeIn(
+      bare.dir,
+      'packages/app/package.json',
+      JSON.stringify({ name: '@acme/app', version: '1.1.0', dependencies: { '@acme/core': '1.0.0' } }),
+    );
+    await git('commit', '-qam', 'app 1.1.0');
+    const changed = (await git('rev-parse', 'HEAD')).stdout.trim();
+    const editor = await envs.acquire({ ...base, commit: changed, installOnManifestChange: false });
+    await editor.release();
+    expect(envs.installs).toBe(1);
+    const tester = await envs.acquire({ ...base, commit: changed, installOnManifestChange: true });
+    expect(envs.installs).toBe(2);
+    const r = await run(
+      tester,
+      `node -e 'console.log(require("./index.js").show())'`,
+      join(tester.dir, 'packages/app'),
+    );
+    expect(r.stdout.trim()).toBe('dep-x core-base');
+    await tester.release();
   });
 
   it('stops with the named failure when a setup command fails', async () => {
