@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { runGit } from '@baton/git';
 import { silentLogger } from '@baton/log';
 import { runCommand } from '@baton/tools';
 import { Isolation, WorktreeEnvironments, type AttemptWorktree } from '@baton/worker';
@@ -106,8 +107,7 @@ try {
   await writeFile(path.join(src, 'package.json'), '{"name":"bench","private":true}\n');
   await writeFile(path.join(src, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
   const git = (...args: string[]) =>
-    execa('git', args, {
-      cwd: src,
+    runGit(src, args, {
       env: { GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' },
     });
   await git('init', '-q', '-b', 'main');
@@ -211,7 +211,7 @@ try {
 
 /** The checkout's top-level tracked entries (everything but .git and node_modules). */
 async function trackedTop(dir: string): Promise<string[]> {
-  const r = await execa('git', ['ls-tree', '--name-only', 'HEAD'], { cwd: dir });
+  const r = await runGit(dir, ['ls-tree', '--name-only', 'HEAD']);
   return r.stdout
     .split('\n')
     .filter(Boolean)

@@ -51,7 +51,7 @@ async function userState(dir: string): Promise<string> {
     await git(dir, 'rev-parse', 'HEAD'),
     await git(dir, 'symbolic-ref', 'HEAD'),
     await git(dir, 'status', '--porcelain', '--ignored'),
-    (await execa('git', ['ls-files', '-s'], { cwd: dir })).stdout,
+    await git(dir, 'ls-files', '-s'),
     listing.stdout,
   ];
   return createHash('sha256').update(parts.join('\0')).digest('hex');

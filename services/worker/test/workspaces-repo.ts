@@ -1,6 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
+import { runProgram } from '../src/environment/run-program.js';
 import { makeTempRepo, type TempRepo } from './temp-repo.js';
 
 /**
@@ -32,25 +33,19 @@ export async function makeWorkspacesRepo(options: { installed: boolean; installC
   };
   const repo = await makeTempRepo(files);
   // A tarball dependency is extracted into node_modules as real files (a `file:` folder would be a symlink).
-  await execa('npm', ['pack', '--pack-destination', '..'], { cwd: join(repo.dir, 'vendor', 'dep') });
-  const env = {
-    ...process.env,
-    INSTALL_COUNT: options.installCount,
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-  };
-  await execa('npm', ['install', '--offline', '--no-audit', '--no-fund'], { cwd: repo.dir, env });
+  await runProgram('npm', ['pack', '--pack-destination', '..'], { cwd: join(repo.dir, 'vendor', 'dep') });
+  process.env.INSTALL_COUNT = options.installCount;
+  await runProgram('npm', ['install', '--offline', '--no-audit', '--no-fund'], { cwd: repo.dir });
   await writeFile(options.installCount, '');
   const git = (...args: string[]) =>
-    execa('git', args, {
-      cwd: repo.dir,
+    runGit(repo.dir, args, {
       env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
     });
   await git('add', 'package-lock.json', 'vendor');
   await git('commit', '-qm', 'lockfile');
   const commit = (await git('rev-parse', 'HEAD')).stdout.trim();
   if (!options.installed)
-    await execa('rm', ['-rf', 'node_modules', ...['core', 'app'].map((p) => `packages/${p}/node_modules`)], {
+    await runProgram('rm', ['-rf', 'node_modules', ...['core', 'app'].map((p) => `packages/${p}/node_modules`)], {
       cwd: repo.dir,
     });
   return { ...repo, commit };

@@ -20,18 +20,6 @@ export class EnvironmentSetupError extends Error {
   }
 }
 
-/** A git step of preparing or resetting a worktree failed. */
-export class EnvironmentGitError extends Error {
-  override name = 'EnvironmentGitError';
-  constructor(
-    readonly step: string,
-    readonly stderr: string,
-    options?: ErrorOptions,
-  ) {
-    super(`${step} failed: ${stderr.trim().slice(0, 2000)}`, options);
-  }
-}
-
 /**
  * Installing in a worktree whose subtask changed a manifest or lockfile failed: the change's fault, not the
  * environment's, so it goes the way of any failed attempt (retry, repair).

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { runProgram } from './run-program.js';
 
 /**
  * Gives a worktree the environment's folders as hard-link copies (`cp -al`: new folders, shared file inodes): the
@@ -11,7 +11,7 @@ import { execa } from 'execa';
 export async function linkEnvironment(lower: string, worktree: string, dirs: readonly string[]): Promise<void> {
   for (const dir of dirs) {
     await mkdir(dirname(join(worktree, dir)), { recursive: true });
-    await execa('cp', ['-al', '--', join(lower, dir), join(worktree, dir)]);
+    await runProgram('cp', ['-al', '--', join(lower, dir), join(worktree, dir)]);
   }
 }
 
@@ -21,10 +21,6 @@ export async function linkEnvironment(lower: string, worktree: string, dirs: rea
  */
 export async function environmentFingerprint(root: string, dirs: readonly string[]): Promise<string> {
   if (dirs.length === 0) return '';
-  const r = await execa('find', [...dirs, '-printf', '%y %m %s %T@ %p\\n'], {
-    cwd: root,
-    maxBuffer: 1024 * 1024 * 1024,
-    buffer: true,
-  });
+  const r = await runProgram('find', [...dirs, '-printf', '%y %m %s %T@ %p\\n'], { cwd: root });
   return createHash('sha256').update(String(r.stdout)).digest('hex');
 }

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runProgram } from './run-program.js';
 import type { CommandLauncher } from '@baton/tools';
 
 // Mounts one overlay per environment folder (lower: the prepared copy, upper: this attempt's scratch), then runs the
@@ -86,7 +86,7 @@ export function canMountOverlay(dir: string): Promise<boolean> {
         scratch: join(root, 's'),
       });
       const { file, args } = launch('echo upper > d/f && cat d/f');
-      const r = await execa(file, args, { cwd: join(root, 'tree'), reject: false, stdin: 'ignore' });
+      const r = await runProgram(file, args, { cwd: join(root, 'tree'), check: false });
       return (
         r.exitCode === 0 &&
         String(r.stdout).trim() === 'upper' &&

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import type { Logger } from '@baton/log';
 import type { EnvironmentConfig } from '@baton/protocol';
 import { runCommand } from '@baton/tools';
 import { checkoutMatchesKey, type EnvironmentKey } from './environment-key.js';
 import { EnvironmentSetupError } from './errors.js';
 import { gitOutput } from './git-output.js';
+import { runProgram } from './run-program.js';
 import { detectPackageManager, findPackageManager, LOCKFILES } from './package-manager.js';
 
 /**
@@ -67,7 +67,7 @@ export async function prepareEnvironment(o: PrepareOptions): Promise<PreparedEnv
     });
   for (const path of include) {
     await mkdir(dirname(join(tree, path)), { recursive: true });
-    await execa('cp', ['-a', '--reflink=auto', '--', join(o.checkout!, path), join(tree, path)]);
+    await runProgram('cp', ['-a', '--reflink=auto', '--', join(o.checkout!, path), join(tree, path)]);
   }
   if (setup.length === 0) {
     const isDir = await Promise.all(include.map(async (path) => (await stat(join(tree, path))).isDirectory()));
@@ -109,9 +109,13 @@ export async function prepareEnvironment(o: PrepareOptions): Promise<PreparedEnv
 
 /** Every `node_modules` folder of a checkout (the root's and each workspace package's), not those nested inside one. */
 async function findNodeModules(checkout: string): Promise<string[]> {
-  const r = await execa('find', ['.', '-name', '.git', '-prune', '-o', '-name', 'node_modules', '-prune', '-print'], {
-    cwd: checkout,
-  });
+  const r = await runProgram(
+    'find',
+    ['.', '-name', '.git', '-prune', '-o', '-name', 'node_modules', '-prune', '-print'],
+    {
+      cwd: checkout,
+    },
+  );
   return r.stdout
     .split('\n')
     .filter(Boolean)

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '@baton/git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@baton/log';
 import { runCommand } from '@baton/tools';
@@ -111,8 +111,7 @@ describe('worktree environments without an installed checkout', () => {
     await first.release();
     expect(envs.installs).toBe(1);
     const git = (...args: string[]) =>
-      execa('git', args, {
-        cwd: bare.dir,
+      runGit(bare.dir, args, {
         env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
       });
     await writeIn(

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import type { Logger } from '@baton/log';
 import type { EnvironmentConfig } from '@baton/protocol';
 import { runCommand, type CommandLauncher } from '@baton/tools';
@@ -11,6 +10,7 @@ import { environmentFingerprint, linkEnvironment } from './hard-link-copy.js';
 import { canMountOverlay, overlayLauncher, overlaySafe } from './overlay-launcher.js';
 import { detectPackageManager, LOCKFILES } from './package-manager.js';
 import { prepareEnvironment, type PreparedEnvironment } from './prepare-environment.js';
+import { runProgram } from './run-program.js';
 import { removeTree, WarmWorktrees } from './warm-worktrees.js';
 
 /**
@@ -145,7 +145,7 @@ export class WorktreeEnvironments {
       );
       for (const file of env.files) {
         await mkdir(dirname(join(dir, file)), { recursive: true });
-        await execa('cp', ['-a', '--reflink=auto', '--', join(env.tree, file), join(dir, file)]);
+        await runProgram('cp', ['-a', '--reflink=auto', '--', join(env.tree, file), join(dir, file)]);
       }
       if (isolation === 'overlay' && [env.tree, dir, scratch, ...env.dirs].every(overlaySafe)) {
         for (const d of env.dirs) await mkdir(join(dir, d), { recursive: true });
