@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
 import { AgentKind, AgentKindSchema, QueueTuningSchema, WorkerId, type QueueTuning } from '@baton/protocol';
 import type { EditorLimits } from './agents/editor.machine.js';
+import { Isolation } from './environment/worktree-environments.js';
 import { WorkerOptionsError } from './errors.js';
 import { defaultRecipeThreads } from './lazy-recipe-pool.js';
 
@@ -33,6 +34,8 @@ export interface WorkerOptions {
   baseDir?: string;
   /** How long one test or shell command may run. Default 10 min. */
   commandTimeoutMs?: number;
+  /** How worktrees get their environment (default `auto`: overlay mounts where the machine allows them). */
+  environmentIsolation?: Isolation | 'auto';
   editorLimits?: Partial<EditorLimits>;
   /** Reported in heartbeats. Default: this package's version. */
   version?: string;
@@ -67,6 +70,7 @@ const WorkerOptionsSchema = z.strictObject({
     .transform((p) => resolve(p))
     .optional(),
   commandTimeoutMs: PositiveInt.default(10 * 60_000),
+  environmentIsolation: z.enum([...Object.values(Isolation), 'auto']).optional(),
   editorLimits: z
     .strictObject({
       maxTurns: PositiveInt.optional(),

@@ -16,4 +16,5 @@ export { runItem, type ItemDeps, type RunningItem } from './run-item.js';
 export { Workspaces, type Worktree, type WorkspacesOptions } from './workspace/workspaces.js';
 export { diffFromChanges, blobId } from './workspace/diff-from-changes.js';
 export { SnapshotMissingError, WorkspaceError } from './errors.js';
+export { WorktreeEnvironments, Isolation, type AttemptWorktree } from './environment/worktree-environments.js';
 export { offloadLargeDiff, DIFF_INLINE_LIMIT } from './large-diff.js';

@@ -1,11 +1,10 @@
-import { nanoid } from 'nanoid';
 import type { Bus } from '@baton/bus';
 import type { Logger } from '@baton/log';
 import type { ModelClient } from '@baton/model';
 import { compilePolicy } from '@baton/policy';
 import { toErrorData, type EditProgram, type Result, type WorkItem } from '@baton/protocol';
 import type { RecipePool } from '@baton/recipes';
-import { createFileTracker, createToolset } from '@baton/tools';
+import { createFileTracker, createToolset, type CommandLauncher } from '@baton/tools';
 import { DEFAULT_EDITOR_LIMITS, editorMachine, type EditorLimits } from './agents/editor.machine.js';
 import { recipeMachine } from './agents/recipe.machine.js';
 import { shellMachine } from './agents/shell.machine.js';
@@ -14,13 +13,17 @@ import { createAuthorizer } from './authorizer.js';
 import { runActor } from './run-actor.js';
 import { toResult, type AgentOutcome } from './to-result.js';
 import { diffFromChanges } from './workspace/diff-from-changes.js';
-import type { Worktree, Workspaces } from './workspace/workspaces.js';
+import { openAttemptTree, type AttemptTree } from './environment/attempt-worktree.js';
+import type { WorktreeEnvironments } from './environment/worktree-environments.js';
+import type { Workspaces } from './workspace/workspaces.js';
 
 /** What running one work item needs from its worker. */
 export interface ItemDeps {
   bus: Bus;
   workerId: string;
   workspaces: Workspaces;
+  /** Each attempt's worktree and its environment (node_modules and the like), reused across attempts. */
+  environments: WorktreeEnvironments;
   recipes: RecipePool;
   model: ModelClient | undefined;
   log: Logger;
@@ -69,8 +72,15 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
 
     const commands = subtask.commands ?? item.testCommands;
     const authorizeCommand = (command: string) => authorize({ tool: 'Bash', command });
-    const tester = async (cwd: string): Promise<AgentOutcome> => {
-      const input = { commands, cwd, authorize: authorizeCommand, timeoutMs: deps.commandTimeoutMs, retryFailed: true };
+    const tester = async (cwd: string, launch?: CommandLauncher): Promise<AgentOutcome> => {
+      const input = {
+        commands,
+        cwd,
+        authorize: authorizeCommand,
+        timeoutMs: deps.commandTimeoutMs,
+        retryFailed: true,
+        ...(launch ? { launch } : {}),
+      };
       const out = await runActor(testerMachine, input, item, deps, abort.signal);
       return { ...out, testReport: out.report, summary: `${out.report.passed} passed, ${out.report.failed} failed` };
     };
@@ -78,11 +88,7 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
     // worktree of a large repository only to run nothing took seconds.
     if (subtask.kind === 'tester' && commands.length === 0) return tester(deps.workspaces.dir);
 
-    const tree: Worktree = await deps.workspaces.worktree(
-      item.repo,
-      item.baseCommit,
-      `${item.runId}-${subtask.id}-${item.attempt}-${nanoid(6)}`,
-    );
+    const tree: AttemptTree = await openAttemptTree(item, deps.workspaces, deps.environments, abort.signal);
     try {
       if (subtask.kind === 'editor' && program) {
         const apply = async (p: EditProgram) => {
@@ -103,18 +109,25 @@ export function runItem(item: WorkItem, deps: ItemDeps): RunningItem {
           tools: createToolset(),
           model: deps.model,
           limits: limits(item, deps),
-          toolContext: { root: tree.dir, files: createFileTracker(), authorize, bashTimeoutMs: deps.commandTimeoutMs },
+          toolContext: {
+            root: tree.dir,
+            files: createFileTracker(),
+            authorize,
+            bashTimeoutMs: deps.commandTimeoutMs,
+            ...(tree.launch ? { launch: tree.launch } : {}),
+          },
           diff: () => tree.diff(),
         };
         return await runActor(editorMachine, input, item, deps, abort.signal);
       }
-      if (subtask.kind === 'tester') return await tester(tree.dir);
+      if (subtask.kind === 'tester') return await tester(tree.dir, tree.launch);
       const input = {
         commands,
         cwd: tree.dir,
         authorize: authorizeCommand,
         timeoutMs: deps.commandTimeoutMs,
         diff: () => tree.diff(),
+        ...(tree.launch ? { launch: tree.launch } : {}),
       };
       const out = await runActor(shellMachine, input, item, deps, abort.signal);
       return { ...out, summary: `${out.commands.length} commands` };

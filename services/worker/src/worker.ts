@@ -1,4 +1,5 @@
 import { hostname, loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { Delivery, Kv } from '@baton/bus';
 import { Result, WorkerHeartbeat, queuesFor, resourceNamesFor, type WorkItem } from '@baton/protocol';
 import { compileWorkerOptions, type WorkerOptions } from './compile-worker-options.js';
@@ -7,6 +8,7 @@ import { lazyRecipePool } from './lazy-recipe-pool.js';
 import { runItem, type RunningItem } from './run-item.js';
 import { watchRunStops } from './run-stop-watch.js';
 import { startSlotPool, type Slot } from './slot-pool.js';
+import { WorktreeEnvironments } from './environment/worktree-environments.js';
 import { Workspaces } from './workspace/workspaces.js';
 
 /** This machine's name, for heartbeats. */
@@ -86,10 +88,16 @@ export async function startWorker(raw: WorkerOptions): Promise<Worker> {
     },
   });
 
+  const environments = new WorktreeEnvironments({
+    dir: join(workspaces.dir, 'environments'),
+    log,
+    ...(options.environmentIsolation ? { isolation: options.environmentIsolation } : {}),
+  });
   const deps = {
     bus,
     workerId: id,
     workspaces,
+    environments,
     recipes,
     model: options.model,
     log,

@@ -11,6 +11,6 @@ export { evaluate } from './evaluate.js';
 export type { Decision, PartDecision, PolicyAction } from './decision.js';
 export { SAFE_DEFAULTS, SAFE_DEFAULT_CHECKS } from './safe-defaults.js';
 export { isReadOnlyCommand } from './read-only-commands.js';
-export { loadSettings, defaultUserConfigPath, SettingsFile } from './load-settings.js';
+export { loadSettings, loadEnvironmentSettings, defaultUserConfigPath, SettingsFile } from './load-settings.js';
 export type { LoadSettingsOptions } from './load-settings.js';
 export { inWriteScope } from './write-scope.js';

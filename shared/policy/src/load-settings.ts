@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PermissionModeSchema, PermissionRule, PolicyConfig } from '@baton/protocol';
+import { EnvironmentConfig, PermissionModeSchema, PermissionRule, PolicyConfig } from '@baton/protocol';
 import { z } from 'zod';
 import { SettingsError } from './errors.js';
 
@@ -16,6 +16,8 @@ export const SettingsFile = z.strictObject({
     })
     .optional(),
   askTimeoutMs: z.number().int().positive().optional(),
+  /** How each worktree gets its environment (`include`, `setup`, `key`). */
+  environment: EnvironmentConfig.optional(),
 });
 /** A parsed settings file. */
 export type SettingsFile = z.infer<typeof SettingsFile>;
@@ -48,6 +50,21 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Policy
     ...(mode === undefined ? {} : { mode }),
     ...(askTimeoutMs === undefined ? {} : { askTimeoutMs }),
   });
+}
+
+/**
+ * Reads the `environment` of the user's and the repository's settings: each of `include`, `setup` and `key` from the
+ * repository's file when it sets it, else the user's; undefined when neither sets any. Throws like `loadSettings`.
+ */
+export async function loadEnvironmentSettings(options: LoadSettingsOptions): Promise<EnvironmentConfig | undefined> {
+  const userPath = options.userConfigPath ?? defaultUserConfigPath();
+  const user = await readSettings(userPath, userPath);
+  const repo = await readSettings(
+    path.join(options.repoPath, '.baton', 'settings.json'),
+    path.join('.baton', 'settings.json'),
+  );
+  if (user?.environment === undefined && repo?.environment === undefined) return undefined;
+  return { ...user?.environment, ...repo?.environment };
 }
 
 /** The default location of the user's settings file. */

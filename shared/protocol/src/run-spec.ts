@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { V } from './ids.js';
+import { EnvironmentConfig } from './environment.js';
 import { PolicyConfig } from './policy.js';
 import { Recipe } from './recipe.js';
 import { SubtaskBudget } from './plan.js';
@@ -39,6 +40,8 @@ export const RunSpec = z
     testCommands: z.array(z.string().min(1)).optional(),
     limits: RunLimits.default(RunLimits.parse({})),
     policy: PolicyConfig.optional(),
+    /** How each worktree gets its environment; merged over `.baton/settings.json` `environment` at submit. */
+    environment: EnvironmentConfig.optional(),
     allowDirty: z.boolean().default(false),
     /** Free-form labels shown in the dashboard. */
     labels: z.record(z.string().max(100), z.string().max(500)).default({}),

@@ -38,6 +38,7 @@ export const StopReason = z.enum([
   'budget_subtasks',
   'plan_failed',
   'unrepairable_failure',
+  'environment_setup_failed',
   'internal_error',
 ]);
 /** Why a run stopped. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommitId, RunId, SubtaskId, Timestamp, V, WorkerId } from './ids.js';
+import { EnvironmentConfig } from './environment.js';
 import { ErrorData } from './error-data.js';
 import { Subtask } from './plan.js';
 import { PolicyConfig } from './policy.js';
@@ -26,6 +27,8 @@ export const WorkItem = z.strictObject({
   testCommands: z.array(z.string()).default([]),
   /** Commands the user configured (test and recipe commands): not asked about, deny rules still apply. */
   trustedCommands: z.array(z.string()).default([]),
+  /** The run's environment settings (defaults apply to fields left out). */
+  environment: EnvironmentConfig.optional(),
   issuedAt: Timestamp,
 });
 /** A unit of work. */

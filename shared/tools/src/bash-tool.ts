@@ -47,6 +47,7 @@ async function runBash(command: string, ctx: ToolContext): Promise<ToolOutcome> 
     timeoutMs,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.env ? { env: ctx.env } : {}),
+    ...(ctx.launch ? { launch: ctx.launch } : {}),
   });
   const output = formatOutput(result.stdout, result.stderr, ctx.outputLimit ?? DEFAULT_OUTPUT_LIMIT);
   if (result.stop === 'timeout')

@@ -11,7 +11,14 @@ export interface RunCommandOptions {
   env?: Record<string, string | undefined>;
   /** Bytes kept of stdout and of stderr each; beyond it the command is stopped. Default 16 MiB. */
   maxBuffer?: number;
+  /** How the command starts (default `bash -c <command>`): a worktree's environment wraps it in its own namespace. */
+  launch?: CommandLauncher;
 }
+
+/** Turns a shell command into the program and arguments that run it (it must end up in `bash -c <command>`). */
+export type CommandLauncher = (command: string) => { file: string; args: string[] };
+
+const bashLauncher: CommandLauncher = (command) => ({ file: 'bash', args: ['-c', command] });
 
 /** Why a command was stopped before it finished on its own. */
 export const CommandStop = { timeout: 'timeout', abort: 'abort' } as const;
@@ -49,7 +56,8 @@ export async function runCommand(command: string, options: RunCommandOptions): P
       failure: 'cancelled before it started',
       durationMs: 0,
     };
-  const subprocess = execa('bash', ['-c', command], {
+  const { file, args } = (options.launch ?? bashLauncher)(command);
+  const subprocess = execa(file, args, {
     cwd: options.cwd,
     env: scrubEnv(options.env ?? process.env),
     extendEnv: false,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { FileTracker } from './file-tracker.js';
+import type { CommandLauncher } from './run-command.js';
 
 /** What a tool reports back; `ok: false` becomes an `is_error` tool_result for the model. */
 export type ToolOutcome = {
@@ -27,6 +28,8 @@ export interface ToolContext {
   authorize: (action: AuthorizeAction) => Promise<Authorization>;
   /** Base environment for bash (default `process.env`); secrets are scrubbed from it either way. */
   env?: Record<string, string>;
+  /** How bash starts (default `bash -c`): the worktree's environment runs it in its own mount namespace. */
+  launch?: CommandLauncher;
   /** Wall-clock limit of one bash command (default 120 000 ms). */
   bashTimeoutMs?: number;
   /** Maximum characters of output a call returns (default 30 000). */

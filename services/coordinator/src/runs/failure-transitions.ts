@@ -1,4 +1,11 @@
-import { type ErrorData, type Plan, type Result, type Run, type Subtask } from '@baton/protocol';
+import {
+  ENVIRONMENT_SETUP_FAILED,
+  type ErrorData,
+  type Plan,
+  type Result,
+  type Run,
+  type Subtask,
+} from '@baton/protocol';
 import { LeaseExpiredError, SubtaskFailedError, SupersededError } from '../errors.js';
 import { describeFailedCommand, formatFailures } from './failure-text.js';
 import { newSubtaskState } from './run-record-size.js';
@@ -37,6 +44,13 @@ export function subtaskFailed(run: Run, subtask: Subtask, result: Result, rules:
     recordedError(
       new SubtaskFailedError(result.stop, `${subtask.kind} stopped: ${result.stop}${describeFailedCommand(result)}`),
     );
+  // Preparing the environment failed: every attempt would run the same command on the same files. No retry, no repair.
+  if (error.name === ENVIRONMENT_SETUP_FAILED) {
+    return {
+      run: patchSubtask(run, subtask.id, { status: 'failed', error }),
+      effects: [{ type: 'finish', status: 'failed', reason: 'environment_setup_failed', detail: error.message }],
+    };
+  }
   const effects: Transition['effects'] = [];
   if (error.name === 'ModelOverloadedError') {
     const ms = typeof error.data?.retryAfterMs === 'number' ? error.data.retryAfterMs : rules.modelBackoffMs;

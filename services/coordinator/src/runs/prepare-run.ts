@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { customAlphabet } from 'nanoid';
-import { loadSettings } from '@baton/policy';
-import { emptyUsage, type PolicyConfig, type Run, type RunSpec } from '@baton/protocol';
+import { loadEnvironmentSettings, loadSettings } from '@baton/policy';
+import { emptyUsage, type EnvironmentConfig, type PolicyConfig, type Run, type RunSpec } from '@baton/protocol';
 import { NotARepositoryError, RepositoryNotFoundError } from '../errors.js';
 import { assertClean, resolveBase } from './git-repo.js';
 
@@ -15,7 +15,7 @@ export function branchOf(runId: string): string {
 /**
  * Turns a submitted RunSpec into a queued Run: checks the repository (it exists and is a git repository; a clean
  * working tree unless allowed; valid settings files), pins the base ref to a commit, and merges the repository's
- * `.baton/settings.json` and the user's settings into the run's policy. This is the one check of a submit, embedded
+ * `.baton/settings.json` and the user's settings into the run's policy and environment. This is the one check of a submit, embedded
  * or on a cluster: RepositoryNotFoundError, NotARepositoryError, UnknownRefError, DirtyWorkingTreeError, SettingsError.
  */
 export async function prepareRun(spec: RunSpec, options: { userSettingsPath?: string } = {}): Promise<Run> {
@@ -25,21 +25,26 @@ export async function prepareRun(spec: RunSpec, options: { userSettingsPath?: st
       throw new RepositoryNotFoundError(spec.repo.path, { cause: err });
     throw err;
   });
-  // Both run at once; a dirty tree is reported before bad settings whichever fails first.
-  const [clean, loaded] = await Promise.allSettled([
+  const where = { repoPath: root, ...(options.userSettingsPath ? { userConfigPath: options.userSettingsPath } : {}) };
+  // All run at once; a dirty tree is reported before bad settings whichever fails first.
+  const [clean, loaded, loadedEnvironment] = await Promise.allSettled([
     spec.allowDirty ? undefined : assertClean(root),
-    loadSettings({ repoPath: root, ...(options.userSettingsPath ? { userConfigPath: options.userSettingsPath } : {}) }),
+    loadSettings(where),
+    loadEnvironmentSettings(where),
   ]);
   if (clean.status === 'rejected') throw clean.reason;
   if (loaded.status === 'rejected') throw loaded.reason;
+  if (loadedEnvironment.status === 'rejected') throw loadedEnvironment.reason;
   const settings = loaded.value;
+  const environmentSettings = loadedEnvironment.value;
   const policy = mergePolicies(settings, spec.policy);
+  const environment = mergeEnvironments(environmentSettings, spec.environment);
   const id = newRunId();
   const now = Date.now();
   return {
     v: 1,
     id,
-    spec: { ...spec, repo: { path: root }, policy },
+    spec: { ...spec, repo: { path: root }, policy, ...(environment ? { environment } : {}) },
     status: 'queued',
     baseCommit,
     branch: branchOf(id),
@@ -68,4 +73,13 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** The settings files' environment, each key the RunSpec sets replacing theirs. */
+function mergeEnvironments(
+  settings: EnvironmentConfig | undefined,
+  spec: EnvironmentConfig | undefined,
+): EnvironmentConfig | undefined {
+  if (!settings) return spec;
+  return { ...settings, ...spec };
 }

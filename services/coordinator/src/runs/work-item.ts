@@ -36,6 +36,7 @@ export function buildWorkItem(
     policy: run.spec.policy ?? { mode: 'default', allow: [], ask: [], deny: [], askTimeoutMs: 15 * 60_000 },
     testCommands: run.spec.testCommands ?? [],
     trustedCommands: trustedFor(subtask, run),
+    ...(run.spec.environment ? { environment: run.spec.environment } : {}),
     issuedAt: Date.now(),
   };
 }

@@ -1,5 +1,5 @@
 import type { CommandOutput } from '@baton/protocol';
-import { runCommand, truncateOutput } from '@baton/tools';
+import { runCommand, truncateOutput, type CommandLauncher } from '@baton/tools';
 
 /** Options of runCommandOutput. */
 export interface RunCommandOutputOptions {
@@ -9,6 +9,8 @@ export interface RunCommandOutputOptions {
   /** Characters kept of stdout and of stderr each in the record. */
   outputLimit?: number;
   env?: Record<string, string | undefined>;
+  /** How the command starts (the worktree's environment); default `bash -c`. */
+  launch?: CommandLauncher;
 }
 
 /** A finished command: its capped record, and its whole output (parsers read the whole thing). */
@@ -31,6 +33,7 @@ export async function runCommandOutput(command: string, options: RunCommandOutpu
     timeoutMs: options.timeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.env ? { env: options.env } : {}),
+    ...(options.launch ? { launch: options.launch } : {}),
   });
   const stdout = chomp(r.stdout);
   const stderr = r.failure && r.exitCode === undefined && r.stderr === '' ? r.failure : chomp(r.stderr);

@@ -1,6 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { AgentStop, CommandOutput, ErrorData } from '@baton/protocol';
-import type { Authorization } from '@baton/tools';
+import type { Authorization, CommandLauncher } from '@baton/tools';
 import { recordError, type Failure } from './record-error.js';
 import { runCommandOutput } from './run-command-output.js';
 
@@ -10,6 +10,8 @@ export interface ShellInput {
   cwd: string;
   authorize: (command: string) => Promise<Authorization>;
   timeoutMs: number;
+  /** How each command starts (the worktree's environment); default `bash -c`. */
+  launch?: CommandLauncher;
   /** The worktree's changes since the base commit. */
   diff: (signal: AbortSignal) => Promise<{ diff: string; files: string[] }>;
 }
@@ -65,7 +67,12 @@ async function runInOrder(
       });
       return { outputs, failed: true };
     }
-    const { output: out } = await runCommandOutput(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+    const { output: out } = await runCommandOutput(command, {
+      cwd: input.cwd,
+      timeoutMs: input.timeoutMs,
+      signal,
+      ...(input.launch ? { launch: input.launch } : {}),
+    });
     outputs.push(out);
     if (out.exitCode !== 0) return { outputs, failed: true };
   }

@@ -1,6 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { AgentStop, CommandOutput, ErrorData, TestReport } from '@baton/protocol';
-import type { Authorization } from '@baton/tools';
+import type { Authorization, CommandLauncher } from '@baton/tools';
 import { recordError, type Failure } from './record-error.js';
 import { runCommandOutput } from './run-command-output.js';
 import { parseTestOutput } from './test-report-parsers.js';
@@ -11,6 +11,8 @@ export interface TesterInput {
   cwd: string;
   authorize: (command: string) => Promise<Authorization>;
   timeoutMs: number;
+  /** How each command starts (the worktree's environment); default `bash -c`. */
+  launch?: CommandLauncher;
   /** Run a failing command once more; a pass on the retry counts its failures as flaky. */
   retryFailed: boolean;
 }
@@ -86,11 +88,21 @@ async function runAll(input: TesterInput, signal: AbortSignal): Promise<Ran> {
       continue;
     }
     // Parsed from the whole output: a capped JSON report would no longer parse.
-    const first = await runCommandOutput(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+    const first = await runCommandOutput(command, {
+      cwd: input.cwd,
+      timeoutMs: input.timeoutMs,
+      signal,
+      ...(input.launch ? { launch: input.launch } : {}),
+    });
     outputs.push(first.output);
     let report = parseTestOutput(first.stdout, first.stderr, first.output.exitCode);
     if (report.failed > 0 && input.retryFailed && !signal.aborted) {
-      const again = await runCommandOutput(command, { cwd: input.cwd, timeoutMs: input.timeoutMs, signal });
+      const again = await runCommandOutput(command, {
+        cwd: input.cwd,
+        timeoutMs: input.timeoutMs,
+        signal,
+        ...(input.launch ? { launch: input.launch } : {}),
+      });
       outputs.push(again.output);
       const second = parseTestOutput(again.stdout, again.stderr, again.output.exitCode);
       if (second.failed === 0) report = { ...second, flaky: report.failed };
