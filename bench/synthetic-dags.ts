@@ -5,7 +5,7 @@
 import type { DagNode } from '@baton/coordinator';
 
 /** A deterministic pseudo-random source (mulberry32). */
-export interface Rng {
+interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
   /** Integer in [lo, hi]. */
@@ -15,7 +15,7 @@ export interface Rng {
 }
 
 /** A seeded Rng. */
-export function seededRng(seed: number): Rng {
+function seededRng(seed: number): Rng {
   let state = seed >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -6,7 +6,7 @@ import { within } from './within.js';
 const READY_TIMEOUT_MS = 60_000;
 
 /** The repository root (child processes run from here so `tsx` and the workspace packages resolve). */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A TypeScript fixture running in its own Node process. */
 export interface FixtureProcess {

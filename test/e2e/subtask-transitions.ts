@@ -2,7 +2,7 @@ import type { Kv } from '@baton/bus';
 import type { RunRecord, SubtaskStatus } from '@baton/protocol';
 
 /** One change of a subtask's status or attempt, as written to the runs bucket. */
-export interface SubtaskTransition {
+interface SubtaskTransition {
   subtaskId: string;
   status: SubtaskStatus;
   attempt: number;

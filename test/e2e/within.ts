@@ -1,5 +1,5 @@
 /** Thrown when a bounded wait runs out. */
-export class WaitTimeoutError extends Error {
+class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
   constructor(
     readonly what: string,

@@ -1,4 +1,2 @@
 /** @baton/cli: the `baton` command. */
-export { buildProgram, runCli } from './main.js';
-export { CliError, UsageError } from './errors.js';
-export { stopOnSignal, type StopOnSignalOptions } from './stop-on-signal.js';
+export { stopOnSignal } from './stop-on-signal.js';

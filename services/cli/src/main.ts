@@ -10,7 +10,7 @@ import { addRunFlags, type RunFlags } from './run-flags.js';
 import { VERSION } from './version.js';
 
 /** Parses a positive integer flag, naming the flag in the error. */
-export function positiveInt(flag: string) {
+function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n <= 0)

@@ -35,7 +35,7 @@ export interface CoordinatorOptions {
 }
 
 /** A check of a submitted spec at its pinned base commit (see CoordinatorOptions.checkSpec). */
-export type SpecCheck = (input: { spec: RunSpec; repoPath: string; baseCommit: string }) => Promise<void>;
+type SpecCheck = (input: { spec: RunSpec; repoPath: string; baseCommit: string }) => Promise<void>;
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null;
 /** A duration in whole milliseconds. */

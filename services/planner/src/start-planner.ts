@@ -17,7 +17,7 @@ export interface Planner {
 }
 
 /** The queue group planners share, so each request is planned once. */
-export const PLANNER_QUEUE = 'planners';
+const PLANNER_QUEUE = 'planners';
 
 /**
  * Serves `plan.request` (queue group `planners`): a repair request -> planRepair, a recipe spec ->

@@ -32,7 +32,7 @@ export interface Unwrapped {
 }
 
 /** Shell interpreters whose `-c` string is parsed and whose stdin script is a download risk. */
-export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
 
 /**
  * Commands that run the command after their options, with the short options that take a value (`stdbuf -o L`).

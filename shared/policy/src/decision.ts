@@ -23,11 +23,6 @@ export interface Decision {
 
 const RANK: Record<Verdict, number> = { allow: 0, ask: 1, deny: 2 };
 
-/** The stricter of verdicts under deny > ask > allow. */
-export function worstVerdict(a: Verdict, b: Verdict): Verdict {
-  return RANK[a] >= RANK[b] ? a : b;
-}
-
 /** The first decision with the strictest verdict. */
 export function strictest<T extends { verdict: Verdict }>(items: readonly T[]): T | undefined {
   let best: T | undefined;

@@ -7,7 +7,7 @@ import type { ResolvedPath } from './resolve-path.js';
 import type { ToolContext } from './tool.js';
 
 /** Largest file the editor reads or rewrites; bigger files are for grep and bash. */
-export const MAX_TEXT_FILE_BYTES = 10 * 1024 * 1024;
+const MAX_TEXT_FILE_BYTES = 10 * 1024 * 1024;
 
 /** A UTF-8 text file as read from disk, with the stamp of exactly those bytes. */
 export type TextFile = { resolved: ResolvedPath; text: string; stamp: FileStamp };

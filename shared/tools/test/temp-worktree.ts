@@ -62,7 +62,7 @@ export async function createTempWorktree(files: Record<string, string> = {}): Pr
 }
 
 /** Every entry under `dir` (symlinks not followed) with its type, mode, link count and content hash. */
-export async function snapshotTree(dir: string): Promise<Record<string, string>> {
+async function snapshotTree(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const walk = async (current: string): Promise<void> => {
     for (const entry of (await readdir(current)).sort()) {

@@ -1,9 +1,7 @@
 import type { CommitTrailers } from '@baton/git';
 
 /** The git trailer keys Baton writes on every merge commit. */
-export const BatonTrailer = { run: 'Baton-Run', subtask: 'Baton-Subtask', attempt: 'Baton-Attempt' } as const;
-/** A Baton trailer key. */
-export type BatonTrailer = (typeof BatonTrailer)[keyof typeof BatonTrailer];
+const BatonTrailer = { run: 'Baton-Run', subtask: 'Baton-Subtask', attempt: 'Baton-Attempt' } as const;
 
 /** What the trailers of one merge commit say. */
 export interface BatonTrailers {

@@ -1,5 +1,5 @@
 /** Base class of every merge error; retry on the class, never on message text. */
-export class MergeError extends Error {
+class MergeError extends Error {
   override name = 'MergeError';
 }
 

@@ -7,22 +7,12 @@ async function git(repoPath: string, args: string[]): Promise<string> {
 }
 
 /** The repository's top-level directory, or NotARepositoryError. */
-export async function repositoryRoot(path: string): Promise<string> {
+async function repositoryRoot(path: string): Promise<string> {
   try {
     return await git(path, ['rev-parse', '--show-toplevel']);
   } catch (err) {
     if (err instanceof GitNotFoundError) throw err;
     throw new NotARepositoryError(path, { cause: err });
-  }
-}
-
-/** Resolves a ref to a full commit id, or UnknownRefError. */
-export async function resolveCommit(repoPath: string, ref: string): Promise<string> {
-  try {
-    return await git(repoPath, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
-  } catch (err) {
-    if (err instanceof GitNotFoundError) throw err;
-    throw new UnknownRefError(ref, repoPath, { cause: err });
   }
 }
 

@@ -8,7 +8,7 @@ import { assertClean, resolveBase } from './git-repo.js';
 const newRunId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 10);
 
 /** The integration branch of a run (a name under `baton/`, never the user's branch). */
-export function branchOf(runId: string): string {
+function branchOf(runId: string): string {
   return `baton/${runId}`;
 }
 

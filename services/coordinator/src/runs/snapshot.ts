@@ -6,7 +6,7 @@ import type { ObjectStore } from '@baton/bus';
 import { createBundle } from '@baton/git';
 
 /** Object name of a commit's snapshot. */
-export function snapshotName(commit: string): string {
+function snapshotName(commit: string): string {
   return `${commit}.bundle`;
 }
 

@@ -4,7 +4,7 @@ import { idleStatus } from './node-progress.js';
 import { NodeStatus } from './node-status.js';
 
 /** A node that will never run, and the failed nodes that caused it. */
-export interface BlockedNode {
+interface BlockedNode {
   id: string;
   failed: string[];
 }

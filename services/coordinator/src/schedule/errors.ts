@@ -1,5 +1,5 @@
 /** Base class of every scheduling error. */
-export class ScheduleError extends Error {
+class ScheduleError extends Error {
   override name = 'ScheduleError';
 }
 

@@ -3,7 +3,7 @@ import { compareIds, resolveNodes, type DagNode } from './dag.js';
 import { InvalidSlotsError, InvalidWeightError } from './errors.js';
 
 /** When one node ran in a simulation. */
-export interface SimulatedRun {
+interface SimulatedRun {
   id: string;
   start: number;
   end: number;

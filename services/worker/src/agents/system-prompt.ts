@@ -6,7 +6,7 @@ import { MEMORY_FILES, MemoryFile, type Subtask } from '@baton/protocol';
 const TEMPLATE = readFileSync(new URL('./editor-prompt.md', import.meta.url), 'utf8');
 
 /** The folders from the root down to each scope path's folder (root first). */
-export function scopeFolders(scope: readonly string[]): string[] {
+function scopeFolders(scope: readonly string[]): string[] {
   const folders = new Set<string>(['.']);
   for (const p of scope) {
     const literal = p.split('/').filter((seg) => !/[*?[\]{}]/.test(seg));
@@ -22,7 +22,7 @@ export function scopeFolders(scope: readonly string[]): string[] {
 }
 
 /** Reads the project's memory files (`CLAUDE.md`, `AGENTS.md`, `.baton/memory.md`) from the root and the scope's folders, capped. */
-export async function readMemory(root: string, scope: readonly string[], maxChars = 40_000): Promise<string> {
+async function readMemory(root: string, scope: readonly string[], maxChars = 40_000): Promise<string> {
   const parts: string[] = [];
   let total = 0;
   for (const folder of scopeFolders(scope)) {
