@@ -6,7 +6,7 @@ import {
   UnknownRefError,
 } from '@baton/coordinator';
 import { SettingsError } from '@baton/policy';
-import { toErrorData, type RunSpec } from '@baton/protocol';
+import { toErrorData, WireErrorName, type RunSpec } from '@baton/protocol';
 import { CliError } from './errors.js';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -34,7 +34,7 @@ export function rejectedSubmit(err: unknown, spec: RunSpec): CliError | undefine
       message = new DirtyWorkingTreeError(text(data.path), Array.isArray(data.files) ? data.files.map(text) : [])
         .message;
       break;
-    case 'RecipeRefusedError':
+    case WireErrorName.recipeRefused:
       // The planner's recipe check, passed to the coordinator as its spec check (the cli does not load the planner here).
       message = err instanceof RemoteError ? err.message.slice(err.message.indexOf(': ') + 2) : (err as Error).message;
       break;

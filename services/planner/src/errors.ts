@@ -1,4 +1,4 @@
-import type { Failure } from '@baton/protocol';
+import { WireErrorName, type Failure } from '@baton/protocol';
 import { formatFailure } from './format-failure.js';
 
 /** A recipe's glob (or package pattern) matched nothing at the base commit, so there is nothing to plan. */
@@ -96,7 +96,7 @@ export class InvalidPlanError extends Error {
  * `--declared-in` that does not declare it, or a `to` that collides; `cause` is the recipe package's named error.
  */
 export class RecipeRefusedError extends Error {
-  override name = 'RecipeRefusedError';
+  override name = WireErrorName.recipeRefused;
   constructor(
     readonly recipe: string,
     options: ErrorOptions & { cause: Error },

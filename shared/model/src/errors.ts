@@ -1,3 +1,4 @@
+import { WireErrorName } from '@baton/protocol';
 /** How to give Baton a model: the text every ModelNotConfiguredError carries. */
 export const MODEL_SETUP_HINT =
   'Set ANTHROPIC_API_KEY to call the Anthropic API, or ANTHROPIC_BASE_URL to use a compatible server (e.g. the scripted API in tests).';
@@ -46,7 +47,7 @@ export class ModelRequestError extends Error {
 
 /** Retries ran out on 429 or 529 (or a retry-after beyond our cap): the coordinator should back off all callers. */
 export class ModelOverloadedError extends Error {
-  override readonly name = 'ModelOverloadedError';
+  override readonly name = WireErrorName.modelOverloaded;
   constructor(
     /** 429 (rate limited) or 529 (overloaded). */
     readonly status: number,

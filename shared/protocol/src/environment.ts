@@ -1,3 +1,4 @@
+import { WireErrorName } from './wire-error-name.js';
 import { z } from 'zod';
 
 /**
@@ -24,4 +25,4 @@ export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
  * The name of the error a worker reports when preparing an environment failed: the run stops at once with it (no
  * retry, no repair, no model call), since every later attempt would run the same command on the same files.
  */
-export const ENVIRONMENT_SETUP_FAILED = 'EnvironmentSetupError';
+export const ENVIRONMENT_SETUP_FAILED = WireErrorName.environmentSetupFailed;

@@ -27,6 +27,7 @@ export { MemoryFile, MEMORY_FILES } from './memory-file.js';
 export { AgentKind, AgentKindSchema, SubtaskBudget, ScopePath, Scope, EditProgram, Subtask, Plan } from './plan.js';
 export { RunLimits, RepoRef, RunSpec, type RunSpecInput } from './run-spec.js';
 export { EnvironmentConfig, ENVIRONMENT_SETUP_FAILED } from './environment.js';
+export { WireErrorName } from './wire-error-name.js';
 export {
   RunStatus,
   RunStatusSchema,

@@ -1,5 +1,6 @@
 import {
   ENVIRONMENT_SETUP_FAILED,
+  WireErrorName,
   type ErrorData,
   type Plan,
   type Result,
@@ -52,7 +53,7 @@ export function subtaskFailed(run: Run, subtask: Subtask, result: Result, rules:
     };
   }
   const effects: Transition['effects'] = [];
-  if (error.name === 'ModelOverloadedError') {
+  if (error.name === WireErrorName.modelOverloaded) {
     const ms = typeof error.data?.retryAfterMs === 'number' ? error.data.retryAfterMs : rules.modelBackoffMs;
     effects.push(
       { type: 'pauseModel', ms },
