@@ -108,6 +108,30 @@ describe('resultReceived', () => {
       });
   });
 
+  it('stops the run at once when the environment could not be prepared: no retry, no repair, whatever the attempt', () => {
+    for (const attempt of [1, 4]) {
+      const result = resultOf('e', attempt, {
+        ok: false,
+        stop: 'error',
+        diff: '',
+        error: { name: 'EnvironmentSetupError', message: 'environment setup failed: npm ci exited 1' },
+      });
+      const t = step(running({ e: { status: 'dispatched', attempt } }), {
+        type: 'resultReceived',
+        result,
+        countStale: true,
+      });
+      expect(t.run.subtasks.e).toMatchObject({ status: 'failed', error: { name: 'EnvironmentSetupError' } });
+      expect(effectTypes(t)).toEqual(['clearLease', 'finish']);
+      expect(t.effects.at(-1)).toEqual({
+        type: 'finish',
+        status: 'failed',
+        reason: 'environment_setup_failed',
+        detail: 'environment setup failed: npm ci exited 1',
+      });
+    }
+  });
+
   it("keeps a failed Result's own error, and pauses model work on an overload for its retry-after or the default", () => {
     const overloaded = (data?: Record<string, unknown>) =>
       resultOf('e', 1, {
