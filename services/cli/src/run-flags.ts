@@ -37,7 +37,10 @@ export function addRunFlags(command: Command): Command {
     )
     .option('--from <identifier>', 'rename: the identifier to rename')
     .option('--to <identifier>', 'rename: its new name')
-    .option('--glob <glob>', 'rename: files to touch (default: TypeScript files); codemod: files to touch (required)')
+    .option(
+      '--glob <glob>',
+      'rename/codemod: narrows the files (default: every tracked TypeScript and JavaScript file outside generated and vendored folders)',
+    )
     .option('--declared-in <path>', 'rename: the file declaring the target symbol')
     .option('--module <path>', 'codemod: a transform module (default export (source, path) => string)')
     .option(
@@ -51,5 +54,8 @@ export function addRunFlags(command: Command): Command {
       repeatable,
     )
     .option('--base <ref>', 'the ref to start from', 'HEAD')
-    .option('--allow-dirty', 'work from HEAD even if the working tree has uncommitted changes');
+    .option(
+      '--allow-dirty',
+      'start from --base even if the working tree has uncommitted changes (they are not included)',
+    );
 }
