@@ -48,3 +48,16 @@ export async function runCommandOutput(command: string, options: RunCommandOutpu
   };
   return { output, stdout, stderr };
 }
+
+/** The record of a command the permission policy refused: it never ran (no exit code), the reason on stderr. */
+export function deniedCommandOutput(command: string, reason: string): CommandOutput {
+  return {
+    command,
+    exitCode: null,
+    stdout: '',
+    stderr: `permission denied: ${reason}`,
+    truncated: false,
+    timedOut: false,
+    durationMs: 0,
+  };
+}

@@ -2,7 +2,7 @@ import { assign, fromPromise, setup } from 'xstate';
 import type { AgentStop, CommandOutput, ErrorData } from '@baton/protocol';
 import type { Authorization, CommandLauncher } from '@baton/tools';
 import { recordError, type Failure } from './record-error.js';
-import { runCommandOutput } from './run-command-output.js';
+import { deniedCommandOutput, runCommandOutput } from './run-command-output.js';
 
 /** What a shell agent needs. */
 export interface ShellInput {
@@ -56,15 +56,7 @@ async function runInOrder(
     if (signal.aborted) return { outputs, failed: true };
     const verdict = await input.authorize(command);
     if (!verdict.allowed) {
-      outputs.push({
-        command,
-        exitCode: null,
-        stdout: '',
-        stderr: `permission denied: ${verdict.reason}`,
-        truncated: false,
-        timedOut: false,
-        durationMs: 0,
-      });
+      outputs.push(deniedCommandOutput(command, verdict.reason));
       return { outputs, failed: true };
     }
     const { output: out } = await runCommandOutput(command, {

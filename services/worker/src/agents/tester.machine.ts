@@ -2,7 +2,7 @@ import { assign, fromPromise, setup } from 'xstate';
 import type { AgentStop, CommandOutput, ErrorData, TestReport } from '@baton/protocol';
 import type { Authorization, CommandLauncher } from '@baton/tools';
 import { recordError, type Failure } from './record-error.js';
-import { runCommandOutput } from './run-command-output.js';
+import { deniedCommandOutput, runCommandOutput } from './run-command-output.js';
 import { parseTestOutput } from './test-report-parsers.js';
 
 /** What a tester needs: the commands, where to run them, and the permission check. */
@@ -68,15 +68,7 @@ async function runAll(input: TesterInput, signal: AbortSignal): Promise<Ran> {
     if (signal.aborted) break;
     const verdict = await input.authorize(command);
     if (!verdict.allowed) {
-      outputs.push({
-        command,
-        exitCode: null,
-        stdout: '',
-        stderr: `permission denied: ${verdict.reason}`,
-        truncated: false,
-        timedOut: false,
-        durationMs: 0,
-      });
+      outputs.push(deniedCommandOutput(command, verdict.reason));
       reports.push({
         passed: 0,
         failed: 1,
